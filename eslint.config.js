@@ -1,0 +1,36 @@
+// Import boundaries follow the runtimes (as VS Code does): common/ is shared by all; server/, sandbox/
+// and main/ never import each other; `electron` values only under main/electron/ and preload/.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noElectronValues = {
+  name: 'electron',
+  allowTypeImports: true,
+  message: 'electron value imports belong in main/electron/ or preload/ only; inject Electron objects instead.',
+};
+const area = (name) => ({
+  group: [`**/${name}`, `**/${name}/**`, `${name}/**`],
+  message: `${name}/ runs elsewhere; share contracts through common/ instead.`,
+});
+const restrict = (...areas) => ({
+  'no-restricted-imports': ['error', { paths: [noElectronValues], patterns: areas.map(area) }],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'data/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  { files: ['common/**'], rules: restrict('server', 'sandbox', 'main', 'preload', 'renderer', 'test') },
+  { files: ['server/**'], rules: restrict('sandbox', 'main', 'preload', 'renderer', 'test') },
+  { files: ['sandbox/**'], rules: restrict('server', 'main', 'preload', 'renderer', 'test') },
+  { files: ['main/**'], ignores: ['main/electron/**'], rules: restrict('server', 'sandbox', 'renderer', 'test') },
+  { files: ['main/electron/**', 'preload/**'], rules: { 'no-restricted-imports': ['error', { patterns: ['server', 'sandbox', 'renderer', 'test'].map(area) }] } },
+  { files: ['renderer/**'], rules: restrict('server', 'sandbox', 'main', 'test') },
+);
