@@ -1,0 +1,73 @@
+// startSandbox(): the local PayPal stand-in, in-process. Tests and `npm run sandbox` both start it here.
+import type { AdjustableClock } from '../common/clock';
+import { registerOAuth } from './auth/oauth';
+import { SandboxContext } from './context';
+import { createHttp } from './http';
+import { ordersModule, type OrdersControl } from './orders/module';
+import { resolveOptions, type SandboxOptions } from './options';
+import { SandboxState } from './state';
+import { subscriptionsModule, type SubscriptionsControl } from './subscriptions/module';
+import { webhooksModule, type WebhooksControl } from './webhooks/module';
+
+export type { SandboxOptions, SeedPlan } from './options';
+
+export interface ClockControl {
+  /** Moves the sandbox clock forward; PayPal-side timers (renewals) due by then run. */
+  advanceClock(ms: number): Promise<void>;
+  now(): Date;
+}
+
+export type SandboxControl = OrdersControl & SubscriptionsControl & WebhooksControl & ClockControl;
+
+export interface Sandbox {
+  baseUrl: string;
+  credentials: { clientId: string; clientSecret: string };
+  /** PEM of the sandbox CA that issued the webhook-signing certificate; trust it to verify deliveries. */
+  caCertificatePem: string;
+  clock: AdjustableClock;
+  control: SandboxControl;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const resolved = resolveOptions(options);
+  const ctx = new SandboxContext(new SandboxState(), resolved.clock, resolved);
+  const app = await createHttp(ctx);
+
+  const webhooks = await webhooksModule(ctx);
+  const orders = ordersModule(ctx);
+  const subscriptions = subscriptionsModule(ctx);
+  const modules = [webhooks, orders, subscriptions];
+
+  const clock: ClockControl = {
+    advanceClock: async (ms) => {
+      ctx.clock.advance(ms);
+      await subscriptions.control.runDueRenewals();
+    },
+    now: () => new Date(ctx.clock.now()),
+  };
+  app.post('/__sandbox/clock/advance', async (req) => {
+    const ms = Number((req.body as { ms?: unknown } | undefined)?.ms);
+    await clock.advanceClock(ms);
+    return { now: clock.now().toISOString() };
+  });
+  app.get('/__sandbox/clock', async () => ({ now: clock.now().toISOString() }));
+
+  registerOAuth(app, ctx);
+  for (const m of modules) m.routes(app);
+
+  const address = await app.listen({ port: resolved.port, host: resolved.host });
+  ctx.setBaseUrl(address.replace('://[::1]', '://localhost'));
+
+  return {
+    baseUrl: ctx.baseUrl,
+    credentials: { clientId: resolved.clientId, clientSecret: resolved.clientSecret },
+    caCertificatePem: webhooks.control.caCertificatePem(),
+    clock: ctx.clock,
+    control: { ...orders.control, ...subscriptions.control, ...webhooks.control, ...clock },
+    close: async () => {
+      for (const m of modules) await m.close?.();
+      await app.close();
+    },
+  };
+}
