@@ -33,4 +33,6 @@ export default tseslint.config(
   { files: ['main/**'], ignores: ['main/electron/**'], rules: restrict('server', 'sandbox', 'renderer', 'test') },
   { files: ['main/electron/**', 'preload/**'], rules: { 'no-restricted-imports': ['error', { patterns: ['server', 'sandbox', 'renderer', 'test'].map(area) }] } },
   { files: ['renderer/**'], rules: restrict('server', 'sandbox', 'main', 'test') },
+  // launch/ starts things together (the server with the embedded sandbox): the one place both meet.
+  { files: ['launch/**'], rules: restrict('main', 'preload', 'renderer', 'test') },
 );

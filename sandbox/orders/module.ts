@@ -1,11 +1,28 @@
-// Orders v2, captures, refunds and the hosted checkout page. (Being written: see the orders helper.)
+// Orders v2, Payments v2 (captures, refunds), the hosted checkout page and buyer disputes.
 import type { SandboxContext } from '../context';
 import type { SandboxModule } from '../module';
+import { registerCheckoutPage } from './checkout-page';
+import { createOrdersControl, type OrdersControl } from './control';
+import { registerControlRoutes } from './control-routes';
+import type { OrdersDeps } from './deps';
+import { registerDisputeRoutes } from './disputes';
+import { OrdersMemory } from './memory';
+import { createRenderer } from './render';
+import { registerOrderRoutes } from './routes';
 
-export interface OrdersControl {
-  ordersPending?: never;
-}
+export type { OrdersControl } from './control';
 
-export function ordersModule(_ctx: SandboxContext): SandboxModule<OrdersControl> {
-  return { routes: () => {}, control: {} };
+export function ordersModule(ctx: SandboxContext): SandboxModule<OrdersControl> {
+  const memory = new OrdersMemory(ctx.options.merchantName);
+  const deps: OrdersDeps = { ctx, memory, render: createRenderer(ctx, memory) };
+  const control = createOrdersControl(deps);
+  return {
+    routes: (app) => {
+      registerOrderRoutes(app, deps);
+      registerCheckoutPage(app, deps);
+      registerDisputeRoutes(app, deps);
+      registerControlRoutes(app, control);
+    },
+    control,
+  };
 }

@@ -1,12 +1,37 @@
-// Catalog products, billing plans, subscriptions and their hosted approval page. (Being written.)
+// Catalog products, billing plans, subscriptions with their hosted approval page and renewals on the
+// sandbox clock, and the v1 sales subscription payments produce.
+import { clearInterval, setInterval } from 'node:timers';
 import type { SandboxContext } from '../context';
 import type { SandboxModule } from '../module';
+import { registerApprovalPage } from './approval-page';
+import { SubscriptionsBook } from './book';
+import { seedCatalog } from './catalog';
+import { registerCatalogRoutes } from './catalog-routes';
+import { subscriptionsControl, type SubscriptionsControl } from './control';
+import { registerControlRoutes } from './control-routes';
+import { registerSubscriptionRoutes } from './routes';
 
-export interface SubscriptionsControl {
-  /** Bills every active subscription whose next billing time has passed on the sandbox clock. */
-  runDueRenewals(): Promise<void>;
-}
+export type { SubscriptionsControl } from './control';
 
-export function subscriptionsModule(_ctx: SandboxContext): SandboxModule<SubscriptionsControl> {
-  return { routes: () => {}, control: { runDueRenewals: async () => {} } };
+/** How often renewals are checked while the clock runs by itself (`npm start`); tests move it instead. */
+const RENEWAL_POLL_MS = 60_000;
+
+export function subscriptionsModule(ctx: SandboxContext): SandboxModule<SubscriptionsControl> {
+  const book = new SubscriptionsBook();
+  seedCatalog(ctx, book, ctx.options.plans);
+  const control = subscriptionsControl(ctx, book);
+  const poll = setInterval(() => {
+    control.runDueRenewals().catch((error: unknown) => console.error('sandbox renewals failed:', error));
+  }, RENEWAL_POLL_MS);
+  poll.unref();
+  return {
+    routes: (app) => {
+      registerCatalogRoutes(app, ctx, book);
+      registerSubscriptionRoutes(app, ctx, book);
+      registerApprovalPage(app, ctx, book);
+      registerControlRoutes(app, control);
+    },
+    control,
+    close: async () => clearInterval(poll),
+  };
 }

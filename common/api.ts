@@ -1,0 +1,139 @@
+// The companion server's HTTP API, shared by the server (handlers) and the app (client): one source of truth.
+import type { Entitlement } from './entitlement';
+import type { LicenseView, LicenseStatus } from './license';
+import type { Plan } from './plans';
+
+export const API_PATHS = {
+  plans: '/v1/plans',
+  checkouts: '/v1/checkouts',
+  checkout: (id: string) => `/v1/checkouts/${encodeURIComponent(id)}`,
+  checkoutReturn: (id: string) => `/v1/checkouts/${encodeURIComponent(id)}/return`,
+  checkoutCancel: (id: string) => `/v1/checkouts/${encodeURIComponent(id)}/cancel`,
+  refresh: '/v1/entitlements/refresh',
+  jwks: '/.well-known/hardbound/jwks.json',
+  paypalWebhook: '/v1/webhooks/paypal',
+  supportLookup: '/v1/support/lookup',
+  supportAction: (licenseId: string, action: SupportAction) =>
+    `/v1/support/licenses/${encodeURIComponent(licenseId)}/${action}`,
+} as const;
+
+export const MAX_WAIT_SECONDS = 30;
+
+export interface PlansResponse {
+  plans: Plan[];
+}
+
+export interface CreateCheckoutRequest {
+  anchor: string;
+  plan: string;
+}
+
+export interface CreateCheckoutResponse {
+  checkoutId: string;
+  approveUrl: string;
+  /** Bearer token for polling this checkout; shown once, stored hashed by the server. */
+  pollToken: string;
+  expiresAt: string;
+}
+
+export type CheckoutStatus = 'pending' | 'approved' | 'completed' | 'failed' | 'cancelled' | 'expired';
+
+/** Answer of GET /v1/checkouts/:id, POST …/return and POST …/cancel. */
+export type CheckoutView =
+  | { status: 'pending' | 'approved' | 'cancelled' | 'expired' }
+  | { status: 'failed'; reason: string }
+  | { status: 'completed'; license: LicenseView; entitlement: Entitlement };
+
+export interface CheckoutReturnRequest {
+  /** PayPal's order id, from the return URL's `token` parameter. */
+  token?: string;
+  payerId?: string;
+}
+
+export interface RefreshRequest {
+  anchor: string;
+  token: string;
+}
+
+export interface RefreshResponse {
+  license: LicenseView | null;
+  entitlement: Entitlement;
+}
+
+export interface JwksResponse {
+  keys: Array<{ kty: 'OKP'; crv: 'Ed25519'; x: string; kid: string; alg: 'EdDSA'; use: 'sig' }>;
+}
+
+export type SupportAction = 'revoke' | 'transfer' | 'reissue';
+
+export interface SupportActionRequest {
+  reason: string;
+  /** transfer only: the new anchor. */
+  anchor?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  source: 'provider' | 'support' | 'server';
+  eventId: string | null;
+  amount: string | null;
+  currency: string | null;
+  reference: string | null;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  reason: string | null;
+}
+
+export interface SupportLicense extends LicenseView {
+  anchor: string;
+  provider: string;
+  orderId: string | null;
+  checkoutId: string | null;
+  amount: string | null;
+  currency: string | null;
+  createdAt: string;
+  updatedAt: string;
+  timeline: TimelineEntry[];
+}
+
+export interface SupportLookupResponse {
+  query: string;
+  licenses: SupportLicense[];
+  audit: AuditEntry[];
+}
+
+/** Every 4xx/5xx body: a machine-readable code and a sentence a person can act on. */
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string };
+}
+
+export type ApiErrorCode =
+  | 'bad_request'
+  | 'invalid_json'
+  | 'invalid_anchor'
+  | 'unknown_plan'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'checkout_not_found'
+  | 'checkout_expired'
+  | 'checkout_not_completed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'bad_signature'
+  | 'cert_url_not_allowed'
+  | 'token_invalid'
+  | 'anchor_mismatch'
+  | 'rate_limited'
+  | 'provider_unavailable'
+  | 'provider_rejected'
+  | 'shutting_down'
+  | 'internal';
+
+export type { LicenseStatus };

@@ -1,0 +1,30 @@
+import type { Tier } from './plans';
+
+/** Billing status of a license (DESIGN.md "Billing state"). */
+export type LicenseStatus =
+  | 'pending'
+  | 'active'
+  | 'past_due'
+  | 'canceled'
+  | 'expired'
+  | 'failed'
+  | 'refunded'
+  | 'reversed'
+  | 'disputed'
+  | 'suspended'
+  | 'revoked';
+
+/** The license as the app and support see it. */
+export interface LicenseView {
+  id: string;
+  planId: string;
+  status: LicenseStatus;
+  tier: Tier;
+  /** The provider's transaction id the buyer can quote to support (capture id or latest sale id). */
+  transactionId: string | null;
+  subscriptionId: string | null;
+  /** ISO time the current period is paid through (subscriptions). */
+  paidThrough: string | null;
+  /** ISO time access ends for a canceled subscription. */
+  accessEndsAt: string | null;
+}

@@ -1,0 +1,96 @@
+// `hardbound-server` (npm run server, npx hardbound-server): serve, keys generate, support tokens and lookups.
+import path from 'node:path';
+import { systemClock } from '../common/clock';
+import { configFromEnv, type ServerConfig } from '../server/config/env';
+import { ensureDevKeys, generateSigningKey } from '../server/entitlements';
+import { openStore } from '../server/store/database';
+import { startServer } from '../server/server';
+import { SupportService } from '../server/support/service';
+import { resolvePayPal } from './paypal-connection';
+
+const USAGE = `usage: hardbound-server [serve]
+       hardbound-server keys generate [--dir DIR]
+       hardbound-server support token create --name NAME
+       hardbound-server support lookup ID
+Configuration comes from the environment (see README, "Configuration").`;
+
+function loadConfig(): ServerConfig {
+  const result = configFromEnv(process.env);
+  if ('problems' in result) {
+    console.error(`hardbound-server: the configuration has ${result.problems.length} problem(s):\n${result.problems.map((p) => `  - ${p}`).join('\n')}`);
+    process.exit(2);
+  }
+  return result.config;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i === -1 ? undefined : args[i + 1];
+}
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const paypal = await resolvePayPal(config);
+  const server = await startServer(config, { paypal: paypal.connection });
+  console.log(`Hardbound server listening at ${server.url} (public URL ${server.publicUrl})`);
+  console.log(paypal.sandbox
+    ? `  PayPal: local sandbox at ${paypal.sandbox.baseUrl} (no PayPal credentials configured); webhook ${server.webhookId} registered there`
+    : `  PayPal: ${config.paypal.mode === 'remote' ? config.paypal.apiBase : ''}`);
+  console.log(`  store: ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'}`);
+  const stop = async () => {
+    await server.close();
+    await paypal.sandbox?.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+async function supportCommand(args: string[]): Promise<void> {
+  const config = loadConfig();
+  const store = await openStore({ url: config.databaseUrl });
+  try {
+    await store.migrate();
+    const keys = await ensureDevKeys(path.join(config.dataDir, 'keys'));
+    if (!keys.ok) throw new Error(keys.detail);
+    const support = new SupportService({
+      store,
+      clock: systemClock,
+      grant: { authority: { keyRing: keys.ring, issuer: config.issuer }, pastDueGraceMs: config.pastDueGraceMs, refreshWindowMs: config.entitlementTtlMs },
+      checkouts: { applyEvents: () => Promise.reject(new Error('revoke through the HTTP API, where the running server applies it')) },
+    });
+    if (args[0] === 'token' && args[1] === 'create') {
+      const name = option(args, '--name');
+      if (!name) throw new Error('support token create needs --name NAME');
+      const token = await support.createToken(name);
+      console.log(`Support token for ${name} (shown once; store it in your password manager):\n${token}`);
+    } else if (args[0] === 'lookup' && args[1]) {
+      const actor = `cli:${process.env.USER ?? 'unknown'}`;
+      console.log(JSON.stringify(await support.lookup(args[1], actor), null, 2));
+    } else {
+      throw new Error(USAGE);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(args: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = args;
+  if (command === 'serve') return serve();
+  if (command === 'keys' && rest[0] === 'generate') {
+    const dir = option(rest, '--dir') ?? path.join(loadConfig().dataDir, 'keys');
+    const jwk = await generateSigningKey(dir);
+    console.log(`New Ed25519 signing key in ${dir} (private key file mode 0600). Public JWK — pin it in the app:`);
+    console.log(JSON.stringify(jwk, null, 2));
+    return;
+  }
+  if (command === 'support') return supportCommand(rest);
+  console.error(USAGE);
+  process.exit(2);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(`hardbound-server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+// Money going back to the buyer: a merchant refund (PAYMENT.CAPTURE.REFUNDED) or a reversal PayPal makes
+// itself after a chargeback (PAYMENT.CAPTURE.REVERSED). Both are refund resources pointing `up` to the capture.
+import { ids } from '../ids';
+import type { Capture, Money, Refund } from '../model';
+import type { OrdersDeps } from './deps';
+import { publishRefund } from './events';
+import { fromMinor, minorOf } from './money';
+import { lookUp, unprocessable } from './order-errors';
+
+export interface RefundRequest {
+  /** Absent: whatever of the capture is not yet refunded. */
+  amount?: Money;
+  invoiceId?: string;
+  noteToPayer?: string;
+}
+
+export function refundCapture(deps: OrdersDeps, captureId: string, request: RefundRequest): Refund {
+  const capture = lookUp(deps.ctx.state.captures, 'capture_id', captureId);
+  if (hasReversal(deps, capture)) throw unprocessable('REFUND_NOT_PERMITTED_DUE_TO_CHARGEBACK');
+  const remaining = refundableMinor(deps, capture);
+  const amount = request.amount ?? fromMinor(remaining, capture.amount.currency_code);
+  if (amount.currency_code !== capture.amount.currency_code) {
+    throw unprocessable('REFUND_CAPTURE_CURRENCY_MISMATCH', '/amount/currency_code', amount.currency_code);
+  }
+  if (minorOf(amount) > remaining) throw unprocessable('REFUND_AMOUNT_EXCEEDED', '/amount/value', amount.value);
+  const refund = record(deps, capture, amount, 'refund');
+  if (request.invoiceId !== undefined || request.noteToPayer !== undefined) {
+    deps.memory.refundNotes.set(refund.id, { invoiceId: request.invoiceId, noteToPayer: request.noteToPayer });
+  }
+  publishRefund(deps, refund);
+  return refund;
+}
+
+/** A chargeback: PayPal takes back all that is not yet refunded; the capture then shows REFUNDED. */
+export function reverseCapture(deps: OrdersDeps, captureId: string): Refund {
+  const capture = lookUp(deps.ctx.state.captures, 'capture_id', captureId);
+  const remaining = refundableMinor(deps, capture);
+  const reversal = record(deps, capture, fromMinor(remaining, capture.amount.currency_code), 'reversal');
+  deps.memory.refundNotes.set(reversal.id, { noteToPayer: 'Payment reversed' });
+  publishRefund(deps, reversal);
+  return reversal;
+}
+
+/** What of the capture can still go back, or PayPal's reason why nothing can. */
+function refundableMinor(deps: OrdersDeps, capture: Capture): number {
+  if (capture.status === 'PENDING') throw unprocessable('PENDING_CAPTURE');
+  if (capture.status === 'REFUNDED') throw unprocessable('CAPTURE_FULLY_REFUNDED');
+  if (capture.status !== 'COMPLETED' && capture.status !== 'PARTIALLY_REFUNDED') {
+    throw unprocessable('REFUND_NOT_ALLOWED');
+  }
+  return unrefundedMinor(deps, capture);
+}
+
+function unrefundedMinor({ ctx }: OrdersDeps, capture: Capture): number {
+  const refunded = capture.refundIds
+    .map((id) => ctx.state.refunds.get(id))
+    .reduce((sum, refund) => sum + (refund ? minorOf(refund.amount) : 0), 0);
+  return minorOf(capture.amount) - refunded;
+}
+
+function hasReversal({ ctx }: OrdersDeps, capture: Capture): boolean {
+  return capture.refundIds.some((id) => ctx.state.refunds.get(id)?.kind === 'reversal');
+}
+
+function record(deps: OrdersDeps, capture: Capture, amount: Money, kind: Refund['kind']): Refund {
+  const { ctx } = deps;
+  const refund: Refund = { id: ids.resource(), captureId: capture.id, amount, kind, status: 'COMPLETED', createTime: ctx.isoNow() };
+  ctx.state.refunds.set(refund.id, refund);
+  capture.refundIds.push(refund.id);
+  capture.status = kind === 'reversal' || unrefundedMinor(deps, capture) === 0 ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+  capture.updateTime = refund.createTime;
+  return refund;
+}

@@ -1,0 +1,198 @@
+// Records → PayPal's JSON: orders (Orders v2), captures and refunds (Payments v2), with the payer PII and
+// HATEOAS links exactly where PayPal puts them.
+import type { SandboxContext } from '../context';
+import type { Buyer, Capture, Order, PurchaseUnit, Refund } from '../model';
+import { fromMinor, minorOf, paypalFee } from './money';
+import type { OrdersMemory } from './memory';
+
+type Json = Record<string, unknown>;
+
+export interface Renderer {
+  order(order: Order, view: 'minimal' | 'full'): Json;
+  /** The body of POST .../capture: the order with its captures (PayPal's "minimal" still carries them). */
+  capturedOrder(order: Order, view: 'minimal' | 'full'): Json;
+  /** A capture as GET /v2/payments/captures/{id} and PAYMENT.CAPTURE.* events show it. */
+  capture(capture: Capture): Json;
+  refund(refund: Refund, view: 'minimal' | 'full'): Json;
+}
+
+export function createRenderer(ctx: SandboxContext, memory: OrdersMemory): Renderer {
+  const link = (path: string, rel: string, method = 'GET') => ({ href: `${ctx.baseUrl}${path}`, rel, method });
+  const payee = () => ({ email_address: memory.merchant.email, merchant_id: memory.merchant.merchantId });
+
+  function orderLinks(order: Order): Json[] {
+    const self = link(`/v2/checkout/orders/${order.id}`, 'self');
+    const approve = link(`/checkoutnow?token=${order.id}`, order.contextStyle === 'experience_context' ? 'payer-action' : 'approve');
+    const capture = link(`/v2/checkout/orders/${order.id}/capture`, 'capture', 'POST');
+    switch (order.status) {
+      case 'PAYER_ACTION_REQUIRED':
+        return [self, approve];
+      case 'CREATED':
+        return [self, approve, capture];
+      case 'APPROVED':
+        return [self, capture];
+      default:
+        return [self];
+    }
+  }
+
+  function paymentSource(order: Order): Json | undefined {
+    if (order.buyer) {
+      const { buyer } = order;
+      return {
+        paypal: {
+          email_address: buyer.email,
+          account_id: buyer.payerId,
+          account_status: 'VERIFIED',
+          name: { given_name: buyer.givenName, surname: buyer.surname },
+          address: { country_code: buyer.address.countryCode },
+        },
+      };
+    }
+    return order.contextStyle === 'experience_context' ? { paypal: {} } : undefined;
+  }
+
+  function shipping(buyer: Buyer): Json {
+    return {
+      name: { full_name: `${buyer.givenName} ${buyer.surname}` },
+      address: {
+        address_line_1: buyer.address.line1,
+        admin_area_2: buyer.address.city,
+        admin_area_1: buyer.address.state,
+        postal_code: buyer.address.postalCode,
+        country_code: buyer.address.countryCode,
+      },
+    };
+  }
+
+  function captureBody(capture: Capture, standalone: boolean): Json {
+    const refundable = capture.status === 'COMPLETED' || capture.status === 'PARTIALLY_REFUNDED';
+    const moneyMoved = capture.status !== 'DECLINED' && capture.status !== 'FAILED';
+    const pendingReason = memory.pendingReasons.get(capture.id);
+    const fee = paypalFee(capture.amount);
+    return {
+      id: capture.id,
+      status: capture.status,
+      ...(capture.status === 'PENDING' && pendingReason ? { status_details: { reason: pendingReason } } : {}),
+      amount: capture.amount,
+      final_capture: true,
+      seller_protection: { status: 'ELIGIBLE', dispute_categories: ['ITEM_NOT_RECEIVED', 'UNAUTHORIZED_TRANSACTION'] },
+      ...(moneyMoved
+        ? {
+            seller_receivable_breakdown: {
+              gross_amount: capture.amount,
+              paypal_fee: fee,
+              net_amount: fromMinor(minorOf(capture.amount) - minorOf(fee), capture.amount.currency_code),
+            },
+          }
+        : {}),
+      ...(capture.invoiceId !== undefined ? { invoice_id: capture.invoiceId } : {}),
+      ...(capture.customId !== undefined ? { custom_id: capture.customId } : {}),
+      ...(standalone
+        ? { supplementary_data: { related_ids: { order_id: capture.orderId } }, payee: payee() }
+        : {}),
+      create_time: capture.createTime,
+      update_time: capture.updateTime,
+      links: [
+        link(`/v2/payments/captures/${capture.id}`, 'self'),
+        ...(refundable ? [link(`/v2/payments/captures/${capture.id}/refund`, 'refund', 'POST')] : []),
+        link(`/v2/checkout/orders/${capture.orderId}`, 'up'),
+      ],
+    };
+  }
+
+  function captures(order: Order, unitIndex: number): Json | undefined {
+    const captureId = order.captureIds[unitIndex];
+    const capture = captureId === undefined ? undefined : ctx.state.captures.get(captureId);
+    return capture ? { captures: [captureBody(capture, false)] } : undefined;
+  }
+
+  function purchaseUnit(order: Order, unit: PurchaseUnit, index: number): Json {
+    const payments = captures(order, index);
+    return {
+      reference_id: unit.reference_id,
+      amount: unit.amount,
+      payee: payee(),
+      ...(unit.description !== undefined ? { description: unit.description } : {}),
+      ...(unit.custom_id !== undefined ? { custom_id: unit.custom_id } : {}),
+      ...(unit.invoice_id !== undefined ? { invoice_id: unit.invoice_id } : {}),
+      ...(order.buyer ? { shipping: shipping(order.buyer) } : {}),
+      ...(payments ? { payments } : {}),
+    };
+  }
+
+  const payer = (buyer: Buyer): Json => ({
+    name: { given_name: buyer.givenName, surname: buyer.surname },
+    email_address: buyer.email,
+    payer_id: buyer.payerId,
+    address: { country_code: buyer.address.countryCode },
+  });
+
+  function order(order: Order, view: 'minimal' | 'full'): Json {
+    const source = paymentSource(order);
+    if (view === 'minimal') {
+      return { id: order.id, status: order.status, ...(source ? { payment_source: source } : {}), links: orderLinks(order) };
+    }
+    return {
+      id: order.id,
+      intent: order.intent,
+      status: order.status,
+      ...(source ? { payment_source: source } : {}),
+      purchase_units: order.purchaseUnits.map((unit, i) => purchaseUnit(order, unit, i)),
+      ...(order.buyer ? { payer: payer(order.buyer) } : {}),
+      create_time: order.createTime,
+      ...(order.buyer ? { update_time: order.updateTime } : {}),
+      links: orderLinks(order),
+    };
+  }
+
+  function capturedOrder(captured: Order, view: 'minimal' | 'full'): Json {
+    if (view === 'full') return order(captured, 'full');
+    return {
+      id: captured.id,
+      status: captured.status,
+      payment_source: paymentSource(captured),
+      purchase_units: captured.purchaseUnits.map((unit, i) => ({
+        reference_id: unit.reference_id,
+        ...(captured.buyer ? { shipping: shipping(captured.buyer) } : {}),
+        payments: captures(captured, i),
+      })),
+      ...(captured.buyer ? { payer: payer(captured.buyer) } : {}),
+      links: orderLinks(captured),
+    };
+  }
+
+  function refund(refund: Refund, view: 'minimal' | 'full'): Json {
+    const links = [link(`/v2/payments/refunds/${refund.id}`, 'self'), link(`/v2/payments/captures/${refund.captureId}`, 'up')];
+    if (view === 'minimal') return { id: refund.id, status: refund.status, links };
+    const capture = ctx.state.captures.get(refund.captureId);
+    const note = memory.refundNotes.get(refund.id);
+    // The running total as of this refund, as PayPal reports it on each refund.
+    const refundIds = capture?.refundIds ?? [];
+    const refundedMinor = refundIds
+      .slice(0, refundIds.indexOf(refund.id) + 1)
+      .map((id) => ctx.state.refunds.get(id))
+      .reduce((sum, r) => sum + (r ? minorOf(r.amount) : 0), 0);
+    const zero = fromMinor(0, refund.amount.currency_code);
+    return {
+      id: refund.id,
+      amount: refund.amount,
+      ...(note?.invoiceId !== undefined ? { invoice_id: note.invoiceId } : {}),
+      ...(capture?.customId !== undefined ? { custom_id: capture.customId } : {}),
+      ...(note?.noteToPayer !== undefined ? { note_to_payer: note.noteToPayer } : {}),
+      seller_payable_breakdown: {
+        gross_amount: refund.amount,
+        // PayPal keeps its fees on refunds, so the merchant pays back the gross amount.
+        paypal_fee: zero,
+        net_amount: refund.amount,
+        total_refunded_amount: fromMinor(refundedMinor, refund.amount.currency_code),
+      },
+      status: refund.status,
+      create_time: refund.createTime,
+      update_time: refund.createTime,
+      links,
+    };
+  }
+
+  return { order, capturedOrder, capture: (c) => captureBody(c, true), refund };
+}

@@ -1,0 +1,219 @@
+// Records → PayPal's JSON: catalog products and billing plans (v1), subscriptions (v1, resource version 2.0),
+// and the legacy v1 sales and refunds that subscription payments produce.
+import type { SandboxContext } from '../context';
+import type { Buyer, Plan, Product, Sale, Subscription } from '../model';
+import { planTermsOf, termsOf, type SaleRefund, type SubscriptionsBook } from './book';
+import { fromMinor, minorOf, money, transactionFeeMinor } from './money';
+import type { Json } from './validate';
+
+type Method = 'GET' | 'POST' | 'PATCH';
+const link = (href: string, rel: string, method: Method) => ({ href, rel, method });
+
+export function renderProduct(ctx: SandboxContext, product: Product): Json {
+  const self = `${ctx.baseUrl}/v1/catalogs/products/${product.id}`;
+  return {
+    id: product.id,
+    name: product.name,
+    ...(product.description ? { description: product.description } : {}),
+    type: product.type,
+    create_time: product.createTime,
+    update_time: product.createTime,
+    links: [link(self, 'self', 'GET'), link(self, 'edit', 'PATCH')],
+  };
+}
+
+/** Lists show products without their type, as PayPal's list does. */
+export function renderProductSummary(ctx: SandboxContext, product: Product): Json {
+  return {
+    id: product.id,
+    name: product.name,
+    ...(product.description ? { description: product.description } : {}),
+    create_time: product.createTime,
+    links: [link(`${ctx.baseUrl}/v1/catalogs/products/${product.id}`, 'self', 'GET')],
+  };
+}
+
+/** `full` is PayPal's `Prefer: return=representation`; without it lists and creates answer minimally. */
+export function renderPlan(ctx: SandboxContext, book: SubscriptionsBook, plan: Plan, full: boolean): Json {
+  const terms = planTermsOf(book, plan.id);
+  const self = `${ctx.baseUrl}/v1/billing/plans/${plan.id}`;
+  const summary = {
+    id: plan.id,
+    product_id: plan.productId,
+    name: plan.name,
+    status: plan.status,
+    ...(terms.description ? { description: terms.description } : {}),
+    usage_type: 'LICENSED',
+    create_time: plan.createTime,
+  };
+  const links = [
+    link(self, 'self', 'GET'),
+    link(self, 'edit', 'PATCH'),
+    plan.status === 'ACTIVE'
+      ? link(`${self}/deactivate`, 'deactivate', 'POST')
+      : link(`${self}/activate`, 'activate', 'POST'),
+  ];
+  if (!full) return { ...summary, links };
+  return {
+    ...summary,
+    billing_cycles: [
+      {
+        frequency: { interval_unit: plan.interval.unit, interval_count: plan.interval.count },
+        tenure_type: 'REGULAR',
+        sequence: 1,
+        total_cycles: terms.totalCycles,
+        pricing_scheme: {
+          version: 1,
+          fixed_price: plan.price,
+          create_time: plan.createTime,
+          update_time: plan.createTime,
+        },
+      },
+    ],
+    payment_preferences: {
+      service_type: 'PREPAID',
+      auto_bill_outstanding: true,
+      setup_fee: { currency_code: plan.price.currency_code, value: '0' },
+      setup_fee_failure_action: 'CONTINUE',
+      payment_failure_threshold: plan.paymentFailureThreshold,
+    },
+    quantity_supported: false,
+    update_time: terms.updateTime,
+    links,
+  };
+}
+
+export function approveUrl(ctx: SandboxContext, subscription: Subscription): string {
+  return `${ctx.baseUrl}/webapps/billing/subscriptions?ba_token=${subscription.billingToken}`;
+}
+
+export function renderSubscription(ctx: SandboxContext, book: SubscriptionsBook, subscription: Subscription): Json {
+  const plan = ctx.state.plans.get(subscription.planId);
+  const activated = !['APPROVAL_PENDING', 'APPROVED'].includes(subscription.status);
+  return {
+    id: subscription.id,
+    status: subscription.status,
+    ...(subscription.statusChangeNote ? { status_change_note: subscription.statusChangeNote } : {}),
+    status_update_time: subscription.statusUpdateTime,
+    plan_id: subscription.planId,
+    start_time: subscription.startTime,
+    quantity: '1',
+    shipping_amount: { currency_code: plan?.price.currency_code ?? 'USD', value: '0.0' },
+    ...(subscription.customId !== undefined ? { custom_id: subscription.customId } : {}),
+    ...(subscription.buyer ? { subscriber: renderSubscriber(subscription.buyer) } : {}),
+    ...(activated && plan ? { billing_info: renderBillingInfo(book, subscription, plan) } : {}),
+    create_time: subscription.createTime,
+    update_time: subscription.updateTime,
+    plan_overridden: false,
+    links: subscriptionLinks(ctx, subscription),
+  };
+}
+
+function renderSubscriber(buyer: Buyer): Json {
+  const fullName = `${buyer.givenName} ${buyer.surname}`;
+  return {
+    email_address: buyer.email,
+    payer_id: buyer.payerId,
+    name: { given_name: buyer.givenName, surname: buyer.surname },
+    shipping_address: {
+      name: { full_name: fullName },
+      address: {
+        address_line_1: buyer.address.line1,
+        admin_area_2: buyer.address.city,
+        admin_area_1: buyer.address.state,
+        postal_code: buyer.address.postalCode,
+        country_code: buyer.address.countryCode,
+      },
+    },
+  };
+}
+
+function renderBillingInfo(book: SubscriptionsBook, subscription: Subscription, plan: Plan): Json {
+  const terms = termsOf(book, subscription.id);
+  const { totalCycles } = planTermsOf(book, plan.id);
+  const cyclesLeft = totalCycles === 0 ? 0 : Math.max(0, totalCycles - subscription.cyclesCompleted);
+  const billsAgain = subscription.status === 'ACTIVE' && (totalCycles === 0 || cyclesLeft > 0);
+  return {
+    outstanding_balance: money(terms.outstandingMinor, plan.price.currency_code),
+    cycle_executions: [
+      {
+        tenure_type: 'REGULAR',
+        sequence: 1,
+        cycles_completed: subscription.cyclesCompleted,
+        cycles_remaining: cyclesLeft,
+        current_pricing_scheme_version: 1,
+        total_cycles: totalCycles,
+      },
+    ],
+    ...(subscription.lastPayment
+      ? { last_payment: { status: 'COMPLETED', amount: subscription.lastPayment.amount, time: subscription.lastPayment.time } }
+      : {}),
+    ...(terms.lastFailedPayment
+      ? { last_failed_payment: { ...terms.lastFailedPayment, reason_code: 'PAYMENT_DENIED' } }
+      : {}),
+    ...(billsAgain && subscription.nextBillingTime ? { next_billing_time: subscription.nextBillingTime } : {}),
+    failed_payments_count: subscription.failedPaymentsCount,
+  };
+}
+
+function subscriptionLinks(ctx: SandboxContext, subscription: Subscription): Json[] {
+  const self = `${ctx.baseUrl}/v1/billing/subscriptions/${subscription.id}`;
+  const selfLink = link(self, 'self', 'GET');
+  const edit = link(self, 'edit', 'PATCH');
+  const cancel = link(`${self}/cancel`, 'cancel', 'POST');
+  const activate = link(`${self}/activate`, 'activate', 'POST');
+  const capture = link(`${self}/capture`, 'capture', 'POST');
+  switch (subscription.status) {
+    case 'APPROVAL_PENDING':
+      return [link(approveUrl(ctx, subscription), 'approve', 'GET'), edit, selfLink];
+    case 'APPROVED':
+      return [activate, edit, selfLink];
+    case 'ACTIVE':
+      return [cancel, edit, selfLink, link(`${self}/suspend`, 'suspend', 'POST'), capture];
+    case 'SUSPENDED':
+      return [cancel, activate, edit, selfLink, capture];
+    case 'CANCELLED':
+    case 'EXPIRED':
+      return [selfLink];
+  }
+}
+
+export function renderSale(ctx: SandboxContext, sale: Sale): Json {
+  const self = `${ctx.baseUrl}/v1/payments/sale/${sale.id}`;
+  const currency = sale.amount.currency_code;
+  const customId = ctx.state.subscriptions.get(sale.subscriptionId)?.customId;
+  const refundable = sale.state === 'completed' || sale.state === 'partially_refunded';
+  return {
+    id: sale.id,
+    state: sale.state,
+    amount: { total: sale.amount.value, currency, details: { subtotal: sale.amount.value } },
+    payment_mode: 'INSTANT_TRANSFER',
+    protection_eligibility: 'ELIGIBLE',
+    protection_eligibility_type: 'ITEM_NOT_RECEIVED_ELIGIBLE,UNAUTHORIZED_PAYMENT_ELIGIBLE',
+    transaction_fee: { value: fromMinor(transactionFeeMinor(minorOf(sale.amount), currency), currency), currency },
+    billing_agreement_id: sale.subscriptionId,
+    // PayPal hands a subscription's custom_id back on its sales as `custom`.
+    ...(customId !== undefined ? { custom: customId } : {}),
+    invoice_number: '',
+    create_time: sale.createTime,
+    update_time: sale.updateTime,
+    links: [link(self, 'self', 'GET'), ...(refundable ? [link(`${self}/refund`, 'refund', 'POST')] : [])],
+  };
+}
+
+export function renderSaleRefund(ctx: SandboxContext, refund: SaleRefund): Json {
+  return {
+    id: refund.id,
+    state: 'completed',
+    amount: { total: refund.amount.value, currency: refund.amount.currency_code },
+    sale_id: refund.saleId,
+    parent_payment: refund.parentPayment,
+    ...(refund.kind === 'reversal' ? { reason_code: 'CHARGEBACK' } : {}),
+    create_time: refund.createTime,
+    update_time: refund.createTime,
+    links: [
+      link(`${ctx.baseUrl}/v1/payments/refund/${refund.id}`, 'self', 'GET'),
+      link(`${ctx.baseUrl}/v1/payments/sale/${refund.saleId}`, 'up', 'GET'),
+    ],
+  };
+}

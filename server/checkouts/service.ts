@@ -1,0 +1,247 @@
+// Checkouts from creation to a license: start at the provider, the roads that settle it (the app's return,
+// the return page, the webhooks), long-polling, cancel and expiry. Every road ends in applyToCheckout.
+import { timingSafeEqual } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CheckoutView, CreateCheckoutResponse } from '../../common/api';
+import type { Clock } from '../../common/clock';
+import type { Plan } from '../../common/plans';
+import { isAnchor } from '../../common/anchor';
+import { ApiError } from '../http/api-error';
+import { hashSecret, newId, newSecret } from '../ids';
+import { applyToCheckout, type ApplyInput } from '../licenses/apply';
+import { entitlementFor, licenseView, type GrantPolicy } from '../licenses/view';
+import type { Metrics } from '../observability/metrics';
+import { isPayPalApiError } from '../providers/paypal/errors';
+import type { PayPalCheckoutProvider } from '../providers/paypal/checkout-provider';
+import * as checkouts from '../store/checkouts';
+import type { CheckoutRecord } from '../store/checkouts';
+import type { Store } from '../store/database';
+import * as inbox from '../store/inbox';
+import type { InboxEntry } from '../store/inbox';
+import * as licenses from '../store/licenses';
+import * as providerRefs from '../store/provider-refs';
+import type { CheckoutWaiters } from './waiters';
+
+export interface CheckoutDeps {
+  store: Store;
+  clock: Clock;
+  provider: PayPalCheckoutProvider;
+  waiters: CheckoutWaiters;
+  plans: readonly Plan[];
+  /** Where buyers' browsers reach this server (return/cancel pages). */
+  publicUrl: () => string;
+  brandName: string;
+  checkoutTtlMs: number;
+  grant: GrantPolicy;
+  metrics: Metrics;
+  log: Logger;
+  /** How often a long-poll re-reads the store even without a local notification (other server processes). */
+  recheckMs: number;
+}
+
+const OPEN = new Set<CheckoutRecord['status']>(['pending', 'approved']);
+
+export class CheckoutService {
+  constructor(private readonly deps: CheckoutDeps) {}
+
+  async create(anchor: unknown, planId: unknown): Promise<CreateCheckoutResponse> {
+    if (!isAnchor(anchor)) throw new ApiError(400, 'invalid_anchor', 'anchor must be the base64url form of 32 bytes (43 characters).');
+    const plan = this.deps.plans.find((p) => p.id === planId);
+    if (!plan) throw new ApiError(400, 'unknown_plan', `Unknown plan; GET /v1/plans lists the plans on offer.`);
+    const { clock, store } = this.deps;
+    const now = clock.now();
+    const id = newId('chk');
+    const pollToken = newSecret('hbp');
+    const record = {
+      id,
+      anchor,
+      planId: plan.id,
+      kind: plan.billing.kind,
+      provider: this.deps.provider.name,
+      amount: plan.price,
+      currency: plan.currency,
+      pollTokenHash: hashSecret(pollToken),
+      createdAt: now,
+      expiresAt: now + this.deps.checkoutTtlMs,
+    } as const;
+    const base = this.deps.publicUrl();
+    const providerPlanId = this.deps.provider.providerPlanId(plan.id);
+    const started = await this.providerCall(() =>
+      this.deps.provider.start({
+        checkout: { id, kind: record.kind, amount: record.amount, currency: record.currency },
+        description: plan.name,
+        brandName: this.deps.brandName,
+        returnUrl: `${base}/checkout/return?checkout=${id}`,
+        cancelUrl: `${base}/checkout/cancel?checkout=${id}`,
+        ...(providerPlanId ? { providerPlanId } : {}),
+      }),
+    );
+    await store.transaction(async (trx) => {
+      await checkouts.insert(trx, {
+        ...record,
+        providerOrderId: 'providerOrderId' in started ? started.providerOrderId : null,
+        providerSubscriptionId: 'providerSubscriptionId' in started ? started.providerSubscriptionId : null,
+      });
+      const ref = 'providerOrderId' in started
+        ? { ref: started.providerOrderId, kind: 'order' as const }
+        : { ref: started.providerSubscriptionId, kind: 'subscription' as const };
+      await providerRefs.upsert(trx, { provider: record.provider, ...ref, checkoutId: id });
+    });
+    this.deps.metrics.inc('hardbound_checkouts_created_total', { plan: plan.id });
+    return { checkoutId: id, approveUrl: started.approveUrl, pollToken, expiresAt: new Date(record.expiresAt).toISOString() };
+  }
+
+  /** GET /v1/checkouts/:id?wait=N — answers at once if settled, else when it changes or the wait runs out. */
+  async poll(id: string, pollToken: string | undefined, waitSeconds: number): Promise<CheckoutView> {
+    let checkout = await this.authorized(id, pollToken);
+    const deadline = this.deps.clock.now() + waitSeconds * 1000;
+    for (;;) {
+      checkout = await this.expireIfDue(checkout);
+      const remaining = deadline - this.deps.clock.now();
+      if (!OPEN.has(checkout.status) || remaining <= 0 || this.deps.waiters.closed) return this.view(checkout);
+      const parked = this.deps.waiters.park(id, Math.min(remaining, this.deps.recheckMs));
+      // Re-read after parking: a change committed in between must not be slept through.
+      const fresh = await this.get(id);
+      if (fresh.status !== checkout.status) {
+        parked.cancel();
+        checkout = fresh;
+        continue;
+      }
+      await parked.done;
+      checkout = await this.get(id);
+    }
+  }
+
+  /** POST /v1/checkouts/:id/return — the app says the buyer came back; capture now rather than wait. */
+  async returned(id: string, pollToken: string | undefined, orderToken: unknown): Promise<CheckoutView> {
+    const checkout = await this.authorized(id, pollToken);
+    if (orderToken !== undefined && orderToken !== checkout.providerOrderId && orderToken !== checkout.providerSubscriptionId) {
+      throw new ApiError(400, 'bad_request', 'token does not belong to this checkout.');
+    }
+    return this.view(await this.settle(checkout, 'server'));
+  }
+
+  /** GET /checkout/return — the buyer's browser arrives from PayPal. No bearer: the order id must match. */
+  async returnPage(id: string, orderToken: string | undefined): Promise<CheckoutRecord> {
+    const checkout = await this.find(id);
+    if (!orderToken || (orderToken !== checkout.providerOrderId && orderToken !== checkout.providerSubscriptionId)) {
+      throw new ApiError(400, 'bad_request', 'This return link does not belong to this checkout.');
+    }
+    return this.settle(checkout, 'server');
+  }
+
+  async cancel(id: string, pollToken: string | undefined): Promise<CheckoutView> {
+    const checkout = await this.authorized(id, pollToken);
+    return this.view(await this.markCancelled(checkout));
+  }
+
+  /** GET /checkout/cancel — the buyer pressed Cancel on PayPal's page. */
+  async cancelPage(id: string, orderToken: string | undefined): Promise<CheckoutRecord> {
+    const checkout = await this.find(id);
+    if (!orderToken || (orderToken !== checkout.providerOrderId && orderToken !== checkout.providerSubscriptionId)) {
+      throw new ApiError(400, 'bad_request', 'This cancel link does not belong to this checkout.');
+    }
+    return this.markCancelled(checkout);
+  }
+
+  /** Captures (or reads the subscription) and applies what PayPal reports. Used by every road. */
+  async settle(checkout: CheckoutRecord, source: 'server' | 'provider', inboxEntry?: InboxEntry): Promise<CheckoutRecord> {
+    if (checkout.status === 'completed' || checkout.status === 'failed') return checkout;
+    const outcome = await this.providerCall(() => this.deps.provider.settle(checkout, this.deps.clock.now()));
+    if (outcome.kind === 'not-approved') return checkout;
+    if (outcome.kind === 'mismatch') {
+      this.deps.metrics.inc('hardbound_checkout_mismatches_total', { reason: outcome.reason });
+      this.deps.log.warn({ checkoutId: checkout.id, reason: outcome.reason }, 'provider answer does not match the checkout; nothing granted');
+      return checkout;
+    }
+    return (await this.applyEvents(checkout.id, outcome.events, outcome.refs, source, inboxEntry)).checkout;
+  }
+
+  /**
+   * One transaction: claim the webhook in the inbox (when one is given) and apply the events. A duplicate
+   * delivery finds its event already claimed and changes nothing; 2xx is answered only after this commits.
+   */
+  async applyEvents(
+    checkoutId: string,
+    events: ApplyInput['events'],
+    refs: ApplyInput['refs'],
+    source: ApplyInput['source'],
+    inboxEntry?: InboxEntry,
+  ): Promise<{ checkout: CheckoutRecord; duplicate: boolean }> {
+    const { store, clock } = this.deps;
+    const result = await store.transaction(async (trx) => {
+      if (inboxEntry && (await inbox.record(trx, inboxEntry)) === 'duplicate') return null;
+      const current = await checkouts.get(trx, checkoutId, { forUpdate: true });
+      if (!current) throw new ApiError(404, 'checkout_not_found', 'No such checkout.');
+      const applied = await applyToCheckout(trx, store.dialect, { checkout: current, events, refs: refs ?? [], source, now: clock.now() });
+      return { applied, checkout: (await checkouts.get(trx, checkoutId)) ?? current };
+    });
+    if (result === null) return { checkout: await this.find(checkoutId), duplicate: true };
+    if (result.applied.changed) this.deps.waiters.notify(checkoutId);
+    return { checkout: result.checkout, duplicate: false };
+  }
+
+  async view(checkout: CheckoutRecord): Promise<CheckoutView> {
+    switch (checkout.status) {
+      case 'completed': {
+        const license = checkout.licenseId ? await licenses.get(this.deps.store.db, checkout.licenseId) : undefined;
+        if (!license) return { status: 'approved' };
+        const now = this.deps.clock.now();
+        return {
+          status: 'completed',
+          license: licenseView(license, now, this.deps.grant),
+          entitlement: await entitlementFor(checkout.anchor, license, now, this.deps.grant),
+        };
+      }
+      case 'failed':
+        return { status: 'failed', reason: checkout.failureReason ?? 'The payment did not go through.' };
+      default:
+        return { status: checkout.status };
+    }
+  }
+
+  private async markCancelled(checkout: CheckoutRecord): Promise<CheckoutRecord> {
+    const now = this.deps.clock.now();
+    const changed = await checkouts.updateStatus(this.deps.store.db, checkout.id, { from: ['pending', 'approved'], to: 'cancelled', at: now });
+    if (changed) this.deps.waiters.notify(checkout.id);
+    return this.get(checkout.id);
+  }
+
+  private async expireIfDue(checkout: CheckoutRecord): Promise<CheckoutRecord> {
+    if (!OPEN.has(checkout.status) || this.deps.clock.now() < checkout.expiresAt) return checkout;
+    await checkouts.updateStatus(this.deps.store.db, checkout.id, { from: ['pending', 'approved'], to: 'expired', at: this.deps.clock.now() });
+    return this.get(checkout.id);
+  }
+
+  async find(id: string): Promise<CheckoutRecord> {
+    const checkout = await checkouts.get(this.deps.store.db, id);
+    if (!checkout) throw new ApiError(404, 'checkout_not_found', 'No such checkout.');
+    return checkout;
+  }
+
+  private get = (id: string) => this.find(id);
+
+  private async authorized(id: string, pollToken: string | undefined): Promise<CheckoutRecord> {
+    const checkout = await this.find(id);
+    const given = Buffer.from(hashSecret(pollToken ?? ''));
+    const expected = Buffer.from(checkout.pollTokenHash);
+    if (!pollToken || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new ApiError(401, 'unauthorized', 'This checkout needs the pollToken it was created with, as a bearer token.');
+    }
+    return checkout;
+  }
+
+  private async providerCall<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (isPayPalApiError(error)) {
+        this.deps.metrics.inc('hardbound_provider_errors_total', { code: error.code });
+        this.deps.log.warn({ provider: 'paypal', code: error.code, detail: error.detail }, 'PayPal call failed');
+        if (error.code === 'provider_rejected') throw new ApiError(502, 'provider_rejected', 'PayPal refused the request; try again or contact support.');
+        throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached; try again in a moment.');
+      }
+      throw error;
+    }
+  }
+}

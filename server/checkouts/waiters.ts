@@ -1,0 +1,57 @@
+// Long-poll waiters: GET /v1/checkouts/:id?wait=N parks here until the checkout changes, the wait runs out,
+// or the server shuts down — whichever comes first. Notification is in-process; with PostgreSQL and several
+// server processes the poller also re-reads periodically (see CheckoutService).
+
+export interface Parked {
+  /** Resolves when notified, after the timeout, or on close(); never rejects. */
+  done: Promise<void>;
+  cancel(): void;
+}
+
+type Wake = () => void;
+
+export class CheckoutWaiters {
+  private readonly waiting = new Map<string, Set<Wake>>();
+  private isClosed = false;
+
+  /** Parks first, so a change that lands between the caller's read and its wait still wakes it. */
+  park(checkoutId: string, timeoutMs: number): Parked {
+    if (this.isClosed || timeoutMs <= 0) return { done: Promise.resolve(), cancel: () => {} };
+    let wake: Wake = () => {};
+    const done = new Promise<void>((resolve) => {
+      const set = this.waiting.get(checkoutId) ?? new Set<Wake>();
+      this.waiting.set(checkoutId, set);
+      const timer = setTimeout(() => wake(), timeoutMs);
+      wake = () => {
+        clearTimeout(timer);
+        set.delete(wake);
+        if (set.size === 0 && this.waiting.get(checkoutId) === set) this.waiting.delete(checkoutId);
+        resolve();
+      };
+      set.add(wake);
+    });
+    return { done, cancel: () => wake() };
+  }
+
+  notify(checkoutId: string): void {
+    const set = this.waiting.get(checkoutId);
+    if (!set) return;
+    for (const wake of [...set]) wake();
+  }
+
+  get count(): number {
+    let n = 0;
+    for (const set of this.waiting.values()) n += set.size;
+    return n;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Answers every parked poll now (graceful shutdown) and parks no new ones. */
+  close(): void {
+    this.isClosed = true;
+    for (const id of [...this.waiting.keys()]) this.notify(id);
+  }
+}

@@ -1,0 +1,57 @@
+// Reads a verified payload back into EntitlementClaims. The signature proves we issued it, but possibly an
+// older server version did: the shape is checked so the refresh code can trust every field's type.
+import type { EntitlementClaims } from '../../common/entitlement';
+import type { LicenseStatus } from '../../common/license';
+import type { Tier } from '../../common/plans';
+
+// Records over the unions so the compiler flags a status or tier added in common/ but not here.
+const STATUSES: Record<LicenseStatus, true> = {
+  pending: true,
+  active: true,
+  past_due: true,
+  canceled: true,
+  expired: true,
+  failed: true,
+  refunded: true,
+  reversed: true,
+  disputed: true,
+  suspended: true,
+  revoked: true,
+};
+const TIERS: Record<Tier, true> = { free: true, enterprise: true };
+
+/** The claims with exactly the contract's members, or null when the payload does not have that shape. */
+export function readEntitlementClaims(payload: unknown): EntitlementClaims | null {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
+  const p = payload as Record<string, unknown>;
+  const { iss, aud, sub, tier, lic, txn, status, plan, ptd, iat, nbf, exp } = p;
+  if (!isText(iss) || !isText(aud) || !isText(sub) || !isText(lic) || !isText(plan)) return null;
+  if (txn !== null && !isText(txn)) return null;
+  if (!isText(tier) || !Object.hasOwn(TIERS, tier)) return null;
+  if (!isText(status) || !Object.hasOwn(STATUSES, status)) return null;
+  if (!isNumericDate(iat) || !isNumericDate(nbf) || !isNumericDate(exp)) return null;
+  if (ptd !== undefined && !isNumericDate(ptd)) return null;
+  const claims: EntitlementClaims = {
+    iss,
+    aud,
+    sub,
+    tier: tier as Tier,
+    lic,
+    txn,
+    status: status as LicenseStatus,
+    plan,
+    iat,
+    nbf,
+    exp,
+  };
+  if (ptd !== undefined) claims.ptd = ptd;
+  return claims;
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function isNumericDate(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}

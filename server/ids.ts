@@ -1,0 +1,9 @@
+// Our own identifiers: a type prefix a person can recognise in a support ticket, then 96 random bits.
+import { createHash, randomBytes } from 'node:crypto';
+
+export const newId = (prefix: 'chk' | 'lic' | 'sup'): string => `${prefix}_${randomBytes(12).toString('base64url')}`;
+
+/** Bearer secrets (poll tokens, support tokens) are shown once and stored only as this hash. */
+export const newSecret = (prefix: 'hbp' | 'hbs'): string => `${prefix}_${randomBytes(32).toString('base64url')}`;
+
+export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('base64url');

@@ -1,0 +1,146 @@
+// Composition root of the companion server: store, keys, PayPal, services, HTTP — and graceful shutdown.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../common/clock';
+import { CheckoutService } from './checkouts/service';
+import { CheckoutWaiters } from './checkouts/waiters';
+import type { ServerConfig } from './config/env';
+import { ensureDevKeys } from './entitlements';
+import { createHttpApp } from './http/app';
+import { checkoutPageRoutes } from './http/routes/checkout-pages';
+import { checkoutRoutes } from './http/routes/checkouts';
+import { entitlementRoutes } from './http/routes/entitlements';
+import { operationsRoutes } from './http/routes/operations';
+import { supportRoutes } from './http/routes/support';
+import { webhookRoutes } from './http/routes/webhooks';
+import { RefreshService } from './licenses/refresh';
+import type { GrantPolicy } from './licenses/view';
+import { createLogger } from './observability/logger';
+import { Metrics } from './observability/metrics';
+import { PayPalCheckoutProvider } from './providers/paypal/checkout-provider';
+import { PayPalClient } from './providers/paypal/client';
+import { PayPalSignatureVerifier } from './providers/paypal/signature';
+import { openStore, type Store } from './store/database';
+import { SupportService } from './support/service';
+import { PayPalWebhook } from './webhooks/paypal-webhook';
+
+/** How the server reaches PayPal (or the local sandbox standing in for it). */
+export interface PayPalConnection {
+  apiBase: string;
+  clientId: string;
+  clientSecret: string;
+  /** The listener's webhook id at PayPal, or 'register' to register this server's own URL on start. */
+  webhookId: string | 'register';
+  sandboxOrigin: string | null;
+  trustedCaPem: string | null;
+}
+
+export interface ServerRuntime {
+  paypal: PayPalConnection;
+  clock?: Clock;
+  logger?: Logger;
+  /** Support endpoints' rate limit (per client address). */
+  supportRateLimit?: { max: number; windowMs: number };
+  paypalTimeoutMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  publicUrl: string;
+  webhookId: string;
+  store: Store;
+  metrics: Metrics;
+  support: SupportService;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, runtime: ServerRuntime): Promise<RunningServer> {
+  const clock = runtime.clock ?? systemClock;
+  const log = runtime.logger ?? createLogger(config.logLevel);
+  await mkdir(config.dataDir, { recursive: true });
+
+  const store = await openStore({ url: config.databaseUrl, onBackgroundError: (e) => log.error({ err: e.message }, 'database connection error') });
+  await store.migrate();
+
+  const keys = await ensureDevKeys(path.join(config.dataDir, 'keys'), { clock, ...(config.signingKid ? { activeKid: config.signingKid } : {}) });
+  if (!keys.ok) {
+    await store.close();
+    throw new Error(`signing keys: ${keys.detail}`);
+  }
+  if (keys.generated) log.warn({ kid: keys.generated.kid }, 'generated a development signing key; run `hardbound-server keys generate` for production and pin its public key in the app');
+
+  const metrics = new Metrics();
+  const waiters = new CheckoutWaiters();
+  metrics.describe('hardbound_webhooks_total', 'Webhook deliveries by outcome (applied, duplicate, ignored, unmatched, not_confirmed or an error code).');
+  metrics.describe('hardbound_long_polls_waiting', 'Long-polls currently parked.');
+  metrics.gauge('hardbound_long_polls_waiting', () => waiters.count);
+
+  const client = new PayPalClient({
+    baseUrl: runtime.paypal.apiBase,
+    clientId: runtime.paypal.clientId,
+    clientSecret: runtime.paypal.clientSecret,
+    clock,
+    timeoutMs: runtime.paypalTimeoutMs ?? 15_000,
+  });
+  const provider = new PayPalCheckoutProvider(client, config.providerPlanIds);
+  const grant: GrantPolicy = {
+    authority: { keyRing: keys.ring, issuer: config.issuer },
+    pastDueGraceMs: config.pastDueGraceMs,
+    refreshWindowMs: config.entitlementTtlMs,
+  };
+
+  let publicUrl = config.publicUrl ?? '';
+  const checkoutService = new CheckoutService({
+    store, clock, provider, waiters, plans: config.plans, publicUrl: () => publicUrl, brandName: config.brandName,
+    checkoutTtlMs: config.checkoutTtlMs, grant, metrics, log, recheckMs: store.dialect === 'postgres' ? 1_000 : 5_000,
+  });
+  const refresh = new RefreshService({ store, clock, grant });
+  const support = new SupportService({ store, clock, grant, checkouts: checkoutService });
+
+  let webhookId = runtime.paypal.webhookId === 'register' ? '' : runtime.paypal.webhookId;
+  // The webhook id is known only once the listener is registered, after listen(); until then nothing verifies.
+  const verifierRef: { current?: PayPalSignatureVerifier } = {};
+  const webhook = new PayPalWebhook({
+    verifier: {
+      verify: (delivery) =>
+        verifierRef.current ? verifierRef.current.verify(delivery) : Promise.resolve({ ok: false, code: 'missing_header', detail: 'server starting' }),
+    },
+    truth: client, provider, checkouts: checkoutService, store, clock, metrics, log,
+  });
+
+  let accepting = true;
+  const app = await createHttpApp(log);
+  operationsRoutes(app, { plans: config.plans, metrics, store, ready: () => accepting });
+  checkoutRoutes(app, checkoutService);
+  checkoutPageRoutes(app, checkoutService);
+  entitlementRoutes(app, refresh, keys.ring);
+  webhookRoutes(app, webhook);
+  await supportRoutes(app, support, runtime.supportRateLimit ?? { max: 120, windowMs: 60_000 });
+  // Parked long-polls are answered as soon as shutdown starts, instead of holding it for up to 30 s.
+  app.addHook('preClose', async () => {
+    accepting = false;
+    waiters.close();
+  });
+
+  const url = await app.listen({ host: config.host, port: config.port });
+  publicUrl ||= url;
+  if (runtime.paypal.webhookId === 'register') {
+    webhookId = await client.registerWebhook(`${publicUrl}/v1/webhooks/paypal`, ['*']);
+    log.info({ webhookId }, 'registered this server as a PayPal webhook listener');
+  }
+  verifierRef.current = new PayPalSignatureVerifier({
+    webhookId,
+    clock,
+    ...(runtime.paypal.sandboxOrigin ? { sandboxOrigin: runtime.paypal.sandboxOrigin } : {}),
+    ...(runtime.paypal.trustedCaPem ? { trustedCaPem: runtime.paypal.trustedCaPem } : {}),
+  });
+
+  return {
+    url, publicUrl, webhookId, store, metrics, support,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+// Migrations are listed here in code (no directory scan), so they travel with the bundle and run identically
+// on both dialects. Names sort in application order.
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Database, StoreDialect } from '../database';
+import { StoreError } from '../errors';
+import { initialMigration } from './0001-initial';
+
+function migrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001-initial': initialMigration(dialect),
+  };
+}
+
+export async function migrateToLatest(db: Kysely<Database>, dialect: StoreDialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error === undefined) return;
+  const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration ran)';
+  const detail = error instanceof Error ? error.message : String(error);
+  throw new StoreError('migration_failed', `Store migration ${failed} failed: ${detail}`, { cause: error });
+}

@@ -1,0 +1,76 @@
+// Every provider id we have seen (order, capture, subscription, sale, refund, dispute) mapped to our checkout
+// and license, so support can find a license from whatever id the buyer quotes.
+import type { Selectable } from 'kysely';
+import type { ProviderRefKind, ProviderRefsTable, Queryable } from './database';
+
+export interface ProviderRefRecord {
+  provider: string;
+  ref: string;
+  kind: ProviderRefKind;
+  licenseId: string | null;
+  checkoutId: string | null;
+}
+
+export interface ProviderRefEntry {
+  provider: string;
+  ref: string;
+  kind: ProviderRefKind;
+  licenseId?: string | null;
+  checkoutId?: string | null;
+}
+
+/**
+ * Inserts the reference or updates its kind; a link given now is set, a link not given keeps its stored value
+ * (an order seen first with only its checkout gains its license later).
+ */
+export async function upsert(db: Queryable, entry: ProviderRefEntry): Promise<void> {
+  await db
+    .insertInto('provider_refs')
+    .values({
+      provider: entry.provider,
+      ref: entry.ref,
+      kind: entry.kind,
+      license_id: entry.licenseId ?? null,
+      checkout_id: entry.checkoutId ?? null,
+    })
+    .onConflict((oc) =>
+      oc.columns(['provider', 'ref']).doUpdateSet((eb) => ({
+        kind: eb.ref('excluded.kind'),
+        license_id: eb.fn.coalesce('excluded.license_id', 'provider_refs.license_id'),
+        checkout_id: eb.fn.coalesce('excluded.checkout_id', 'provider_refs.checkout_id'),
+      })),
+    )
+    .execute();
+}
+
+export async function find(db: Queryable, provider: string, ref: string): Promise<ProviderRefRecord | undefined> {
+  const row = await db
+    .selectFrom('provider_refs')
+    .selectAll()
+    .where('provider', '=', provider)
+    .where('ref', '=', ref)
+    .executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** The reference under any provider (support does not know which provider an id came from). */
+export async function findAnyProvider(db: Queryable, ref: string): Promise<ProviderRefRecord[]> {
+  const rows = await db.selectFrom('provider_refs').selectAll().where('ref', '=', ref).orderBy('provider').execute();
+  return rows.map(toRecord);
+}
+
+/** All references linked to the license, e.g. to show every id support could have been given. */
+export async function listForLicense(db: Queryable, licenseId: string): Promise<ProviderRefRecord[]> {
+  const rows = await db
+    .selectFrom('provider_refs')
+    .selectAll()
+    .where('license_id', '=', licenseId)
+    .orderBy('provider')
+    .orderBy('ref')
+    .execute();
+  return rows.map(toRecord);
+}
+
+function toRecord(row: Selectable<ProviderRefsTable>): ProviderRefRecord {
+  return { provider: row.provider, ref: row.ref, kind: row.kind, licenseId: row.license_id, checkoutId: row.checkout_id };
+}

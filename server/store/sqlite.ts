@@ -1,0 +1,102 @@
+// SQLite through better-sqlite3: one connection (Kysely serializes its use), WAL with synchronous=FULL so a
+// commit is durable when it returns, and IMMEDIATE transactions so a second process waits (busy_timeout) for
+// the write lock at BEGIN instead of failing when a reader tries to upgrade mid-transaction.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  Kysely,
+  SelectQueryNode,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type SelectModifier,
+  type SqliteDatabase,
+  type UnknownRow,
+} from 'kysely';
+import type { Database } from './database';
+import { StoreError } from './errors';
+
+const BUSY_TIMEOUT_MS = 5_000;
+const MEMORY = ':memory:';
+
+export function openSqlite(path: string): Kysely<Database> {
+  let sqlite: BetterSqlite3.Database;
+  try {
+    if (path !== MEMORY) mkdirSync(dirname(path), { recursive: true });
+    sqlite = new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new StoreError('store_unavailable', `Cannot open the SQLite store at ${path}: ${detail}`, { cause: error });
+  }
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  sqlite.pragma('foreign_keys = ON');
+  return new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+    plugins: [new WithoutRowLocks()],
+  });
+}
+
+const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * Kysely prepares every query afresh; the repositories issue a few dozen distinct SQL texts, and reusing their
+ * prepared statements saves a large share of each write's CPU time (group commit at thousands of webhooks/s).
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement === undefined) {
+        statement = sqlite.prepare(text);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      } else {
+        cache.delete(text); // re-inserted below: Map order doubles as least-recently-used order
+      }
+      cache.set(text, statement);
+      return statement;
+    },
+  };
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+const ROW_LOCKS = new Set<SelectModifier>(['ForUpdate', 'ForNoKeyUpdate', 'ForShare', 'ForKeyShare', 'NoWait', 'SkipLocked']);
+
+/**
+ * Repositories ask for `SELECT … FOR UPDATE` where PostgreSQL needs a row lock; SQLite has no such clause and
+ * needs none (an IMMEDIATE transaction already holds the database's only write lock), so it is dropped here.
+ */
+class WithoutRowLocks implements KyselyPlugin {
+  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
+    if (!SelectQueryNode.is(node) || !node.endModifiers) return node;
+    return { ...node, endModifiers: node.endModifiers.filter((m) => !m.modifier || !ROW_LOCKS.has(m.modifier)) };
+  }
+  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return result;
+  }
+}

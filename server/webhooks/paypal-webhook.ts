@@ -1,0 +1,186 @@
+// POST /v1/webhooks/paypal: verify before parsing, translate the whitelisted fields, ask PayPal's API for
+// the truth, then claim the event in the inbox and apply it in one transaction. Nothing of the body is
+// stored or logged; a rejected delivery leaves only a counter and a log line.
+import type { Logger } from 'pino';
+import type { Clock } from '../../common/clock';
+import type { CheckoutService } from '../checkouts/service';
+import { ApiError } from '../http/api-error';
+import type { Metrics } from '../observability/metrics';
+import type { PayPalCheckoutProvider } from '../providers/paypal/checkout-provider';
+import { truthEventId } from '../providers/paypal/checkout-provider';
+import { isPayPalApiError } from '../providers/paypal/errors';
+import { fetchTruth, type TruthSource } from '../providers/paypal/fetch-truth';
+import { asObject, get, ids } from '../providers/paypal/fields';
+import type { PayPalVerification, RequestHeaders } from '../providers/paypal/signature';
+import { matchesCheckout, toBillingEvents, translateWebhook, type ActionableReference } from '../providers/paypal/translate';
+import type { BillingEvent } from '../billing/events';
+import * as checkouts from '../store/checkouts';
+import type { Store } from '../store/database';
+import * as inbox from '../store/inbox';
+import * as providerRefs from '../store/provider-refs';
+
+export interface WebhookVerifier {
+  verify(delivery: { headers: RequestHeaders; rawBody: Buffer }): Promise<PayPalVerification>;
+}
+
+export interface PayPalWebhookDeps {
+  verifier: WebhookVerifier;
+  truth: TruthSource;
+  provider: PayPalCheckoutProvider;
+  checkouts: CheckoutService;
+  store: Store;
+  clock: Clock;
+  metrics: Metrics;
+  log: Logger;
+}
+
+export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'unmatched' | 'not_confirmed';
+
+const PROVIDER = 'paypal';
+
+export class PayPalWebhook {
+  constructor(private readonly deps: PayPalWebhookDeps) {}
+
+  async handle(headers: RequestHeaders, rawBody: Buffer | undefined): Promise<{ outcome: WebhookOutcome }> {
+    const outcome = await this.process(headers, rawBody).catch((error: unknown) => {
+      const code = error instanceof ApiError ? error.code : 'internal';
+      this.deps.metrics.inc('hardbound_webhooks_total', { provider: PROVIDER, outcome: code });
+      throw error;
+    });
+    this.deps.metrics.inc('hardbound_webhooks_total', { provider: PROVIDER, outcome });
+    return { outcome };
+  }
+
+  private async process(headers: RequestHeaders, rawBody: Buffer | undefined): Promise<WebhookOutcome> {
+    if (!rawBody || rawBody.length === 0) throw new ApiError(400, 'bad_request', 'The webhook body is empty.');
+    const verdict = await this.deps.verifier.verify({ headers, rawBody });
+    if (!verdict.ok) {
+      this.deps.log.warn({ provider: PROVIDER, code: verdict.code }, 'webhook rejected: signature not verified');
+      if (verdict.code === 'cert_url_not_allowed') throw new ApiError(401, 'cert_url_not_allowed', 'The certificate URL is not an allowed PayPal host.');
+      throw new ApiError(401, 'bad_signature', 'The webhook signature does not verify.');
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      throw new ApiError(400, 'invalid_json', 'The webhook body is not valid JSON.');
+    }
+    const reference = translateWebhook(json);
+    if (reference.kind === 'invalid') {
+      this.deps.log.warn({ provider: PROVIDER, reason: reference.reason }, 'webhook rejected: unexpected shape');
+      throw new ApiError(400, 'bad_request', `The webhook event is not in PayPal's shape (${reference.reason}).`);
+    }
+    const now = this.deps.clock.now();
+    if (reference.kind === 'ignored') {
+      const eventId = ids.event(get(asObject(json), 'id'));
+      if (!eventId) throw new ApiError(400, 'bad_request', 'The webhook event has no id.');
+      const recorded = await inbox.record(this.deps.store.db, {
+        provider: PROVIDER, eventId, eventType: reference.eventType, resourceId: null, outcome: 'ignored', receivedAt: now,
+      });
+      return recorded === 'duplicate' ? 'duplicate' : 'ignored';
+    }
+    if (await inbox.get(this.deps.store.db, PROVIDER, reference.eventId)) return 'duplicate';
+    return this.apply(reference, eventTypeOf(json), now);
+  }
+
+  private async apply(reference: ActionableReference, eventType: string, now: number): Promise<WebhookOutcome> {
+    const entry = (outcome: 'applied' | 'unmatched') => ({
+      provider: PROVIDER, eventId: reference.eventId, eventType, resourceId: resourceIdOf(reference), outcome, receivedAt: now,
+    });
+    const checkoutId = await this.checkoutFor(reference);
+    if (!checkoutId) {
+      const recorded = await inbox.record(this.deps.store.db, entry('unmatched'));
+      return recorded === 'duplicate' ? 'duplicate' : 'unmatched';
+    }
+    try {
+      if (reference.kind === 'order-approved') {
+        // The buyer approved but no return reached us (window closed, crash): capture now.
+        const checkout = await this.deps.checkouts.find(checkoutId);
+        const after = await this.deps.checkouts.settle(checkout, 'provider', entry('applied'));
+        return after.status === checkout.status ? 'not_confirmed' : 'applied';
+      }
+      const truth = await fetchTruth(this.deps.truth, reference);
+      if (reference.kind === 'capture' && truth.capture) {
+        const checkout = await this.deps.checkouts.find(checkoutId);
+        const match = matchesCheckout(truth.capture, checkout);
+        if (!match.ok && match.reason !== 'status_not_completed') return this.notConfirmed(reference, match.reason);
+      }
+      const result = toBillingEvents(reference, truth);
+      if (!result.ok) return this.notConfirmed(reference, result.reason);
+      const refs = refsOf(reference);
+      const applied = await this.deps.checkouts.applyEvents(checkoutId, result.events.map(sameOnEveryRoad), refs, 'provider', entry('applied'));
+      return applied.duplicate ? 'duplicate' : 'applied';
+    } catch (error) {
+      if (isPayPalApiError(error, 'not_found')) return this.notConfirmed(reference, 'not_found');
+      if (isPayPalApiError(error)) {
+        this.deps.log.warn({ provider: PROVIDER, code: error.code, detail: error.detail }, 'PayPal API call failed; PayPal will redeliver');
+        throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached to confirm the event; deliver again later.');
+      }
+      throw error;
+    }
+  }
+
+  /** Nothing is written: a genuine event whose claim the API does not bear out is answered (2xx) and logged. */
+  private notConfirmed(reference: ActionableReference, reason: string): WebhookOutcome {
+    this.deps.log.warn({ provider: PROVIDER, eventId: reference.eventId, kind: reference.kind, reason }, 'webhook not borne out by the PayPal API; nothing applied');
+    return 'not_confirmed';
+  }
+
+  /** Our checkout: by the custom_id PayPal echoes, else by any provider id we recorded. */
+  private async checkoutFor(reference: ActionableReference): Promise<string | null> {
+    const db = this.deps.store.db;
+    if ((reference.kind === 'order-approved' || reference.kind === 'capture' || reference.kind === 'subscription') && reference.checkoutId) {
+      if (await checkouts.get(db, reference.checkoutId)) return reference.checkoutId;
+    }
+    const candidates: string[] = [];
+    switch (reference.kind) {
+      case 'order-approved': candidates.push(reference.orderId); break;
+      case 'capture': candidates.push(reference.captureId, ...(reference.orderId ? [reference.orderId] : [])); break;
+      case 'refund': case 'reversal': candidates.push(reference.captureId); break;
+      case 'subscription': candidates.push(reference.subscriptionId); break;
+      case 'sale': candidates.push(reference.saleId, reference.subscriptionId); break;
+      case 'dispute': candidates.push(...reference.transactionIds); break;
+    }
+    for (const ref of candidates) {
+      const found = await providerRefs.find(db, PROVIDER, ref);
+      if (found?.checkoutId) return found.checkoutId;
+    }
+    return null;
+  }
+}
+
+function eventTypeOf(json: unknown): string {
+  const type = get(asObject(json), 'event_type');
+  return typeof type === 'string' ? type : 'unknown';
+}
+
+function resourceIdOf(reference: ActionableReference): string {
+  switch (reference.kind) {
+    case 'order-approved': return reference.orderId;
+    case 'capture': return reference.captureId;
+    case 'refund': case 'reversal': return reference.refundId;
+    case 'subscription': return reference.subscriptionId;
+    case 'sale': return reference.saleId;
+    case 'dispute': return reference.disputeId;
+  }
+}
+
+function refsOf(reference: ActionableReference) {
+  const p = PROVIDER;
+  switch (reference.kind) {
+    case 'order-approved': return [{ provider: p, ref: reference.orderId, kind: 'order' as const }];
+    case 'capture': return [{ provider: p, ref: reference.captureId, kind: 'capture' as const }];
+    case 'refund': case 'reversal': return [{ provider: p, ref: reference.refundId, kind: 'refund' as const }];
+    case 'subscription': return [{ provider: p, ref: reference.subscriptionId, kind: 'subscription' as const }];
+    case 'sale': return [{ provider: p, ref: reference.saleId, kind: 'sale' as const }];
+    case 'dispute': return [{ provider: p, ref: reference.disputeId, kind: 'dispute' as const }];
+  }
+}
+
+/** A capture's outcome is one fact however it reached us (app return, return page, webhook). */
+function sameOnEveryRoad(event: BillingEvent): BillingEvent {
+  if (event.type === 'payment.completed' || event.type === 'payment.pending' || (event.type === 'payment.failed' && event.transactionId)) {
+    return { ...event, id: truthEventId(event.type, event.transactionId ?? '') };
+  }
+  return event;
+}

@@ -1,0 +1,97 @@
+// A real sandbox and a real server over loopback, SQLite in a temp folder (or PostgreSQL when asked),
+// with a capturing logger so tests can check what was logged.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { AdjustableClock } from '../../common/clock';
+import type { CheckoutView, CreateCheckoutResponse, RefreshResponse } from '../../common/api';
+import { configFromEnv, type ServerConfig } from '../../server/config/env';
+import { REDACT_PATHS } from '../../server/observability/logger';
+import { startServer, type RunningServer } from '../../server/server';
+import { resolvePayPal } from '../../launch/paypal-connection';
+import type { Sandbox, SandboxOptions } from '../../sandbox/index';
+
+export interface Harness {
+  server: RunningServer;
+  sandbox: Sandbox;
+  config: ServerConfig;
+  clock: AdjustableClock;
+  logs: string[];
+  dataDir: string;
+  api<T = unknown>(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { env?: Record<string, string>; sandbox?: SandboxOptions } = {}): Promise<Harness> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'hardbound-test-'));
+  const result = configFromEnv({ HARDBOUND_DATA_DIR: dataDir, HARDBOUND_PORT: '0', HARDBOUND_SANDBOX_PORT: '0', HARDBOUND_LOG_LEVEL: 'info', ...options.env });
+  if ('problems' in result) throw new Error(result.problems.join('; '));
+  const config = result.config;
+  const clock = new AdjustableClock();
+  const logs: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
+  const logger = pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+  const paypal = await resolvePayPal(config, { clock, retryDelaysMs: [50, 100, 200, 400], deliveryTimeoutMs: 5_000, ...options.sandbox });
+  const server = await startServer(config, { paypal: paypal.connection, clock, logger, paypalTimeoutMs: 5_000 });
+  const sandbox = paypal.sandbox!;
+  return {
+    server, sandbox, config, clock, logs, dataDir,
+    async api(method, p, o = {}) {
+      const headers: Record<string, string> = { ...o.headers };
+      if (o.token) headers.authorization = `Bearer ${o.token}`;
+      if (o.body !== undefined) headers['content-type'] ??= 'application/json';
+      const res = await fetch(`${server.url}${p}`, {
+        method, headers, body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try { body = JSON.parse(text); } catch { /* HTML or text */ }
+      return { status: res.status, body: body as never };
+    },
+    async close() {
+      await server.close();
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A random anchor as the app would send: base64url of 32 bytes. */
+export function newAnchor(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+}
+
+export async function createCheckout(h: Harness, anchor: string, plan = 'enterprise-lifetime'): Promise<CreateCheckoutResponse> {
+  const res = await h.api<CreateCheckoutResponse>('POST', '/v1/checkouts', { body: { anchor, plan } });
+  if (res.status !== 201) throw new Error(`create checkout: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Clicks "Pay" on the sandbox's hosted page over HTTP; returns the redirect target (our return URL). */
+export async function payOnHostedPage(approveUrl: string, action: 'pay' | 'cancel' = 'pay'): Promise<URL> {
+  const page = await fetch(approveUrl);
+  const html = await page.text();
+  const formAction = /<form[^>]*action="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+  if (!formAction) throw new Error('no form on the approval page');
+  const res = await fetch(new URL(formAction, approveUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `action=${action}`,
+    redirect: 'manual',
+  });
+  const location = res.headers.get('location');
+  if (res.status !== 302 || !location) throw new Error(`approval page answered ${res.status}`);
+  return new URL(location);
+}
+
+export async function poll(h: Harness, c: CreateCheckoutResponse, wait = 0): Promise<CheckoutView> {
+  const res = await h.api<CheckoutView>('GET', `/v1/checkouts/${c.checkoutId}?wait=${wait}`, { token: c.pollToken });
+  if (res.status !== 200) throw new Error(`poll: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export async function refresh(h: Harness, anchor: string, token: string): Promise<{ status: number; body: RefreshResponse }> {
+  return h.api<RefreshResponse>('POST', '/v1/entitlements/refresh', { body: { anchor, token } });
+}

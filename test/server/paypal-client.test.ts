@@ -1,0 +1,297 @@
+// PayPalClient against the real sandbox over loopback.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdjustableClock, type Clock } from '../../common/clock';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { DEFAULT_BUYER } from '../../sandbox/options';
+import { PayPalClient, requestIds, type CreateOrderInput } from '../../server/providers/paypal/client';
+import { PayPalApiError } from '../../server/providers/paypal/errors';
+import { matchesCheckout, matchesSubscriptionCheckout } from '../../server/providers/paypal/translate';
+
+const PLAN_ID = 'P-HARDBOUNDMONTHLY0000000001';
+const BUYER_PII = [DEFAULT_BUYER.email, DEFAULT_BUYER.givenName, DEFAULT_BUYER.surname, DEFAULT_BUYER.payerId, DEFAULT_BUYER.phone, DEFAULT_BUYER.address.line1];
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({
+    port: 0,
+    plans: [
+      { id: PLAN_ID, productName: 'Hardbound', name: 'Enterprise monthly', interval: { unit: 'MONTH', count: 1 }, price: { currency_code: 'USD', value: '9.00' } },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await sandbox.close();
+});
+
+interface Exchange {
+  method: string;
+  path: string;
+  status: number;
+}
+
+/** The global fetch, recording each exchange; `rewrite` may alter a request's headers first. */
+function recordingFetch(rewrite: (headers: Headers, path: string) => void = () => {}) {
+  const exchanges: Exchange[] = [];
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const path = new URL(String(input)).pathname;
+    const headers = new Headers(init?.headers);
+    rewrite(headers, path);
+    const response = await fetch(input, { ...init, headers });
+    exchanges.push({ method: init?.method ?? 'GET', path, status: response.status });
+    return response;
+  };
+  const tokenRequests = () => exchanges.filter((e) => e.path === '/v1/oauth2/token').length;
+  return { fetchImpl, exchanges, tokenRequests };
+}
+
+function client(options: { clock?: Clock; fetch?: typeof fetch; clientSecret?: string } = {}): PayPalClient {
+  return new PayPalClient({
+    baseUrl: sandbox.baseUrl,
+    clientId: sandbox.credentials.clientId,
+    clientSecret: options.clientSecret ?? sandbox.credentials.clientSecret,
+    clock: options.clock ?? sandbox.clock,
+    timeoutMs: 5_000,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
+
+function order(checkoutId = randomUUID()): CreateOrderInput {
+  return {
+    checkoutId,
+    amount: '49.00',
+    currency: 'USD',
+    description: 'Hardbound Enterprise (lifetime)',
+    brandName: 'Hardbound',
+    returnUrl: 'http://127.0.0.1:8787/checkout/return',
+    cancelUrl: 'http://127.0.0.1:8787/checkout/cancel',
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<PayPalApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof PayPalApiError)) throw new Error(`expected a PayPalApiError, got ${String(error)}`);
+  return error;
+}
+
+function expectNoBuyerData(value: unknown): void {
+  const text = JSON.stringify(value);
+  for (const pii of BUYER_PII) expect(text).not.toContain(pii);
+}
+
+describe('access token', () => {
+  it('is requested once for many calls, concurrent ones included', async () => {
+    const { fetchImpl, tokenRequests } = recordingFetch();
+    const paypal = client({ fetch: fetchImpl });
+    const { orderId } = await paypal.createOrder(order());
+    await Promise.all(Array.from({ length: 10 }, () => paypal.getOrder(orderId)));
+    await paypal.getOrder(orderId);
+    expect(tokenRequests()).toBe(1);
+  });
+
+  it('is renewed shortly before expires_in runs out on the injected clock', async () => {
+    const clock = new AdjustableClock();
+    const { fetchImpl, tokenRequests } = recordingFetch();
+    const paypal = client({ clock, fetch: fetchImpl });
+    const { orderId } = await paypal.createOrder(order());
+    const lifetimeMs = 32_400_000; // the sandbox's expires_in, as PayPal's
+    clock.advance(lifetimeMs - 10 * 60_000);
+    await paypal.getOrder(orderId);
+    expect(tokenRequests()).toBe(1);
+    clock.advance(6 * 60_000);
+    await paypal.getOrder(orderId);
+    expect(tokenRequests()).toBe(2);
+  });
+
+  it('is renewed once when PayPal answers 401 to it, and the call succeeds', async () => {
+    let spoil = 1;
+    const { fetchImpl, tokenRequests, exchanges } = recordingFetch((headers, path) => {
+      if (path !== '/v1/oauth2/token' && spoil-- > 0) headers.set('authorization', 'Bearer A21AAstale');
+    });
+    const paypal = client({ fetch: fetchImpl });
+    const created = await paypal.createOrder(order());
+    expect(created.orderId).toMatch(/^[A-Z0-9]{17}$/);
+    expect(tokenRequests()).toBe(2);
+    expect(exchanges.map((e) => e.status)).toEqual([200, 401, 200, 201]);
+  });
+
+  it('a token refused twice is provider_rejected, after one renewal only', async () => {
+    const { fetchImpl, tokenRequests } = recordingFetch((headers, path) => {
+      if (path !== '/v1/oauth2/token') headers.set('authorization', 'Bearer A21AAstale');
+    });
+    const error = await rejection(client({ fetch: fetchImpl }).getOrder('5O190127TN364715T'));
+    expect(error.code).toBe('provider_rejected');
+    expect(error.status).toBe(401);
+    expect(tokenRequests()).toBe(2);
+  });
+
+  it('wrong client credentials are provider_rejected with the OAuth error name', async () => {
+    const error = await rejection(client({ clientSecret: 'not-the-secret' }).createOrder(order()));
+    expect(error.code).toBe('provider_rejected');
+    expect(error.detail).toMatchObject({ operation: 'getAccessToken', status: 401, paypalName: 'invalid_client' });
+  });
+});
+
+describe('orders', () => {
+  it('create → approve → capture 201 → the same request id replays the same capture (200)', async () => {
+    const { fetchImpl, exchanges } = recordingFetch();
+    const paypal = client({ fetch: fetchImpl });
+    const input = order();
+    const created = await paypal.createOrder(input);
+    expect(created.status).toBe('PAYER_ACTION_REQUIRED');
+    expect(created.approveUrl).toBe(`${sandbox.baseUrl}/checkoutnow?token=${created.orderId}`);
+    expect(await paypal.createOrder(input)).toEqual(created);
+
+    sandbox.control.approveOrder(created.orderId);
+    const requestId = requestIds.captureOrder(input.checkoutId);
+    const first = await paypal.captureOrder(created.orderId, requestId);
+    expect(first).toEqual({
+      kind: 'captured',
+      orderId: created.orderId,
+      alreadyCaptured: false,
+      capture: {
+        id: expect.stringMatching(/^[A-Z0-9]{17}$/),
+        status: 'COMPLETED',
+        amount: { value: '49.00', currency: 'USD' },
+        orderId: created.orderId,
+        customId: input.checkoutId,
+        invoiceId: input.checkoutId,
+      },
+    });
+    const replay = await paypal.captureOrder(created.orderId, requestId);
+    expect(replay).toEqual(first);
+    const captureCalls = exchanges.filter((e) => e.path.endsWith('/capture')).map((e) => e.status);
+    expect(captureCalls).toEqual([201, 200]);
+    if (first.kind !== 'captured') throw new Error('not captured');
+    expect(matchesCheckout(first.capture, { id: input.checkoutId, amount: '49.00', currency: 'USD' })).toEqual({ ok: true });
+  });
+
+  it('a capture under another request id finds the order captured and returns that capture', async () => {
+    const paypal = client();
+    const input = order();
+    const { orderId } = await paypal.createOrder(input);
+    sandbox.control.approveOrder(orderId);
+    const first = await paypal.captureOrder(orderId, requestIds.captureOrder(input.checkoutId));
+    const second = await paypal.captureOrder(orderId, 'another-road');
+    if (first.kind !== 'captured') throw new Error('not captured');
+    expect(second).toEqual({ ...first, alreadyCaptured: true });
+  });
+
+  it('capture before approval → a typed not-approved result', async () => {
+    const paypal = client();
+    const { orderId } = await paypal.createOrder(order());
+    expect(await paypal.captureOrder(orderId, 'early')).toEqual({ kind: 'not-approved', orderId });
+  });
+
+  it('the buyer approves on the hosted page; get order and get capture show narrowed views without payer data', async () => {
+    const paypal = client();
+    const input = order();
+    const created = await paypal.createOrder(input);
+    const page = await fetch(created.approveUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=pay',
+      redirect: 'manual',
+    });
+    expect(page.status).toBe(302);
+    expect(page.headers.get('location')).toContain(`token=${created.orderId}`);
+    const approved = await paypal.getOrder(created.orderId);
+    expect(approved).toMatchObject({ id: created.orderId, status: 'APPROVED', customId: input.checkoutId, captures: [] });
+
+    const result = await paypal.captureOrder(created.orderId, requestIds.captureOrder(input.checkoutId));
+    if (result.kind !== 'captured') throw new Error('not captured');
+    const fetched = await paypal.getCapture(result.capture.id);
+    expect(fetched).toEqual(result.capture);
+    const completed = await paypal.getOrder(created.orderId);
+    expect(completed).toMatchObject({ status: 'COMPLETED', amount: { value: '49.00', currency: 'USD' }, captures: [fetched] });
+
+    const raw = await (await fetch(`${sandbox.baseUrl}/v2/checkout/orders/${created.orderId}`, { headers: { authorization: `Bearer ${await token()}` } })).text();
+    for (const pii of [DEFAULT_BUYER.email, DEFAULT_BUYER.surname, DEFAULT_BUYER.payerId, DEFAULT_BUYER.address.line1]) expect(raw).toContain(pii);
+    expectNoBuyerData([approved, result, fetched, completed]);
+  });
+
+  it('a 4xx is provider_rejected with PayPal name and issue, but nothing from the body', async () => {
+    const planted = `${DEFAULT_BUYER.email} ${'x'.repeat(200)}`;
+    const error = await rejection(client().createOrder({ ...order(), description: planted }));
+    expect(error.code).toBe('provider_rejected');
+    expect(error.detail).toMatchObject({ operation: 'createOrder', status: 400, paypalName: 'INVALID_REQUEST', issue: 'INVALID_STRING_LENGTH' });
+    expect(error.detail.debugId).toMatch(/^[0-9a-f]+$/);
+    expect(error.message).not.toContain(DEFAULT_BUYER.email);
+    expect(JSON.stringify(error.detail)).not.toContain(DEFAULT_BUYER.email);
+  });
+
+  it('unknown resources are not_found; ids that cannot be PayPal\'s never reach the network', async () => {
+    const { fetchImpl, exchanges } = recordingFetch();
+    const paypal = client({ fetch: fetchImpl });
+    expect((await rejection(paypal.getOrder('0000000000000000X'))).code).toBe('not_found');
+    expect((await rejection(paypal.getCapture('0000000000000000X'))).detail).toMatchObject({ status: 404, paypalName: 'RESOURCE_NOT_FOUND' });
+    const before = exchanges.length;
+    expect((await rejection(paypal.getOrder('../../v1/oauth2/token'))).code).toBe('not_found');
+    expect((await rejection(paypal.getSubscription('I-ABC/../../x'))).code).toBe('not_found');
+    expect(exchanges.length).toBe(before);
+  });
+});
+
+describe('subscriptions, sales and disputes', () => {
+  it('create → approve → active with paid-through date → renewal sale → cancel', async () => {
+    const paypal = client();
+    const checkoutId = randomUUID();
+    const input = { planId: PLAN_ID, checkoutId, brandName: 'Hardbound', returnUrl: 'http://127.0.0.1:8787/checkout/return', cancelUrl: 'http://127.0.0.1:8787/checkout/cancel' };
+    const created = await paypal.createSubscription(input);
+    expect(created).toEqual({ subscriptionId: expect.stringMatching(/^I-[A-Z0-9]+$/), status: 'APPROVAL_PENDING', approveUrl: expect.stringContaining(`${sandbox.baseUrl}/`) });
+    expect(await paypal.createSubscription(input)).toEqual(created);
+    const { subscriptionId } = created;
+
+    sandbox.control.approveSubscription(subscriptionId);
+    const active = await paypal.getSubscription(subscriptionId);
+    expect(active).toMatchObject({ id: subscriptionId, status: 'ACTIVE', planId: PLAN_ID, customId: checkoutId, failedPaymentsCount: 0 });
+    expect(active.nextBillingTime).toBeGreaterThan(sandbox.clock.now());
+    expect(matchesSubscriptionCheckout(active, { id: checkoutId, planId: PLAN_ID })).toEqual({ ok: true });
+
+    const { sale } = sandbox.control.renewSubscription(subscriptionId);
+    const saleId = String(sale.id);
+    expect(await paypal.getSale(saleId)).toEqual({ id: saleId, state: 'completed', amount: { value: '9.00', currency: 'USD' }, billingAgreementId: subscriptionId });
+    const renewed = await paypal.getSubscription(subscriptionId);
+    expect(renewed.nextBillingTime).toBeGreaterThan(active.nextBillingTime ?? Infinity);
+
+    await paypal.cancelSubscription(subscriptionId, 'Cancelled from the app');
+    expect(await paypal.getSubscription(subscriptionId)).toMatchObject({ status: 'CANCELLED' });
+    const again = await rejection(paypal.cancelSubscription(subscriptionId, 'twice'));
+    expect(again.code).toBe('provider_rejected');
+    expect(again.status).toBe(422);
+    expectNoBuyerData([active, renewed]);
+  });
+
+  it('a dispute on a capture', async () => {
+    const paypal = client();
+    const input = order();
+    const { orderId } = await paypal.createOrder(input);
+    sandbox.control.approveOrder(orderId);
+    const result = await paypal.captureOrder(orderId, requestIds.captureOrder(input.checkoutId));
+    if (result.kind !== 'captured') throw new Error('not captured');
+    const opened = sandbox.control.openDispute(result.capture.id);
+    const disputeId = String(opened.dispute_id);
+    const view = await paypal.getDispute(disputeId);
+    expect(view).toEqual({ id: disputeId, status: 'OPEN', outcome: null, transactionIds: [result.capture.id] });
+    sandbox.control.resolveDispute(disputeId, 'RESOLVED_SELLER_FAVOUR');
+    expect(await paypal.getDispute(disputeId)).toMatchObject({ status: 'RESOLVED', outcome: 'RESOLVED_SELLER_FAVOUR' });
+    expectNoBuyerData(view);
+  });
+});
+
+async function token(): Promise<string> {
+  const res = await fetch(`${sandbox.baseUrl}/v1/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${sandbox.credentials.clientId}:${sandbox.credentials.clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
