@@ -2,6 +2,7 @@
 // named in one message instead of failing later one at a time.
 import path from 'node:path';
 import type { Plan } from '../../common/plans';
+import { sandboxPlanId } from '../providers/paypal/sandbox-plans';
 import { DEFAULT_PLANS, loadPlansFile } from './plans';
 
 export type PayPalSettings =
@@ -27,7 +28,7 @@ export interface ServerConfig {
   databaseUrl: string;
   paypal: PayPalSettings;
   plans: Plan[];
-  /** Our recurring plan id → the provider's plan id (PayPal P-…); the embedded sandbox derives its own. */
+  /** Our recurring plan id → the provider's plan id (PayPal P-…); for the embedded sandbox, its derived ids. */
   providerPlanIds: Map<string, string>;
   issuer: string;
   signingKid: string | null;
@@ -105,10 +106,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { co
     if (!ours || !theirs || !/^P-[A-Z0-9]{10,40}$/.test(theirs)) problems.push(`PAYPAL_PLAN_IDS: "${pair}" must look like our-plan-id=P-XXXXXXXX`);
     else providerPlanIds.set(ours, theirs);
   }
-  if (paypal.mode === 'remote') {
-    for (const plan of plans) {
-      if (plan.billing.kind === 'recurring' && !providerPlanIds.has(plan.id)) problems.push(`PAYPAL_PLAN_IDS has no PayPal plan for recurring plan "${plan.id}"`);
-    }
+  for (const plan of plans) {
+    if (plan.billing.kind !== 'recurring') continue;
+    // The embedded sandbox is seeded with these derived ids (launch/paypal-connection.ts), whatever is configured.
+    if (paypal.mode === 'embedded-sandbox') providerPlanIds.set(plan.id, sandboxPlanId(plan.id));
+    else if (!providerPlanIds.has(plan.id)) problems.push(`PAYPAL_PLAN_IDS has no PayPal plan for recurring plan "${plan.id}"`);
   }
 
   const config: ServerConfig = {

@@ -127,7 +127,7 @@ export function translateWebhook(event: unknown): WebhookReference {
   if (type === undefined) return invalid('bad_event_type');
   const at = time(get(envelope, 'create_time'));
   if (at === undefined) return invalid('bad_create_time');
-  const translator = TRANSLATORS[type];
+  const translator = Object.hasOwn(TRANSLATORS, type) ? TRANSLATORS[type] : undefined;
   if (translator === undefined) return { kind: 'ignored', eventType: type };
   const resource = getObject(envelope, 'resource');
   if (resource === undefined) return invalid('missing_resource');

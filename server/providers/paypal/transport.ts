@@ -58,7 +58,7 @@ function parseJson(text: string): unknown {
 
 /** PayPal's REST errors carry name/details[].issue/debug_id; its OAuth errors carry `error`. Only those
  *  identifiers are kept: messages and descriptions may echo request values. */
-export function errorFor(operation: string, status: number, body: unknown): PayPalApiError {
+function errorFor(operation: string, status: number, body: unknown): PayPalApiError {
   const object = asObject(body);
   const firstDetail = asObject(getArray(object, 'details')?.[0]);
   const detail: PayPalErrorDetail = { operation, status };

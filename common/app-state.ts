@@ -1,0 +1,54 @@
+// What the desktop app's UI shows, as one serialisable snapshot pushed from main to the renderer.
+import type { LicenseStatus } from './license';
+import type { Plan, Tier } from './plans';
+
+/** The upgrade flow (issue 4): every failure path has a state and a message a person can act on. */
+export type FlowState =
+  | { step: 'idle' }
+  | { step: 'creating'; planId: string }
+  /** The isolated checkout window is open at PayPal. */
+  | { step: 'awaiting_approval'; planId: string; checkoutId: string }
+  /** The buyer came back (or the window closed after paying); waiting for the server to record it. */
+  | { step: 'confirming'; planId: string; checkoutId: string }
+  | { step: 'active'; planId: string }
+  | { step: 'cancelled'; message: string }
+  | { step: 'failed'; reason: FlowFailure; message: string; retryable: boolean }
+  | { step: 'offline'; message: string };
+
+export type FlowFailure = 'server_error' | 'payment_failed' | 'checkout_expired' | 'invalid_entitlement' | 'anchor_unavailable' | 'unknown';
+
+export interface EntitlementSummary {
+  tier: Tier;
+  status: LicenseStatus;
+  licenseId: string;
+  planId: string;
+  /** The provider's transaction id a buyer quotes to support. */
+  transactionId: string | null;
+  /** ISO times. */
+  paidThrough: string | null;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+export interface LicenseSnapshot {
+  tier: Tier;
+  /** The verified entitlement in force, or null (none, or rejected: see `reason`). */
+  entitlement: EntitlementSummary | null;
+  /** Why the app is on Free, in words ("No license on this machine", "Token signature is not valid", …). */
+  reason: string | null;
+  /** The short anchor for support screens, or why no anchor could be made. */
+  anchor: { short: string } | { error: string };
+  /** Where the token is kept: the OS keychain, or a file when no keychain answers (shown to the user). */
+  storage: 'keychain' | 'file';
+  online: boolean;
+  lastRefreshAt: string | null;
+  lastRefreshError: string | null;
+  /** The clock looks rolled back: an online refresh is needed before Enterprise is trusted again. */
+  needsOnlineCheck: boolean;
+}
+
+export interface AppState {
+  license: LicenseSnapshot;
+  flow: FlowState;
+  plans: Plan[] | null;
+}

@@ -1,0 +1,44 @@
+// The one IPC contract between the renderer (through preload) and main: channel → arguments → result.
+// main/electron registers exactly these with ipcMain.handle; preload exposes exactly these as window.hardbound.
+import type { AppState } from './app-state';
+import type { Plan } from './plans';
+
+export interface IpcInvokeMap {
+  'hardbound:get-state': { args: []; result: AppState };
+  'hardbound:list-plans': { args: []; result: Plan[] };
+  'hardbound:start-upgrade': { args: [planId: string]; result: void };
+  'hardbound:cancel-upgrade': { args: []; result: void };
+  'hardbound:dismiss-flow': { args: []; result: void };
+  'hardbound:refresh': { args: []; result: void };
+  'hardbound:copy-text': { args: [text: string]; result: void };
+}
+
+export type IpcChannel = keyof IpcInvokeMap;
+export type IpcArgs<C extends IpcChannel> = IpcInvokeMap[C]['args'];
+export type IpcResult<C extends IpcChannel> = IpcInvokeMap[C]['result'];
+
+/** Pushed from main to the renderer whenever the state changes. */
+export const STATE_CHANNEL = 'hardbound:state';
+
+export const IPC_CHANNELS: readonly IpcChannel[] = [
+  'hardbound:get-state',
+  'hardbound:list-plans',
+  'hardbound:start-upgrade',
+  'hardbound:cancel-upgrade',
+  'hardbound:dismiss-flow',
+  'hardbound:refresh',
+  'hardbound:copy-text',
+];
+
+/** window.hardbound, as preload exposes it (and as browser tests stand it in). */
+export interface HardboundApi {
+  getState(): Promise<AppState>;
+  listPlans(): Promise<Plan[]>;
+  startUpgrade(planId: string): Promise<void>;
+  cancelUpgrade(): Promise<void>;
+  dismissFlow(): Promise<void>;
+  refresh(): Promise<void>;
+  copyText(text: string): Promise<void>;
+  /** Calls `listener` with every new state; returns the unsubscribe function. */
+  onState(listener: (state: AppState) => void): () => void;
+}
