@@ -46,7 +46,17 @@ async function serve(): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-async function supportCommand(args: string[]): Promise<void> {
+type SupportCommand = { kind: 'token-create'; name: string } | { kind: 'lookup'; id: string };
+
+/** Recognised before any configuration or store is touched, so a mistyped command is a usage error (exit 2). */
+function parseSupportCommand(args: string[]): SupportCommand | null {
+  const name = option(args, '--name');
+  if (args[0] === 'token' && args[1] === 'create' && name) return { kind: 'token-create', name };
+  if (args[0] === 'lookup' && args[1]) return { kind: 'lookup', id: args[1] };
+  return null;
+}
+
+async function supportCommand(command: SupportCommand): Promise<void> {
   const config = loadConfig();
   const store = await openStore({ url: config.databaseUrl });
   try {
@@ -59,16 +69,12 @@ async function supportCommand(args: string[]): Promise<void> {
       grant: { authority: { keyRing: keys.ring, issuer: config.issuer }, pastDueGraceMs: config.pastDueGraceMs, refreshWindowMs: config.entitlementTtlMs },
       checkouts: { applyEvents: () => Promise.reject(new Error('revoke through the HTTP API, where the running server applies it')) },
     });
-    if (args[0] === 'token' && args[1] === 'create') {
-      const name = option(args, '--name');
-      if (!name) throw new Error('support token create needs --name NAME');
-      const token = await support.createToken(name);
-      console.log(`Support token for ${name} (shown once; store it in your password manager):\n${token}`);
-    } else if (args[0] === 'lookup' && args[1]) {
-      const actor = `cli:${process.env.USER ?? 'unknown'}`;
-      console.log(JSON.stringify(await support.lookup(args[1], actor), null, 2));
+    if (command.kind === 'token-create') {
+      const token = await support.createToken(command.name);
+      console.log(`Support token for ${command.name} (shown once; store it in your password manager):\n${token}`);
     } else {
-      throw new Error(USAGE);
+      const actor = `cli:${process.env.USER ?? 'unknown'}`;
+      console.log(JSON.stringify(await support.lookup(command.id, actor), null, 2));
     }
   } finally {
     await store.close();
@@ -77,6 +83,10 @@ async function supportCommand(args: string[]): Promise<void> {
 
 async function main(args: string[]): Promise<void> {
   const [command = 'serve', ...rest] = args;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
   if (command === 'serve') return serve();
   if (command === 'keys' && rest[0] === 'generate') {
     const dir = option(rest, '--dir') ?? path.join(loadConfig().dataDir, 'keys');
@@ -85,7 +95,8 @@ async function main(args: string[]): Promise<void> {
     console.log(JSON.stringify(jwk, null, 2));
     return;
   }
-  if (command === 'support') return supportCommand(rest);
+  const support = command === 'support' ? parseSupportCommand(rest) : null;
+  if (support) return supportCommand(support);
   console.error(USAGE);
   process.exit(2);
 }

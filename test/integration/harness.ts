@@ -9,7 +9,7 @@ import { AdjustableClock } from '../../common/clock';
 import type { CheckoutView, CreateCheckoutResponse, RefreshResponse } from '../../common/api';
 import { configFromEnv, type ServerConfig } from '../../server/config/env';
 import { REDACT_PATHS } from '../../server/observability/logger';
-import { startServer, type RunningServer } from '../../server/server';
+import { startServer, type RunningServer, type ServerRuntime } from '../../server/server';
 import { resolvePayPal } from '../../launch/paypal-connection';
 import type { Sandbox, SandboxOptions } from '../../sandbox/index';
 
@@ -24,7 +24,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { env?: Record<string, string>; sandbox?: SandboxOptions } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  sandbox?: SandboxOptions;
+  supportRateLimit?: ServerRuntime['supportRateLimit'];
+  /** Sends the server's PayPal API calls to this origin (a test proxy in front of the sandbox) instead. */
+  paypalApiBase?: (sandboxBaseUrl: string) => string;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hardbound-test-'));
   const result = configFromEnv({ HARDBOUND_DATA_DIR: dataDir, HARDBOUND_PORT: '0', HARDBOUND_SANDBOX_PORT: '0', HARDBOUND_LOG_LEVEL: 'info', ...options.env });
   if ('problems' in result) throw new Error(result.problems.join('; '));
@@ -34,7 +42,14 @@ export async function startHarness(options: { env?: Record<string, string>; sand
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const logger = pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
   const paypal = await resolvePayPal(config, { clock, retryDelaysMs: [50, 100, 200, 400], deliveryTimeoutMs: 5_000, ...options.sandbox });
-  const server = await startServer(config, { paypal: paypal.connection, clock, logger, paypalTimeoutMs: 5_000 });
+  const connection = options.paypalApiBase ? { ...paypal.connection, apiBase: options.paypalApiBase(paypal.connection.apiBase) } : paypal.connection;
+  const started = await startServer(config, {
+    paypal: connection, clock, logger, paypalTimeoutMs: 5_000,
+    ...(options.supportRateLimit ? { supportRateLimit: options.supportRateLimit } : {}),
+  });
+  // A test may close the server itself (shutdown tests); closing the harness afterwards must not close it twice.
+  let closing: Promise<void> | undefined;
+  const server: RunningServer = { ...started, close: () => (closing ??= started.close()) };
   const sandbox = paypal.sandbox!;
   return {
     server, sandbox, config, clock, logs, dataDir,
