@@ -22,6 +22,7 @@ export async function resolvePayPal(config: ServerConfig, sandboxOptions: Sandbo
         webhookId: paypal.webhookId,
         sandboxOrigin: paypal.sandboxOrigin,
         trustedCaPem: paypal.trustedCaPem,
+        verify: paypal.verify,
       },
     };
   }

@@ -21,9 +21,10 @@ import { Metrics } from './observability/metrics';
 import { PayPalCheckoutProvider } from './providers/paypal/checkout-provider';
 import { PayPalClient } from './providers/paypal/client';
 import { PayPalSignatureVerifier } from './providers/paypal/signature';
+import { PayPalApiSignatureVerifier } from './providers/paypal/signature/api-verifier';
 import { openStore, type Store } from './store/database';
 import { SupportService } from './support/service';
-import { PayPalWebhook } from './webhooks/paypal-webhook';
+import { PayPalWebhook, type WebhookVerifier } from './webhooks/paypal-webhook';
 
 /** How the server reaches PayPal (or the local sandbox standing in for it). */
 export interface PayPalConnection {
@@ -34,6 +35,8 @@ export interface PayPalConnection {
   webhookId: string | 'register';
   sandboxOrigin: string | null;
   trustedCaPem: string | null;
+  /** offline: check signatures here; api: ask PayPal's verify-webhook-signature API. */
+  verify?: 'offline' | 'api';
 }
 
 export interface ServerRuntime {
@@ -100,7 +103,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
 
   let webhookId = runtime.paypal.webhookId === 'register' ? '' : runtime.paypal.webhookId;
   // The webhook id is known only once the listener is registered, after listen(); until then nothing verifies.
-  const verifierRef: { current?: PayPalSignatureVerifier } = {};
+  const verifierRef: { current?: WebhookVerifier } = {};
   const webhook = new PayPalWebhook({
     verifier: {
       verify: (delivery) =>
@@ -115,7 +118,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   checkoutRoutes(app, checkoutService);
   checkoutPageRoutes(app, checkoutService);
   entitlementRoutes(app, refresh, keys.ring);
-  webhookRoutes(app, webhook);
+  webhookRoutes(app, webhook, metrics);
   await supportRoutes(app, support, runtime.supportRateLimit ?? { max: 120, windowMs: 60_000 });
   // Parked long-polls are answered as soon as shutdown starts, instead of holding it for up to 30 s.
   app.addHook('preClose', async () => {
@@ -129,12 +132,14 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     webhookId = await client.registerWebhook(`${publicUrl}/v1/webhooks/paypal`, ['*']);
     log.info({ webhookId }, 'registered this server as a PayPal webhook listener');
   }
-  verifierRef.current = new PayPalSignatureVerifier({
-    webhookId,
-    clock,
-    ...(runtime.paypal.sandboxOrigin ? { sandboxOrigin: runtime.paypal.sandboxOrigin } : {}),
-    ...(runtime.paypal.trustedCaPem ? { trustedCaPem: runtime.paypal.trustedCaPem } : {}),
-  });
+  verifierRef.current = runtime.paypal.verify === 'api'
+    ? new PayPalApiSignatureVerifier(client, webhookId)
+    : new PayPalSignatureVerifier({
+        webhookId,
+        clock,
+        ...(runtime.paypal.sandboxOrigin ? { sandboxOrigin: runtime.paypal.sandboxOrigin } : {}),
+        ...(runtime.paypal.trustedCaPem ? { trustedCaPem: runtime.paypal.trustedCaPem } : {}),
+      });
 
   return {
     url, publicUrl, webhookId, store, metrics, support,

@@ -75,7 +75,10 @@ export class SupportService {
     }
     const now = this.deps.clock.now();
     await audit.append(db, { at: now, actor, action: 'lookup', target: query, detail: { found: [...licenseIds] } });
-    const targets = [query, ...found.map((l) => l.id)];
+    // A license's trail includes reads made under any id it is known by, not only the one asked for now.
+    const targets = [query, ...found.flatMap((l) => [l.id, l.checkoutId, l.orderId, l.transactionId, l.subscriptionId])].filter(
+      (t): t is string => typeof t === 'string',
+    );
     return { query, licenses: found, audit: (await audit.listForTargets(db, targets)).map(auditEntry) };
   }
 

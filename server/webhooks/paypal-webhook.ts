@@ -53,7 +53,10 @@ export class PayPalWebhook {
 
   private async process(headers: RequestHeaders, rawBody: Buffer | undefined): Promise<WebhookOutcome> {
     if (!rawBody || rawBody.length === 0) throw new ApiError(400, 'bad_request', 'The webhook body is empty.');
-    const verdict = await this.deps.verifier.verify({ headers, rawBody });
+    const verdict = await this.deps.verifier.verify({ headers, rawBody }).catch((error: unknown) => {
+      if (isPayPalApiError(error)) throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached to verify the signature; deliver again later.');
+      throw error;
+    });
     if (!verdict.ok) {
       this.deps.log.warn({ provider: PROVIDER, code: verdict.code }, 'webhook rejected: signature not verified');
       if (verdict.code === 'cert_url_not_allowed') throw new ApiError(401, 'cert_url_not_allowed', 'The certificate URL is not an allowed PayPal host.');

@@ -1,10 +1,33 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import { API_PATHS } from '../../../common/api';
+import type { Metrics } from '../../observability/metrics';
 import type { PayPalWebhook } from '../../webhooks/paypal-webhook';
 import { WEBHOOK_BODY_LIMIT } from '../app';
+import { ApiError } from '../api-error';
 
-export function webhookRoutes(app: FastifyInstance, paypal: PayPalWebhook): void {
-  app.post(API_PATHS.paypalWebhook, { bodyLimit: WEBHOOK_BODY_LIMIT, config: { rawOnly: true } }, async (req) => {
+/** The code the error handler answers a request fastify refused before the handler ran (see app.ts). */
+function refusalCode(status: number): string {
+  if (status === 413) return 'payload_too_large';
+  if (status === 415) return 'unsupported_media_type';
+  return 'bad_request';
+}
+
+export function webhookRoutes(app: FastifyInstance, paypal: PayPalWebhook, metrics: Metrics): void {
+  app.post(API_PATHS.paypalWebhook, {
+    bodyLimit: WEBHOOK_BODY_LIMIT,
+    config: { rawOnly: true },
+    // Every rejection leaves a counter and one log line with its code, never the body. The handler counts its
+    // own errors; a body too large or of the wrong type is refused by fastify before it, so it is counted here.
+    onError: async (req, _reply, error: FastifyError) => {
+      let code = error instanceof ApiError ? error.code : 'internal';
+      const status = error instanceof ApiError ? error.status : error.statusCode;
+      if (!(error instanceof ApiError) && status !== undefined && status >= 400 && status < 500) {
+        code = refusalCode(status);
+        metrics.inc('hardbound_webhooks_total', { provider: 'paypal', outcome: code });
+      }
+      req.log.warn({ provider: 'paypal', status, code }, 'webhook rejected');
+    },
+  }, async (req) => {
     const { outcome } = await paypal.handle(req.headers, req.rawBytes);
     return { received: true, outcome };
   });

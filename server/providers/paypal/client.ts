@@ -210,19 +210,35 @@ export class PayPalClient {
     return id;
   }
 
+  /**
+   * PayPal's verify-webhook-signature API. PayPal computes the CRC over `webhook_event` as it receives it,
+   * so the event goes in as the exact bytes that were delivered, not re-serialised.
+   */
+  async verifyWebhookSignature(input: { headers: Record<string, string>; rawEvent: string; webhookId: string }): Promise<boolean> {
+    const h = input.headers;
+    const fields = {
+      auth_algo: h['paypal-auth-algo'], cert_url: h['paypal-cert-url'], transmission_id: h['paypal-transmission-id'],
+      transmission_sig: h['paypal-transmission-sig'], transmission_time: h['paypal-transmission-time'], webhook_id: input.webhookId,
+    };
+    const raw = `${JSON.stringify(fields).slice(0, -1)},"webhook_event":${input.rawEvent}}`;
+    const json = await this.call('verifyWebhookSignature', 'POST', '/v1/notifications/verify-webhook-signature', { raw });
+    return get(asObject(json), 'verification_status') === 'SUCCESS';
+  }
+
   /** One authorized call; a 401 means the cached token went stale at PayPal, so it is renewed once. */
   private async call(
     operation: string,
     method: 'GET' | 'POST',
     path: string,
-    body?: Json,
+    body?: Json | { raw: string },
     extraHeaders: Record<string, string> = {},
   ): Promise<unknown> {
+    const text = body === undefined ? undefined : 'raw' in body && typeof body.raw === 'string' ? body.raw : JSON.stringify(body);
     const send = async (token: string) => {
       const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json', ...extraHeaders };
-      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (text !== undefined) headers['content-type'] = 'application/json';
       const request = { operation, method, url: `${this.baseUrl}${path}`, headers };
-      const answer = await exchange(this.fetch, this.options.timeoutMs, body === undefined ? request : { ...request, body: JSON.stringify(body) });
+      const answer = await exchange(this.fetch, this.options.timeoutMs, text === undefined ? request : { ...request, body: text });
       return answer.json;
     };
     const token = await this.tokens.get();

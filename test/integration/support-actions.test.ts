@@ -1,0 +1,165 @@
+// Support actions over HTTP: revoke, transfer and re-issue, each with a reason, each audited.
+//
+// How transfer is meant to be used (a hardware change): the app on the new machine has no entitlement of
+// this license to present, so it cannot pick the license up by refreshing on its own. Support transfers the
+// license to the new machine's anchor (the customer reads it from the app) and then re-issues: the answer is
+// an entitlement for the license's current anchor, which reaches the new machine out of band and from then on
+// refreshes normally. The old machine's next refresh answers Free. A machine that already holds any
+// entitlement of ours (an earlier, refunded purchase say) picks a license transferred to it up at refresh.
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiErrorBody, JwksResponse, SupportLicense, SupportLookupResponse } from '../../common/api';
+import type { Entitlement } from '../../common/entitlement';
+import { newAnchor, refresh, startHarness, type Harness } from './harness';
+import { auditFor, buy, supportCall } from './support-staff';
+
+let h: Harness;
+let carol: string;
+
+beforeAll(async () => {
+  h = await startHarness();
+  carol = await h.server.support.createToken('carol');
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const act = <T>(licenseId: string, action: string, body: unknown) =>
+  supportCall<T>(h, carol, 'POST', `/v1/support/licenses/${encodeURIComponent(licenseId)}/${action}`, body);
+
+async function verifiedClaims(token: string) {
+  const jwks = await h.api<JwksResponse>('GET', '/.well-known/hardbound/jwks.json');
+  const { payload } = await jwtVerify(token, createLocalJWKSet(jwks.body), {
+    algorithms: ['EdDSA'], typ: 'hardbound-entitlement+jwt', issuer: 'hardbound', audience: 'hardbound-app',
+  });
+  return payload;
+}
+
+describe('revoke', () => {
+  it('revokes the license with the reason on its timeline and audit trail; the app refreshes to Free', async () => {
+    const p = await buy(h);
+    const res = await act<SupportLicense>(p.view.license.id, 'revoke', { reason: 'chargeback fraud, ticket #12' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: p.view.license.id, status: 'revoked', tier: 'free' });
+    const revoked = res.body.timeline.filter((e) => e.kind === 'license.revoked');
+    expect(revoked).toHaveLength(1);
+    expect(revoked[0]!.source).toBe('support');
+
+    const r = await refresh(h, p.anchor, p.view.entitlement.token);
+    expect(r.status).toBe(200);
+    expect(r.body.entitlement.claims).toMatchObject({ tier: 'free', sub: p.anchor, lic: p.view.license.id });
+    expect(r.body.license?.status).toBe('revoked');
+
+    const trail = await auditFor(h, p.view.license.id);
+    expect(trail.map((a) => [a.actor, a.action, a.reason])).toEqual([['carol', 'revoke', 'chargeback fraud, ticket #12']]);
+  });
+
+  it('a late provider webhook does not bring a revoked license back', async () => {
+    const p = await buy(h);
+    h.sandbox.control.setFaults({ duplicate: 2 });
+    try {
+      expect((await act(p.view.license.id, 'revoke', { reason: 'abuse' })).status).toBe(200);
+      h.sandbox.control.resendEvents?.();
+    } finally {
+      h.sandbox.control.clearFaults();
+    }
+    await h.sandbox.control.settle(10_000);
+    const r = await refresh(h, p.anchor, p.view.entitlement.token);
+    expect(r.body.entitlement.claims.tier).toBe('free');
+  });
+});
+
+describe('transfer and re-issue', () => {
+  it('moves the license to the new anchor: the re-issued entitlement is for it, the old machine gets Free', async () => {
+    const p = await buy(h);
+    const newMachine = newAnchor();
+    const moved = await act<SupportLicense>(p.view.license.id, 'transfer', { anchor: newMachine, reason: 'new laptop, ticket #7' });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ id: p.view.license.id, anchor: newMachine, status: 'active', tier: 'enterprise' });
+
+    const reissued = await act<{ license: SupportLicense; entitlement: Entitlement }>(p.view.license.id, 'reissue', { reason: 'deliver to new laptop' });
+    expect(reissued.status).toBe(200);
+    const claims = await verifiedClaims(reissued.body.entitlement.token);
+    expect(claims).toMatchObject({ sub: newMachine, tier: 'enterprise', lic: p.view.license.id, txn: p.view.license.transactionId, status: 'active' });
+
+    const onNew = await refresh(h, newMachine, reissued.body.entitlement.token);
+    expect(onNew.status).toBe(200);
+    expect(onNew.body.entitlement.claims).toMatchObject({ sub: newMachine, tier: 'enterprise', lic: p.view.license.id });
+
+    const onOld = await refresh(h, p.anchor, p.view.entitlement.token);
+    expect(onOld.status).toBe(200);
+    expect(onOld.body.entitlement.claims).toMatchObject({ sub: p.anchor, tier: 'free' });
+    expect(onOld.body.license).toBeNull();
+
+    // The old machine's token cannot be replayed from the new machine either.
+    expect((await refresh(h, newMachine, p.view.entitlement.token)).status).toBe(403);
+
+    const trail = await auditFor(h, p.view.license.id);
+    expect(trail.map((a) => [a.actor, a.action, a.reason])).toEqual([
+      ['carol', 'transfer', 'new laptop, ticket #7'],
+      ['carol', 'reissue', 'deliver to new laptop'],
+    ]);
+    expect(trail[0]!.detail).toEqual({ from: p.anchor, to: newMachine });
+  });
+
+  it('a machine that already holds one of our entitlements picks a license transferred to it up at refresh', async () => {
+    const earlier = await buy(h);
+    h.sandbox.control.refundCapture(earlier.view.license.transactionId!);
+    await h.sandbox.control.settle(10_000);
+    expect((await refresh(h, earlier.anchor, earlier.view.entitlement.token)).body.entitlement.claims.tier).toBe('free');
+
+    const p = await buy(h);
+    expect((await act(p.view.license.id, 'transfer', { anchor: earlier.anchor, reason: 'consolidating machines' })).status).toBe(200);
+    const r = await refresh(h, earlier.anchor, earlier.view.entitlement.token);
+    expect(r.body.entitlement.claims).toMatchObject({ sub: earlier.anchor, tier: 'enterprise', lic: p.view.license.id });
+  });
+
+  it('re-issue alone gives a fresh entitlement for the current anchor', async () => {
+    const p = await buy(h);
+    const res = await act<{ entitlement: Entitlement }>(p.view.license.id, 'reissue', { reason: 'keychain wiped' });
+    expect(res.status).toBe(200);
+    expect(await verifiedClaims(res.body.entitlement.token)).toMatchObject({ sub: p.anchor, tier: 'enterprise', lic: p.view.license.id });
+  });
+});
+
+describe('bad support actions', () => {
+  let licenseId: string;
+  let anchor: string;
+  beforeAll(async () => {
+    const p = await buy(h);
+    licenseId = p.view.license.id;
+    anchor = p.anchor;
+  });
+
+  const expectError = (res: { status: number; body: unknown }, status: number, code: string) => {
+    expect(res.status).toBe(status);
+    expect((res.body as ApiErrorBody).error.code).toBe(code);
+  };
+
+  it('a missing, blank or overlong reason is a 400 for every action', async () => {
+    for (const action of ['revoke', 'transfer', 'reissue']) {
+      for (const body of [{}, { reason: '   ' }, { reason: 'x'.repeat(501) }, { reason: 42 }]) {
+        expectError(await act(licenseId, action, { anchor: newAnchor(), ...body }), 400, 'bad_request');
+      }
+    }
+  });
+
+  it('transfer to something that is not an anchor is a 400 invalid_anchor', async () => {
+    for (const bad of [undefined, 'short', `${newAnchor()}A`, 'not base64 at all!!!!!!!!!!!!!!!!!!!!!!!!!!!!']) {
+      expectError(await act(licenseId, 'transfer', { anchor: bad, reason: 'typo test' }), 400, 'invalid_anchor');
+    }
+  });
+
+  it('an unknown license is a 404 for every action', async () => {
+    for (const action of ['revoke', 'transfer', 'reissue']) {
+      expectError(await act('lic_doesnotexist000', action, { anchor: newAnchor(), reason: 'x' }), 404, 'not_found');
+    }
+  });
+
+  it('none of the refused actions changed the license or left an audit row', async () => {
+    const res = await supportCall<SupportLookupResponse>(h, carol, 'GET', `/v1/support/lookup?q=${licenseId}`);
+    expect(res.body.licenses[0]).toMatchObject({ status: 'active', anchor });
+    expect((await auditFor(h, licenseId)).map((a) => a.action)).toEqual(['lookup']);
+    expect(await auditFor(h, 'lic_doesnotexist000')).toEqual([]);
+  });
+});
