@@ -5,7 +5,7 @@ import { verifyPresentedEntitlement } from '../entitlements';
 import { ApiError } from '../http/api-error';
 import type { Store } from '../store/database';
 import * as licenses from '../store/licenses';
-import type { LicenseRecord } from '../store/licenses';
+import { ACCESS_STATUSES, type LicenseRecord } from '../store/licenses';
 import { entitlementFor, licenseView, type GrantPolicy } from './view';
 
 export class RefreshService {
@@ -30,12 +30,17 @@ export class RefreshService {
     };
   }
 
-  /** The presented license if it is still this anchor's; else the anchor's newest current one (a later
-   *  purchase, or a support transfer onto this machine); else the presented one, which then grants Free. */
+  /** The presented license if it is still this anchor's and grants access; else one of the anchor's that does
+   *  (a later purchase — which need not supersede a refunded one — or a support transfer onto this machine);
+   *  else the presented one if still this anchor's, the anchor's newest, or the presented one: all grant Free. */
   private async currentLicense(anchor: string, presentedId: string): Promise<LicenseRecord | null> {
     const db = this.deps.store.db;
     const presented = presentedId ? await licenses.get(db, presentedId) : undefined;
-    if (presented && presented.anchor === anchor && presented.supersededBy === null) return presented;
+    const stillMine = presented && presented.anchor === anchor && presented.supersededBy === null ? presented : undefined;
+    if (stillMine && ACCESS_STATUSES.includes(stillMine.status)) return stillMine;
+    const [granting] = await licenses.activeForAnchor(db, anchor);
+    if (granting) return granting;
+    if (stillMine) return stillMine;
     const current = (await licenses.listByAnchor(db, anchor)).filter((l) => l.supersededBy === null && l.status !== 'pending');
     return current.at(-1) ?? presented ?? null;
   }

@@ -29,7 +29,7 @@ export function licenseView(license: LicenseRecord, now: number, policy: Pick<Gr
     transactionId: license.transactionId,
     subscriptionId: license.subscriptionId,
     paidThrough: iso(paidOf(state)?.paidThrough),
-    accessEndsAt: state.status === 'canceled' ? iso(state.accessEndsAt) : iso(granted.tier === 'enterprise' ? granted.until : null),
+    accessEndsAt: state.status === 'canceled' ? iso(state.accessEndsAt) : null,
   };
 }
 

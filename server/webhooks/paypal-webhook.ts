@@ -180,10 +180,12 @@ function refsOf(reference: ActionableReference) {
   }
 }
 
-/** A capture's outcome is one fact however it reached us (app return, return page, webhook). */
+/** A capture's outcome, or a subscription's activation, is one fact however it reached us (app return,
+ *  return page, webhook): the same event id on every road makes the second road a no-op. */
 function sameOnEveryRoad(event: BillingEvent): BillingEvent {
   if (event.type === 'payment.completed' || event.type === 'payment.pending' || (event.type === 'payment.failed' && event.transactionId)) {
     return { ...event, id: truthEventId(event.type, event.transactionId ?? '') };
   }
+  if (event.type === 'subscription.activated') return { ...event, id: truthEventId(event.type, event.subscriptionId) };
   return event;
 }

@@ -20,7 +20,7 @@ export interface Harness {
   clock: AdjustableClock;
   logs: string[];
   dataDir: string;
-  api<T = unknown>(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: T }>;
+  api<T = unknown>(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: T; headers: Record<string, string> }>;
   close(): Promise<void>;
 }
 
@@ -63,7 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const text = await res.text();
       let body: unknown = text;
       try { body = JSON.parse(text); } catch { /* HTML or text */ }
-      return { status: res.status, body: body as never };
+      return { status: res.status, body: body as never, headers: Object.fromEntries(res.headers) };
     },
     async close() {
       await server.close();

@@ -8,9 +8,9 @@
 // entitlement of ours (an earlier, refunded purchase say) picks a license transferred to it up at refresh.
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody, JwksResponse, SupportLicense, SupportLookupResponse } from '../../common/api';
+import type { ApiErrorBody, CheckoutView, JwksResponse, SupportLicense, SupportLookupResponse } from '../../common/api';
 import type { Entitlement } from '../../common/entitlement';
-import { newAnchor, refresh, startHarness, type Harness } from './harness';
+import { createCheckout, newAnchor, payOnHostedPage, refresh, startHarness, type Harness } from './harness';
 import { auditFor, buy, supportCall } from './support-staff';
 
 let h: Harness;
@@ -54,18 +54,26 @@ describe('revoke', () => {
     expect(trail.map((a) => [a.actor, a.action, a.reason])).toEqual([['carol', 'revoke', 'chargeback fraud, ticket #12']]);
   });
 
-  it('a late provider webhook does not bring a revoked license back', async () => {
-    const p = await buy(h);
-    h.sandbox.control.setFaults({ duplicate: 2 });
+  it('the purchase webhooks arriving after the revocation do not bring the license back', async () => {
+    h.sandbox.control.setFaults({ shuffle: { windowMs: 60_000 } }); // hold every delivery until flushed
     try {
-      expect((await act(p.view.license.id, 'revoke', { reason: 'abuse' })).status).toBe(200);
-      h.sandbox.control.resendEvents?.();
+      const anchor = newAnchor();
+      const c = await createCheckout(h, anchor);
+      const back = await payOnHostedPage(c.approveUrl);
+      const returned = await h.api<CheckoutView>('POST', `/v1/checkouts/${c.checkoutId}/return`, { token: c.pollToken, body: { token: back.searchParams.get('token') } });
+      if (returned.body.status !== 'completed') throw new Error(`expected completed, got ${JSON.stringify(returned.body)}`);
+      const { license, entitlement } = returned.body;
+      expect((await act(license.id, 'revoke', { reason: 'abuse' })).status).toBe(200);
+      h.sandbox.control.flushShuffled();
+      h.sandbox.control.clearFaults();
+      await h.sandbox.control.settle(10_000);
+      const r = await refresh(h, anchor, entitlement.token);
+      expect(r.body.entitlement.claims.tier).toBe('free');
+      expect(r.body.license?.status).toBe('revoked');
     } finally {
+      h.sandbox.control.flushShuffled();
       h.sandbox.control.clearFaults();
     }
-    await h.sandbox.control.settle(10_000);
-    const r = await refresh(h, p.anchor, p.view.entitlement.token);
-    expect(r.body.entitlement.claims.tier).toBe('free');
   });
 });
 
@@ -102,6 +110,17 @@ describe('transfer and re-issue', () => {
     expect(trail[0]!.detail).toEqual({ from: p.anchor, to: newMachine });
   });
 
+  it('re-issue alone gives a fresh entitlement for the current anchor', async () => {
+    const p = await buy(h);
+    const res = await act<{ entitlement: Entitlement }>(p.view.license.id, 'reissue', { reason: 'keychain wiped' });
+    expect(res.status).toBe(200);
+    expect(await verifiedClaims(res.body.entitlement.token)).toMatchObject({ sub: p.anchor, tier: 'enterprise', lic: p.view.license.id });
+  });
+});
+
+// Regression for server/licenses/refresh.ts: it answered from the presented license whenever that was still the
+// anchor's, even a refunded one while the anchor held a granting license from elsewhere.
+describe('refresh finds the license that grants, wherever it came from', () => {
   it('a machine that already holds one of our entitlements picks a license transferred to it up at refresh', async () => {
     const earlier = await buy(h);
     h.sandbox.control.refundCapture(earlier.view.license.transactionId!);
@@ -114,11 +133,15 @@ describe('transfer and re-issue', () => {
     expect(r.body.entitlement.claims).toMatchObject({ sub: earlier.anchor, tier: 'enterprise', lic: p.view.license.id });
   });
 
-  it('re-issue alone gives a fresh entitlement for the current anchor', async () => {
-    const p = await buy(h);
-    const res = await act<{ entitlement: Entitlement }>(p.view.license.id, 'reissue', { reason: 'keychain wiped' });
-    expect(res.status).toBe(200);
-    expect(await verifiedClaims(res.body.entitlement.token)).toMatchObject({ sub: p.anchor, tier: 'enterprise', lic: p.view.license.id });
+  it('a repurchase after a refund reaches an app that still presents the refunded token', async () => {
+    const anchor = newAnchor();
+    const first = await buy(h, 'enterprise-lifetime', anchor);
+    h.sandbox.control.refundCapture(first.view.license.transactionId!);
+    await h.sandbox.control.settle(10_000);
+    const second = await buy(h, 'enterprise-lifetime', anchor);
+    const r = await refresh(h, anchor, first.view.entitlement.token);
+    expect(r.body.entitlement.claims).toMatchObject({ sub: anchor, tier: 'enterprise', lic: second.view.license.id });
+    expect(r.body.license?.id).toBe(second.view.license.id);
   });
 });
 

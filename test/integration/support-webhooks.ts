@@ -15,6 +15,8 @@ export interface RecordedDelivery {
   body: Buffer;
   /** What the tap answered the sandbox. */
   status: number;
+  /** What the server answered the tap, when forwarded. */
+  upstream?: number;
 }
 
 export interface Tap {
@@ -40,14 +42,14 @@ function deliveryHeaders(raw: http.IncomingHttpHeaders): Record<string, string> 
  * answers what the target answered, unless `answer` overrides the status (to act out a lost acknowledgement);
  * without it, it answers 200 and the server never sees the delivery.
  */
-export async function startTap(options: { forwardTo?: string; answer?: (upstream: number, index: number) => number } = {}): Promise<Tap> {
+export async function startTap(options: { forwardTo?: string; answer?: (delivery: RecordedDelivery) => number } = {}): Promise<Tap> {
   const deliveries: RecordedDelivery[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const recorded: RecordedDelivery = { headers: deliveryHeaders(req.headers), body: Buffer.concat(chunks), status: 200 };
-      const index = deliveries.push(recorded) - 1;
+      deliveries.push(recorded);
       const upstream = options.forwardTo === undefined
         ? Promise.resolve(200)
         : fetch(options.forwardTo, { method: 'POST', headers: recorded.headers, body: recorded.body }).then(async (r) => {
@@ -56,7 +58,8 @@ export async function startTap(options: { forwardTo?: string; answer?: (upstream
         });
       upstream.then(
         (status) => {
-          recorded.status = options.answer ? options.answer(status, index) : status;
+          if (options.forwardTo !== undefined) recorded.upstream = status;
+          recorded.status = options.answer ? options.answer(recorded) : status;
           res.writeHead(recorded.status).end();
         },
         () => {
@@ -81,7 +84,7 @@ export async function startTap(options: { forwardTo?: string; answer?: (upstream
 
 export const webhookUrl = (h: Harness): string => `${h.server.publicUrl}${API_PATHS.paypalWebhook}`;
 
-async function sandboxToken(h: Harness): Promise<string> {
+export async function sandboxToken(h: Harness): Promise<string> {
   const { clientId, clientSecret } = h.sandbox.credentials;
   const res = await fetch(`${h.sandbox.baseUrl}/v1/oauth2/token`, {
     method: 'POST',
@@ -106,7 +109,7 @@ export async function pointServerListener(h: Harness, url: string): Promise<void
 }
 
 /** Runs `body` with the server's listener pointed at a fresh tap; restores the listener and closes the tap. */
-export async function withTap<T>(h: Harness, options: { forward: boolean; answer?: (upstream: number, index: number) => number }, body: (tap: Tap) => Promise<T>): Promise<T> {
+export async function withTap<T>(h: Harness, options: { forward: boolean; answer?: (delivery: RecordedDelivery) => number }, body: (tap: Tap) => Promise<T>): Promise<T> {
   const tap = await startTap({ ...(options.forward ? { forwardTo: webhookUrl(h) } : {}), ...(options.answer ? { answer: options.answer } : {}) });
   await pointServerListener(h, tap.url);
   try {

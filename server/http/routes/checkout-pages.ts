@@ -30,27 +30,20 @@ export function checkoutPageRoutes(app: FastifyInstance, service: CheckoutServic
     return { status: 503, html: page('Almost there', 'We could not confirm the payment yet. Go back to the app; it keeps checking.') };
   };
 
-  app.get<{ Querystring: { checkout?: string; token?: string; subscription_id?: string } }>('/checkout/return', async (req, reply) => {
-    reply.type('text/html; charset=utf-8');
-    try {
-      const checkout = await service.returnPage(req.query.checkout ?? '', req.query.subscription_id ?? req.query.token);
-      return render(checkout.status);
-    } catch (error) {
-      const failed = failurePage(error);
-      reply.status(failed.status);
-      return failed.html;
-    }
-  });
-
-  app.get<{ Querystring: { checkout?: string; token?: string; subscription_id?: string } }>('/checkout/cancel', async (req, reply) => {
-    reply.type('text/html; charset=utf-8');
-    try {
-      const checkout = await service.cancelPage(req.query.checkout ?? '', req.query.subscription_id ?? req.query.token);
-      return render(checkout.status);
-    } catch (error) {
-      const failed = failurePage(error);
-      reply.status(failed.status);
-      return failed.html;
-    }
-  });
+  type PageQuery = { Querystring: { checkout?: string; token?: string; subscription_id?: string } };
+  const pageRoute = (path: string, act: (checkoutId: string, providerRef: string | undefined) => Promise<{ status: string }>) =>
+    app.get<PageQuery>(path, async (req, reply) => {
+      reply.type('text/html; charset=utf-8');
+      try {
+        // Subscriptions come back with subscription_id (token is then PayPal's billing token); orders with token.
+        const checkout = await act(req.query.checkout ?? '', req.query.subscription_id ?? req.query.token);
+        return render(checkout.status);
+      } catch (error) {
+        const failed = failurePage(error);
+        reply.status(failed.status);
+        return failed.html;
+      }
+    });
+  pageRoute('/checkout/return', (id, ref) => service.returnPage(id, ref));
+  pageRoute('/checkout/cancel', (id, ref) => service.cancelPage(id, ref));
 }

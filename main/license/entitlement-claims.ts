@@ -1,0 +1,44 @@
+// The signature proves the server issued a payload; this proves the payload has the contract's shape
+// before any field is trusted (an older or newer server might have signed something else).
+import type { EntitlementClaims } from '../../common/entitlement';
+import type { LicenseStatus } from '../../common/license';
+import type { Tier } from '../../common/plans';
+
+// Records over the unions so the compiler flags a status or tier added in common/ but not here.
+const STATUSES: Record<LicenseStatus, true> = {
+  pending: true,
+  active: true,
+  past_due: true,
+  canceled: true,
+  expired: true,
+  failed: true,
+  refunded: true,
+  reversed: true,
+  disputed: true,
+  suspended: true,
+  revoked: true,
+};
+const TIERS: Record<Tier, true> = { free: true, enterprise: true };
+
+export function readClaims(payload: Record<string, unknown>): EntitlementClaims | null {
+  const { iss, aud, sub, tier, lic, txn, status, plan, ptd, iat, nbf, exp } = payload;
+  if (!isText(iss) || !isText(aud) || !isText(sub)) return null;
+  // A Free entitlement for a machine that never bought has an empty license and plan id.
+  if (typeof lic !== 'string' || typeof plan !== 'string') return null;
+  if (txn !== null && !isText(txn)) return null;
+  if (!isText(tier) || !Object.hasOwn(TIERS, tier)) return null;
+  if (!isText(status) || !Object.hasOwn(STATUSES, status)) return null;
+  if (!isNumericDate(iat) || !isNumericDate(nbf) || !isNumericDate(exp)) return null;
+  if (ptd !== undefined && !isNumericDate(ptd)) return null;
+  const claims: EntitlementClaims = { iss, aud, sub, tier: tier as Tier, lic, txn, status: status as LicenseStatus, plan, iat, nbf, exp };
+  if (ptd !== undefined) claims.ptd = ptd;
+  return claims;
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function isNumericDate(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}

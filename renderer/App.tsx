@@ -1,0 +1,44 @@
+import { useUi } from './store-context';
+import { CommandError } from './components/CommandError';
+import { FlowAnnouncer } from './components/FlowAnnouncer';
+import { LicensePanel } from './components/LicensePanel';
+import { TierBadge } from './components/TierBadge';
+import { UpgradeDialog } from './components/UpgradeDialog';
+import { WorkflowsDemo } from './components/WorkflowsDemo';
+
+const TITLE_ID = 'app-title';
+
+export function App() {
+  const app = useUi((s) => s.app);
+  const connectionError = useUi((s) => s.connectionError);
+  const upgradeOpen = useUi((s) => s.upgradeOpen);
+  const openUpgrade = useUi((s) => s.openUpgrade);
+
+  if (!app) {
+    return (
+      <main className="starting">
+        <h1>Hardbound</h1>
+        {connectionError ? <p className="notice notice-error" role="alert">The app could not start: {connectionError}</p> : <p role="status">Starting…</p>}
+      </main>
+    );
+  }
+  const dialogVisible = upgradeOpen || app.flow.step !== 'idle';
+  return (
+    <>
+      <header className="app-header" inert={dialogVisible}>
+        <h1 id={TITLE_ID} tabIndex={-1}>Hardbound</h1>
+        <TierBadge tier={app.license.tier} />
+        {app.license.tier === 'free' && (
+          <button type="button" className="primary" onClick={openUpgrade}>Upgrade to Enterprise</button>
+        )}
+      </header>
+      <main inert={dialogVisible}>
+        {!dialogVisible && <CommandError />}
+        <LicensePanel license={app.license} />
+        <WorkflowsDemo tier={app.license.tier} />
+      </main>
+      <FlowAnnouncer />
+      {dialogVisible && <UpgradeDialog flow={app.flow} fallbackFocusId={TITLE_ID} />}
+    </>
+  );
+}

@@ -1,0 +1,21 @@
+import type { FlowState } from '../../common/app-state';
+import { flowMessage } from '../flow-steps';
+import { useUi } from '../store-context';
+
+export function FlowProgress({ flow }: { flow: FlowState }) {
+  const cancelUpgrade = useUi((s) => s.cancelUpgrade);
+  return (
+    <div className="flow-progress" data-step={flow.step}>
+      <p className="flow-message">
+        <span className="spinner" aria-hidden="true" />
+        {flowMessage(flow)}
+      </p>
+      {flow.step === 'awaiting_approval' && (
+        <p className="hint">The payment page is open in its own window. This window updates by itself once you have paid.</p>
+      )}
+      <div className="actions">
+        <button type="button" data-autofocus onClick={() => void cancelUpgrade()}>Cancel</button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import type { LicenseSnapshot } from '../../common/app-state';
+import { formatDate, formatDateTime, statusLabel } from '../format';
+import { useUi } from '../store-context';
+import { CopyButton } from './CopyButton';
+import { OfflineIndicator } from './OfflineIndicator';
+
+export function LicensePanel({ license }: { license: LicenseSnapshot }) {
+  const refresh = useUi((s) => s.refresh);
+  const refreshing = useUi((s) => s.refreshing);
+  const entitlement = license.entitlement;
+  return (
+    <section className="panel" aria-labelledby="license-title" data-testid="license-panel">
+      <div className="panel-header">
+        <h2 id="license-title">License</h2>
+        <OfflineIndicator online={license.online} />
+      </div>
+      {license.storage === 'file' && (
+        <p className="notice notice-warning" data-testid="storage-warning">
+          Your license is stored without OS keychain: no keychain answered, so it is kept in a file in the app's data folder.
+        </p>
+      )}
+      {license.needsOnlineCheck && (
+        <p className="notice notice-warning">
+          This computer's clock is behind the last license check. Connect to the internet so the license can be checked again.
+        </p>
+      )}
+      <dl className="facts">
+        <dt>Tier</dt>
+        <dd data-testid="license-tier">{license.tier === 'enterprise' ? 'Enterprise' : 'Free'}</dd>
+        <dt>Status</dt>
+        <dd data-testid="license-status">{entitlement ? statusLabel(entitlement.status) : 'No license'}</dd>
+        {license.reason && (
+          <>
+            <dt>Why</dt>
+            <dd data-testid="license-reason">{license.reason}</dd>
+          </>
+        )}
+        {entitlement && (
+          <>
+            <dt>{entitlement.status === 'canceled' ? 'Access until' : 'Paid through'}</dt>
+            <dd>
+              {entitlement.paidThrough ? (
+                <time dateTime={entitlement.paidThrough}>{formatDate(entitlement.paidThrough)}</time>
+              ) : (
+                'Lifetime (no renewal)'
+              )}
+            </dd>
+            <dt>Transaction id</dt>
+            <dd className="with-action">
+              {entitlement.transactionId ? (
+                <>
+                  <code data-testid="transaction-id">{entitlement.transactionId}</code>
+                  <CopyButton text={entitlement.transactionId} label="Copy transaction id" />
+                </>
+              ) : (
+                'None'
+              )}
+            </dd>
+          </>
+        )}
+        <dt>Machine</dt>
+        <dd>{'short' in license.anchor ? <code data-testid="anchor">{license.anchor.short}</code> : <span className="error-text">{license.anchor.error}</span>}</dd>
+        <dt>Last refresh</dt>
+        <dd data-testid="last-refresh">
+          {license.lastRefreshAt ? <time dateTime={license.lastRefreshAt}>{formatDateTime(license.lastRefreshAt)}</time> : 'Never'}
+          {license.lastRefreshError && <span className="error-text"> (last attempt failed: {license.lastRefreshError})</span>}
+        </dd>
+      </dl>
+      <div className="actions">
+        <button type="button" onClick={() => void refresh()} disabled={refreshing} aria-busy={refreshing}>
+          {refreshing ? 'Refreshing…' : 'Refresh now'}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,145 @@
+// The renderer's one store: the AppState main pushes, plus what only the UI knows (dialog, plans request,
+// pending commands, the demo workflows). Every command goes through window.hardbound; nothing else talks to main.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AppState } from '../common/app-state';
+import type { HardboundApi } from '../common/ipc';
+import type { Plan } from '../common/plans';
+import { isFlowInProgress } from './flow-steps';
+import { errorMessage } from './format';
+import { canAddWorkflow } from './workflow-limit';
+
+export type PlansRequest =
+  | { status: 'idle' | 'loading' }
+  | { status: 'ready'; plans: Plan[] }
+  | { status: 'error'; message: string };
+
+export interface Workflow {
+  id: number;
+  name: string;
+}
+
+export interface UiState {
+  /** Null until main first answers. */
+  app: AppState | null;
+  /** Main could not be reached at all (shown instead of the app). */
+  connectionError: string | null;
+  upgradeOpen: boolean;
+  plansRequest: PlansRequest;
+  /** The plan of the last started upgrade: what Retry starts again. */
+  lastPlanId: string | null;
+  refreshing: boolean;
+  /** A command main rejected, in words. */
+  commandError: string | null;
+  workflows: Workflow[];
+  nextWorkflowId: number;
+}
+
+export interface UiActions {
+  openUpgrade(): void;
+  closeUpgrade(): Promise<void>;
+  loadPlans(): Promise<void>;
+  startUpgrade(planId: string): Promise<void>;
+  retryUpgrade(): Promise<void>;
+  cancelUpgrade(): Promise<void>;
+  refresh(): Promise<void>;
+  copyText(text: string): Promise<boolean>;
+  addWorkflow(): void;
+  removeWorkflow(id: number): void;
+}
+
+export type UiStore = UiState & UiActions;
+
+export function createUiStore(api: HardboundApi): StoreApi<UiStore> {
+  return createStore<UiStore>()((set, get) => {
+    async function command(run: () => Promise<void>): Promise<void> {
+      set({ commandError: null });
+      try {
+        await run();
+      } catch (error) {
+        set({ commandError: errorMessage(error) });
+      }
+    }
+
+    return {
+      app: null,
+      connectionError: null,
+      upgradeOpen: false,
+      plansRequest: { status: 'idle' },
+      lastPlanId: null,
+      refreshing: false,
+      commandError: null,
+      workflows: [],
+      nextWorkflowId: 1,
+
+      openUpgrade() {
+        set({ upgradeOpen: true, commandError: null });
+        void get().loadPlans();
+      },
+      async closeUpgrade() {
+        const { app } = get();
+        if (app && isFlowInProgress(app.flow)) return;
+        // Close at once; main's next push confirms the idle flow.
+        set({ upgradeOpen: false, app: app && { ...app, flow: { step: 'idle' } } });
+        if (app && app.flow.step !== 'idle') await command(() => api.dismissFlow());
+      },
+      async loadPlans() {
+        set({ plansRequest: { status: 'loading' } });
+        try {
+          set({ plansRequest: { status: 'ready', plans: await api.listPlans() } });
+        } catch (error) {
+          set({ plansRequest: { status: 'error', message: errorMessage(error) } });
+        }
+      },
+      async startUpgrade(planId) {
+        set({ lastPlanId: planId, upgradeOpen: true });
+        await command(() => api.startUpgrade(planId));
+      },
+      async retryUpgrade() {
+        const { lastPlanId } = get();
+        if (lastPlanId) return get().startUpgrade(lastPlanId);
+        // Nothing to repeat (the flow began before this window loaded): back to the plan list.
+        await command(() => api.dismissFlow());
+        void get().loadPlans();
+      },
+      async cancelUpgrade() {
+        await command(() => api.cancelUpgrade());
+      },
+      async refresh() {
+        set({ refreshing: true });
+        await command(() => api.refresh());
+        set({ refreshing: false });
+      },
+      async copyText(text) {
+        let copied = false;
+        await command(async () => {
+          await api.copyText(text);
+          copied = true;
+        });
+        return copied;
+      },
+      addWorkflow() {
+        const { app, workflows, nextWorkflowId } = get();
+        if (!canAddWorkflow(app?.license.tier ?? 'free', workflows.length)) return;
+        set({ workflows: [...workflows, { id: nextWorkflowId, name: `Workflow ${nextWorkflowId}` }], nextWorkflowId: nextWorkflowId + 1 });
+      },
+      removeWorkflow(id) {
+        set({ workflows: get().workflows.filter((w) => w.id !== id) });
+      },
+    };
+  });
+}
+
+/** Feeds the store from main: every pushed state, and the current one at start. Returns the unsubscribe. */
+export function connectUiStore(store: StoreApi<UiStore>, api: HardboundApi): () => void {
+  let pushed = false;
+  const unsubscribe = api.onState((app) => {
+    pushed = true;
+    store.setState({ app, connectionError: null });
+  });
+  api.getState().then(
+    // A push that arrived meanwhile is newer than this answer.
+    (app) => { if (!pushed) store.setState({ app }); },
+    (error) => { if (!pushed) store.setState({ connectionError: errorMessage(error) }); },
+  );
+  return unsubscribe;
+}
