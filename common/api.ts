@@ -10,6 +10,7 @@ export const API_PATHS = {
   checkoutReturn: (id: string) => `/v1/checkouts/${encodeURIComponent(id)}/return`,
   checkoutCancel: (id: string) => `/v1/checkouts/${encodeURIComponent(id)}/cancel`,
   refresh: '/v1/entitlements/refresh',
+  cancelSubscription: '/v1/entitlements/cancel-subscription',
   jwks: '/.well-known/hardbound/jwks.json',
   paypalWebhook: '/v1/webhooks/paypal',
   supportLookup: '/v1/support/lookup',
@@ -58,6 +59,18 @@ export interface RefreshRequest {
 export interface RefreshResponse {
   license: LicenseView | null;
   entitlement: Entitlement;
+}
+
+/** The app cancels its subscription by presenting its entitlement, like a refresh. */
+export interface CancelSubscriptionRequest {
+  anchor: string;
+  token: string;
+}
+
+export interface CancelSubscriptionResponse extends RefreshResponse {
+  /** recorded: PayPal's cancellation webhook has been applied; requested: PayPal accepted it, the webhook is
+   *  still on its way (the next refresh shows it). Access continues until license.accessEndsAt either way. */
+  cancellation: 'recorded' | 'requested';
 }
 
 export interface JwksResponse {
@@ -124,6 +137,7 @@ export type ApiErrorCode =
   | 'checkout_not_found'
   | 'checkout_expired'
   | 'checkout_not_completed'
+  | 'not_a_subscription'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'bad_signature'

@@ -14,6 +14,7 @@ import { entitlementRoutes } from './http/routes/entitlements';
 import { operationsRoutes } from './http/routes/operations';
 import { supportRoutes } from './http/routes/support';
 import { webhookRoutes } from './http/routes/webhooks';
+import { CancelSubscriptionService } from './licenses/cancel-subscription';
 import { RefreshService } from './licenses/refresh';
 import type { GrantPolicy } from './licenses/view';
 import { createLogger } from './observability/logger';
@@ -99,6 +100,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     checkoutTtlMs: config.checkoutTtlMs, grant, metrics, log, recheckMs: store.dialect === 'postgres' ? 1_000 : 5_000,
   });
   const refresh = new RefreshService({ store, clock, grant });
+  const cancellation = new CancelSubscriptionService({ store, clock, grant, provider, waiters, waitMs: 10_000 });
   const support = new SupportService({ store, clock, grant, checkouts: checkoutService });
 
   let webhookId = runtime.paypal.webhookId === 'register' ? '' : runtime.paypal.webhookId;
@@ -117,13 +119,19 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   operationsRoutes(app, { plans: config.plans, metrics, store, ready: () => accepting });
   checkoutRoutes(app, checkoutService);
   checkoutPageRoutes(app, checkoutService);
-  entitlementRoutes(app, refresh, keys.ring);
+  entitlementRoutes(app, refresh, cancellation, keys.ring);
   webhookRoutes(app, webhook, metrics);
   await supportRoutes(app, support, runtime.supportRateLimit ?? { max: 120, windowMs: 60_000 });
   // Parked long-polls are answered as soon as shutdown starts, instead of holding it for up to 30 s.
   app.addHook('preClose', async () => {
     accepting = false;
     waiters.close();
+  });
+  // A request still running when close() starts must not leave its keep-alive connection open afterwards:
+  // close() waits for every connection, and an idle one would hold it for the whole keep-alive timeout.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (!accepting) reply.header('connection', 'close');
+    return payload;
   });
 
   const url = await app.listen({ host: config.host, port: config.port });

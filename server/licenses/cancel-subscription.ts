@@ -1,0 +1,41 @@
+// POST /v1/entitlements/cancel-subscription: "Manage subscription → Cancel" in the app. The server asks
+// PayPal to cancel, then waits briefly for PayPal's BILLING.SUBSCRIPTION.CANCELLED webhook, which is what
+// actually moves the license (the API is the truth; our request is not). Access lasts until the period ends.
+import type { CancelSubscriptionResponse } from '../../common/api';
+import type { CheckoutWaiters } from '../checkouts/waiters';
+import { ApiError } from '../http/api-error';
+import type { PayPalCheckoutProvider } from '../providers/paypal/checkout-provider';
+import { isPayPalApiError } from '../providers/paypal/errors';
+import * as licenses from '../store/licenses';
+import { answerFor, presentedLicense, type EntitlementDeps } from './refresh';
+
+const CANCELLABLE = new Set(['active', 'past_due', 'disputed']);
+
+export class CancelSubscriptionService {
+  constructor(
+    private readonly deps: EntitlementDeps & { provider: Pick<PayPalCheckoutProvider, 'cancelSubscription'>; waiters: CheckoutWaiters; waitMs: number },
+  ) {}
+
+  async cancel(anchor: unknown, token: unknown): Promise<CancelSubscriptionResponse> {
+    const found = await presentedLicense(this.deps, anchor, token);
+    const license = found.license;
+    if (!license || license.anchor !== found.anchor || !license.subscriptionId) {
+      throw new ApiError(409, 'not_a_subscription', 'This machine has no subscription to cancel.');
+    }
+    if (license.status === 'canceled') return { ...(await answerFor(this.deps, found.anchor, license)), cancellation: 'recorded' };
+    if (!CANCELLABLE.has(license.status)) {
+      throw new ApiError(409, 'not_a_subscription', `This subscription is ${license.status}; there is nothing to cancel.`);
+    }
+    const parked = this.deps.waiters.park(license.checkoutId, this.deps.waitMs);
+    try {
+      await this.deps.provider.cancelSubscription(license.subscriptionId, 'Cancelled by the buyer in the app');
+    } catch (error) {
+      parked.cancel();
+      if (isPayPalApiError(error)) throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached; try again in a moment.');
+      throw error;
+    }
+    await parked.done;
+    const after = (await licenses.get(this.deps.store.db, license.id)) ?? license;
+    return { ...(await answerFor(this.deps, found.anchor, after)), cancellation: after.status === 'canceled' ? 'recorded' : 'requested' };
+  }
+}
