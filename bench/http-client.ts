@@ -31,7 +31,7 @@ export function encodeRequest(host: string, request: HttpRequest): Buffer {
 }
 
 export class KeepAliveConnection {
-  private buffered = Buffer.alloc(0);
+  private buffered: Buffer = Buffer.alloc(0);
   private waiting: { resolve(answer: HttpAnswer): void; reject(error: Error): void } | undefined;
   private failure: Error | undefined;
 

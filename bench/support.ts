@@ -2,9 +2,9 @@
 // keep-alive client, the machine's own limits, the server's SQLite file, and printing.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { verify, type KeyObject } from 'node:crypto';
-import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -102,7 +102,7 @@ export interface SandboxInfo {
 
 export interface Stack {
   sandbox: SandboxInfo & { token: string };
-  server: { url: string; port: number; dataDir: string; databasePath: string; logFile: string };
+  server: { url: string; port: number; pid: number; dataDir: string; databasePath: string; logFile: string };
   webhookId: string;
   stop(): Promise<void>;
 }
@@ -140,14 +140,17 @@ export async function startStack(listenerUrl: (serverPort: number) => string): P
       PAYPAL_PLAN_IDS: sandbox.planIds,
     };
     delete env.DATABASE_URL; // the figure is for the SQLite default
-    const proc = spawn(process.execPath, tsxArgs('launch/hardbound-server.ts', ['serve']), { cwd: ROOT, env, stdio: ['ignore', log, log] });
+    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const proc = spawn(process.execPath, [...nodeArgs, ...tsxArgs('launch/hardbound-server.ts', ['serve'])], { cwd: ROOT, env, stdio: ['ignore', log, log] });
     closeSync(log);
-    children.push(track(proc));
+    const server = track(proc);
+    children.push(server);
     const url = `http://127.0.0.1:${port}`;
     await waitUntilReady(`${url}/readyz`, proc, 60_000);
     return {
       sandbox: { ...sandbox, token },
-      server: { url, port, dataDir, databasePath: path.join(dataDir, 'hardbound.db'), logFile },
+      server: { url, port, pid: server.pid, dataDir, databasePath: path.join(dataDir, 'hardbound.db'), logFile },
       webhookId: listener.id,
       async stop() {
         for (const child of children.reverse()) await child.stop();
@@ -273,6 +276,29 @@ export function openFileLimit(): number {
   }
 }
 
+/**
+ * CPU time (user + system) a process has used so far, from /proc (Linux; undefined elsewhere). On a shared
+ * machine the throughput also depends on what else runs; CPU spent per request does much less.
+ */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime and stime: fields 14 and 15 of the whole line
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+const CLOCK_TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
 // ---------------------------------------------------------------------------------------------- the store
 
 /** Reads the server's SQLite file through a read-only connection of its own: sees only committed rows. */
@@ -291,6 +317,12 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank] as number;
+}
+
+/** Cores and load: the benches share the machine with whatever else runs, and say so. */
+export function machineLine(): string {
+  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  return `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), load average ${load} at start, node ${process.version}`;
 }
 
 export const perSecond = (n: number): string => `${Math.round(n).toLocaleString('en-US')}/s`;

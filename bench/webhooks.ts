@@ -29,8 +29,8 @@ import { randomInt, X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import { crc32 } from 'node:zlib';
 import {
-  closedLoop, encodeRequest, inParallel, millis, perSecond, printTable, readCommitted, rsaVerifyPerSecond,
-  sandboxJson, shuffled, startJsonChild, startStack, type Stack,
+  closedLoop, encodeRequest, inParallel, machineLine, millis, perSecond, printTable, processCpuMs, readCommitted,
+  rsaVerifyPerSecond, sandboxJson, shuffled, startJsonChild, startStack, type Stack,
 } from './support';
 
 const TOTAL = Number(process.env.BENCH_WEBHOOKS ?? 20_000);
@@ -149,16 +149,23 @@ async function referenceSignature(stack: Stack, delivery: Recorded) {
   };
 }
 
+function cpuRow(before: number | undefined, after: number | undefined, answered: number): [string, string, string][] {
+  if (before === undefined || after === undefined || answered === 0) return [];
+  const perDelivery = (after - before) / answered;
+  return [['server CPU per delivery', `${Math.round(perDelivery * 1000)} µs`, `user+system of the server process during the run (≈ ${perSecond(1000 / perDelivery)} per core, fsync waits aside)`]];
+}
+
 async function main(): Promise<void> {
   const real = Math.round(TOTAL * REAL_SHARE);
   const ignored = Math.round(TOTAL * IGNORED_SHARE);
   const unmatched = TOTAL - real - ignored;
   console.log(`bench:webhooks — ${TOTAL.toLocaleString('en-US')} distinct sandbox-signed deliveries: ${real} real captures, ${ignored} ignored types, ${unmatched} unmatched; ${CONNECTIONS} connections`);
+  console.log(`  ${machineLine()}`);
 
   const recorder = await startRecorder();
   const stack = await startStack(() => recorder.url);
   try {
-    let started = performance.now();
+    const started = performance.now();
     const checkoutIds = await purchase(stack, real);
     await settle(stack);
     const recordedReal = [...recorder.deliveries.values()];
@@ -183,7 +190,7 @@ async function main(): Promise<void> {
 
     const acknowledged = new Set<string>();
     const outcomes = new Map<string, number>();
-    started = performance.now();
+    const cpuBefore = processCpuMs(stack.server.pid);
     const run = await closedLoop(stack.server.port, requests, {
       connections: CONNECTIONS,
       timeLimitMs: TIME_LIMIT_MS,
@@ -193,6 +200,7 @@ async function main(): Promise<void> {
         if (answer.status >= 200 && answer.status < 300) acknowledged.add((replay[index] as Recorded).eventId);
       },
     });
+    const cpuAfter = processCpuMs(stack.server.pid);
     const { inbox, completed } = readCommitted(stack.server.databasePath, (db) => ({
       inbox: new Set(db.prepare('select event_id from webhook_inbox').pluck().all() as string[]),
       completed: db.prepare(`select count(*) from checkouts where status = 'completed' and id in (${checkoutIds.map(() => '?').join(',')})`).pluck().get(...checkoutIds) as number,
@@ -204,6 +212,7 @@ async function main(): Promise<void> {
       ['verified and committed webhooks', perSecond(rate), `${committed} answered 2xx with their inbox row committed; goal ≥ 5,000/s: ${rate >= 5_000 ? 'met' : 'NOT met'}`],
       ['machine: raw RSA-SHA256 verify', perSecond(verifyRate), 'node:crypto, one core, the sandbox certificate\'s 2048-bit key'],
       ['machine: bare node:http', perSecond((bareRun.answered / bareRun.elapsedMs) * 1000), `same client, requests and ${CONNECTIONS} connections; answers 200 and nothing else`],
+      ...cpuRow(cpuBefore, cpuAfter, run.answered),
     ]);
     console.log(`  outcomes: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}; failed connections: ${run.failed}`);
     console.log(`  real purchases completed by their webhook: ${completed} of ${real}; server log: ${stack.server.logFile} (removed at exit)`);

@@ -7,6 +7,9 @@ import { UpgradeDialog } from './components/UpgradeDialog';
 import { WorkflowsDemo } from './components/WorkflowsDemo';
 
 const TITLE_ID = 'app-title';
+const UPGRADE_BUTTON_ID = 'upgrade-button';
+/** After the dialog: back to the Upgrade button, or to the title once Enterprise has replaced the button. */
+const RETURN_FOCUS_IDS = [UPGRADE_BUTTON_ID, TITLE_ID];
 
 export function App() {
   const app = useUi((s) => s.app);
@@ -29,7 +32,7 @@ export function App() {
         <h1 id={TITLE_ID} tabIndex={-1}>Hardbound</h1>
         <TierBadge tier={app.license.tier} />
         {app.license.tier === 'free' && (
-          <button type="button" className="primary" onClick={openUpgrade}>Upgrade to Enterprise</button>
+          <button type="button" id={UPGRADE_BUTTON_ID} className="primary" onClick={openUpgrade}>Upgrade to Enterprise</button>
         )}
       </header>
       <main inert={dialogVisible}>
@@ -38,7 +41,7 @@ export function App() {
         <WorkflowsDemo tier={app.license.tier} />
       </main>
       <FlowAnnouncer />
-      {dialogVisible && <UpgradeDialog flow={app.flow} fallbackFocusId={TITLE_ID} />}
+      {dialogVisible && <UpgradeDialog flow={app.flow} returnFocusIds={RETURN_FOCUS_IDS} />}
     </>
   );
 }

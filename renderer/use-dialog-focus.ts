@@ -1,4 +1,4 @@
-// Focus management for a modal dialog: focus moves in when it opens and whenever its content changes step
+// Focus management for a modal dialog: focus moves in when it opens and whenever its content changes
 // (so keyboard users are never left on a removed button), Tab wraps inside, Escape asks to close, and focus
 // goes back to the opener (or the page title, when the opener is gone) when it closes.
 import { useEffect, type KeyboardEvent, type RefObject } from 'react';
@@ -8,22 +8,25 @@ const FOCUSABLE = 'button:not([disabled]), a[href], input:not([disabled]), selec
 export function useDialogFocus(
   ref: RefObject<HTMLElement | null>,
   contentKey: string,
-  fallbackFocusId: string,
+  /** Where focus goes when the dialog closes: the first of these ids still on the page. */
+  returnFocusIds: readonly string[],
   onEscape: (() => void) | null,
 ): (event: KeyboardEvent) => void {
+  // The opener is named rather than remembered: the page behind turns inert as the dialog opens, which
+  // takes focus away from it before any effect could read document.activeElement.
+  const returnTo = returnFocusIds.join(' ');
   useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     return () => {
-      const target = opener?.isConnected && !opener.closest('[inert]') ? opener : document.getElementById(fallbackFocusId);
+      const target = returnTo.split(' ').map((id) => document.getElementById(id)).find((el) => el !== null);
       target?.focus();
     };
-  }, [fallbackFocusId]);
+  }, [returnTo]);
 
   useEffect(() => {
     const root = ref.current;
     if (!root) return;
-    const target = root.querySelector<HTMLElement>('[data-autofocus]') ?? root.querySelector<HTMLElement>(FOCUSABLE) ?? root;
-    target.focus();
+    // The step's primary control, or the dialog itself while its content is still loading.
+    (root.querySelector<HTMLElement>('[data-autofocus]') ?? root).focus();
   }, [ref, contentKey]);
 
   return (event) => {

@@ -89,3 +89,15 @@ export function jsonBody(req: FastifyRequest): Record<string, unknown> {
   }
   return body as Record<string, unknown>;
 }
+
+/** The PayPal-Request-Id header (PayPal's idempotency key), if the caller sent one. */
+export function paypalRequestId(req: FastifyRequest): string | undefined {
+  const value = req.headers['paypal-request-id'];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** True when the caller asked for the full resource (`Prefer: return=representation`). */
+export function wantsRepresentation(req: FastifyRequest): boolean {
+  const prefer = req.headers.prefer;
+  return typeof prefer === 'string' && /(^|[,;\s])return=representation\b/i.test(prefer);
+}

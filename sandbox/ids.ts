@@ -13,6 +13,8 @@ export const ids = {
   /** Orders v2 order id, capture id, refund id, v1 sale id: 17 uppercase alphanumerics. */
   resource: () => pick(UPPER_ALNUM, 17),
   payer: () => pick(UPPER_ALNUM, 13),
+  /** A v1 payment id, as a sale's refunds name it in parent_payment. */
+  v1Payment: () => `PAYID-${pick(UPPER_ALNUM, 24)}`,
   product: () => `PROD-${pick(UPPER_ALNUM, 17)}`,
   plan: () => `P-${pick(UPPER_ALNUM, 24)}`,
   subscription: () => `I-${pick(UPPER_ALNUM, 12)}`,

@@ -40,16 +40,22 @@ export interface Order {
   createTime: string;
   updateTime: string;
   captureIds: string[];
-  /** PayPal-Request-Id → the capture answer, replayed for a repeat of the same request. */
-  captureReplies: Map<string, unknown>;
 }
 
 export type CaptureStatus = 'COMPLETED' | 'PENDING' | 'DECLINED' | 'FAILED' | 'REFUNDED' | 'PARTIALLY_REFUNDED';
+
+/** PayPal's capture status_details.reason values for a pending capture. */
+export type PendingReason =
+  | 'BUYER_COMPLAINT' | 'CHARGEBACK' | 'ECHECK' | 'INTERNATIONAL_WITHDRAWAL' | 'OTHER' | 'PENDING_REVIEW'
+  | 'RECEIVING_PREFERENCE_MANDATES_MANUAL_ACTION' | 'REFUNDED' | 'TRANSACTION_APPROVED_AWAITING_FUNDING'
+  | 'UNILATERAL' | 'VERIFICATION_REQUIRED';
 
 export interface Capture {
   id: string;
   orderId: string;
   status: CaptureStatus;
+  /** Why a PENDING capture is pending; cleared when it settles. */
+  pendingReason?: PendingReason;
   amount: Money;
   customId?: string;
   invoiceId?: string;
@@ -65,6 +71,8 @@ export interface Refund {
   /** REVERSED when the money went back through a chargeback or reversal, not a merchant refund. */
   kind: 'refund' | 'reversal';
   status: 'COMPLETED';
+  invoiceId?: string;
+  noteToPayer?: string;
   createTime: string;
 }
 
@@ -83,8 +91,12 @@ export interface Plan {
   status: 'CREATED' | 'ACTIVE' | 'INACTIVE';
   interval: { unit: 'DAY' | 'WEEK' | 'MONTH' | 'YEAR'; count: number };
   price: Money;
+  /** 0 bills until cancelled; otherwise a subscription expires after this many paid cycles. */
+  totalCycles: number;
   paymentFailureThreshold: number;
+  description?: string;
   createTime: string;
+  updateTime: string;
 }
 
 export type SubscriptionStatus = 'APPROVAL_PENDING' | 'APPROVED' | 'ACTIVE' | 'SUSPENDED' | 'CANCELLED' | 'EXPIRED';
@@ -97,7 +109,12 @@ export interface Subscription {
   customId?: string;
   returnUrl?: string;
   cancelUrl?: string;
+  brandName?: string;
+  /** SUBSCRIBE_NOW activates on approval; CONTINUE leaves it APPROVED until the merchant activates it. */
+  userAction: 'SUBSCRIBE_NOW' | 'CONTINUE';
   billingToken: string;
+  /** The checkout token PayPal appends to the return URL beside ba_token. */
+  checkoutToken: string;
   buyer?: Buyer;
   startTime: string;
   createTime: string;
@@ -105,8 +122,16 @@ export interface Subscription {
   statusUpdateTime: string;
   nextBillingTime?: string;
   lastPayment?: { amount: Money; time: string };
+  lastFailedPayment?: { amount: Money; time: string };
+  /** Failed cycles not yet paid, in the plan currency's minor units; collected with the next successful
+   *  payment (auto_bill_outstanding). */
+  outstandingMinor: number;
   failedPaymentsCount: number;
   cyclesCompleted: number;
+  /** Cycles billed so far, paid or declined; next_billing_time is start_time plus this many intervals. */
+  cyclesBilled: number;
+  /** Sandbox control, not PayPal data: how due renewals end until changed through the control API. */
+  renewalOutcome: 'succeed' | 'fail';
   saleIds: string[];
 }
 
@@ -115,8 +140,20 @@ export interface Sale {
   subscriptionId: string;
   amount: Money;
   state: 'completed' | 'refunded' | 'reversed' | 'partially_refunded';
+  /** The v1 payment ("PAYID-" and 24 characters) the sale's refunds name as parent_payment. */
+  parentPayment: string;
   createTime: string;
   updateTime: string;
+}
+
+/** A v1 refund of a sale; a reversal is the same record paid back through a chargeback. */
+export interface SaleRefund {
+  id: string;
+  saleId: string;
+  kind: 'refund' | 'reversal';
+  amount: Money;
+  parentPayment: string;
+  createTime: string;
 }
 
 export interface Dispute {

@@ -1,6 +1,6 @@
 // Everything the sandbox knows lives here, in memory, for the life of one sandbox.
 import type {
-  Capture, Dispute, Order, Plan, Product, Refund, Sale, Subscription, WebhookEvent, WebhookListener,
+  Capture, Dispute, Order, Plan, Product, Refund, Sale, SaleRefund, Subscription, WebhookEvent, WebhookListener,
 } from './model';
 import { errors } from './errors';
 
@@ -14,6 +14,7 @@ export class SandboxState {
   /** Subscriptions by the approval token in their hosted-page link. */
   readonly subscriptionsByToken = new Map<string, string>();
   readonly sales = new Map<string, Sale>();
+  readonly saleRefunds = new Map<string, SaleRefund>();
   readonly disputes = new Map<string, Dispute>();
   readonly webhooks = new Map<string, WebhookListener>();
   readonly events = new Map<string, WebhookEvent>();

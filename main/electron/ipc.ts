@@ -42,6 +42,14 @@ const ARGUMENT_CHECKS: { [C in IpcChannel]: (args: unknown[]) => args is IpcArgs
     args.length === 1 && typeof args[0] === 'string' && args[0].length > 0 && args[0].length <= MAX_COPY_LENGTH,
 };
 
+export function isIpcChannel(name: unknown): name is IpcChannel {
+  return typeof name === 'string' && (IPC_CHANNELS as readonly string[]).includes(name);
+}
+
+export function checkIpcArguments<C extends IpcChannel>(channel: C, args: unknown[]): args is IpcArgs<C> {
+  return ARGUMENT_CHECKS[channel](args);
+}
+
 export function isTrustedSender(event: InvokeEvent): boolean {
   return event.senderFrame !== null && isAppUrl(event.senderFrame.url);
 }
@@ -61,7 +69,7 @@ export function handlersFromApi(api: HardboundApi): IpcHandlers {
 function handle<C extends IpcChannel>(ipcMain: IpcMainLike, channel: C, handler: IpcHandlers[C]): void {
   ipcMain.handle(channel, async (event, ...args) => {
     if (!isTrustedSender(event)) throw new IpcRefusal('untrusted_sender', channel);
-    if (!ARGUMENT_CHECKS[channel](args)) throw new IpcRefusal('invalid_arguments', channel);
+    if (!checkIpcArguments(channel, args)) throw new IpcRefusal('invalid_arguments', channel);
     return handler(...args);
   });
 }

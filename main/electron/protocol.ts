@@ -11,7 +11,7 @@ import { MAIN_CSP } from './security-policy';
  */
 export const PRIVILEGED_SCHEMES = [{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }];
 
-const CONTENT_TYPES: Record<string, string> = {
+const CONTENT_TYPES: Partial<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -26,10 +26,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff': 'font/woff',
 };
 
-export type AppPath = { ok: true; file: string } | { ok: false; status: 400 | 403 | 404 };
+export type RendererFile = { ok: true; file: string } | { ok: false; status: 400 | 403 | 404 };
 
-/** app://hardbound/<path> → a file inside `rootDir`, or why not. Anything resolving outside the root is refused. */
-export function resolveAppPath(rootDir: string, requestUrl: string): AppPath {
+/** app://hardbound/<path> → a file of the renderer build in `rootDir`, or why not. */
+export function resolveAppPath(rootDir: string, requestUrl: string): RendererFile {
   let url: URL;
   try {
     url = new URL(requestUrl);
@@ -37,9 +37,18 @@ export function resolveAppPath(rootDir: string, requestUrl: string): AppPath {
     return { ok: false, status: 400 };
   }
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return { ok: false, status: 404 };
+  return resolveRendererPath(rootDir, url.pathname);
+}
+
+/**
+ * A URL path (still percent-encoded) → a file inside `rootDir`. Anything that would resolve outside the
+ * root (an encoded slash smuggling `..` past the URL parser) is refused, as are types we do not serve.
+ * Shared with the browser preview's static server.
+ */
+export function resolveRendererPath(rootDir: string, encodedPath: string): RendererFile {
   let relative: string;
   try {
-    relative = decodeURIComponent(url.pathname);
+    relative = decodeURIComponent(encodedPath);
   } catch {
     return { ok: false, status: 400 };
   }
@@ -48,8 +57,12 @@ export function resolveAppPath(rootDir: string, requestUrl: string): AppPath {
   const root = path.resolve(rootDir);
   const file = path.resolve(root, `.${relative}`);
   if (!file.startsWith(root + path.sep)) return { ok: false, status: 403 };
-  if (!(path.extname(file) in CONTENT_TYPES)) return { ok: false, status: 404 };
+  if (!contentTypeOf(file)) return { ok: false, status: 404 };
   return { ok: true, file };
+}
+
+export function contentTypeOf(file: string): string | null {
+  return CONTENT_TYPES[path.extname(file)] ?? null;
 }
 
 const SECURITY_HEADERS = {
@@ -70,7 +83,7 @@ export function appProtocolHandler(rootDir: string): (request: Request) => Promi
     } catch {
       return problem(404);
     }
-    const headers = { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[path.extname(resolved.file)]! };
+    const headers = { ...SECURITY_HEADERS, 'Content-Type': contentTypeOf(resolved.file)! };
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
   };
 }

@@ -19,8 +19,9 @@ export class FileSecretStore implements SecretStore {
   }
 
   async get(name: string): Promise<string | null> {
+    const file = this.itemPath(name);
     try {
-      return await readFile(this.itemPath(name), 'utf8');
+      return await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw this.failure(`reading ${name}`, error);
@@ -43,14 +44,15 @@ export class FileSecretStore implements SecretStore {
       }
       await rename(temp, target);
     } catch (error) {
-      await rm(temp, { force: true });
+      await rm(temp, { force: true }).catch(() => undefined);
       throw this.failure(`writing ${name}`, error);
     }
   }
 
   async delete(name: string): Promise<void> {
+    const file = this.itemPath(name);
     try {
-      await rm(this.itemPath(name), { force: true });
+      await rm(file, { force: true });
     } catch (error) {
       throw this.failure(`deleting ${name}`, error);
     }

@@ -37,14 +37,21 @@ export function LicensePanel({ license }: { license: LicenseSnapshot }) {
         )}
         {entitlement && (
           <>
-            <dt>{entitlement.status === 'canceled' ? 'Access until' : 'Paid through'}</dt>
-            <dd>
-              {entitlement.paidThrough ? (
-                <time dateTime={entitlement.paidThrough}>{formatDate(entitlement.paidThrough)}</time>
-              ) : (
-                'Lifetime (no renewal)'
-              )}
-            </dd>
+            {entitlement.paidThrough ? (
+              <>
+                <dt>{entitlement.status === 'canceled' ? 'Access until' : 'Paid through'}</dt>
+                <dd>
+                  <time dateTime={entitlement.paidThrough}>{formatDate(entitlement.paidThrough)}</time>
+                </dd>
+              </>
+            ) : (
+              entitlement.tier === 'enterprise' && (
+                <>
+                  <dt>Renewal</dt>
+                  <dd>None: lifetime license</dd>
+                </>
+              )
+            )}
             <dt>Transaction id</dt>
             <dd className="with-action">
               {entitlement.transactionId ? (

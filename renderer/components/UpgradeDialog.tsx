@@ -3,6 +3,7 @@ import type { FlowState } from '../../common/app-state';
 import { isFlowInProgress } from '../flow-steps';
 import { useUi } from '../store-context';
 import { useDialogFocus } from '../use-dialog-focus';
+import { CommandError } from './CommandError';
 import { FlowOutcome } from './FlowOutcome';
 import { FlowProgress } from './FlowProgress';
 import { PlanList } from './PlanList';
@@ -18,13 +19,16 @@ const TITLES: Record<FlowState['step'], string> = {
   offline: 'Upgrade needs a connection',
 };
 
-export function UpgradeDialog({ flow, fallbackFocusId }: { flow: FlowState; fallbackFocusId: string }) {
+export function UpgradeDialog({ flow, returnFocusIds }: { flow: FlowState; returnFocusIds: readonly string[] }) {
   const closeUpgrade = useUi((s) => s.closeUpgrade);
+  const plansStatus = useUi((s) => s.plansRequest.status);
   const ref = useRef<HTMLDivElement>(null);
   const inProgress = isFlowInProgress(flow);
   // While a purchase is under way only its own Cancel ends it: Escape must not abandon a payment by accident.
   const close = inProgress ? null : () => void closeUpgrade();
-  const onKeyDown = useDialogFocus(ref, flow.step, fallbackFocusId, close);
+  // Focus moves when the step changes, and on the plan list once the plans have arrived.
+  const contentKey = flow.step === 'idle' ? `idle:${plansStatus}` : flow.step;
+  const onKeyDown = useDialogFocus(ref, contentKey, returnFocusIds, close);
 
   return (
     <div className="backdrop">
@@ -37,6 +41,7 @@ export function UpgradeDialog({ flow, fallbackFocusId }: { flow: FlowState; fall
             </button>
           )}
         </div>
+        <CommandError />
         {flow.step === 'idle' ? <PlanList /> : inProgress ? <FlowProgress flow={flow} /> : <FlowOutcome flow={flow} />}
       </div>
     </div>

@@ -5,27 +5,14 @@ import type { OrdersDeps } from './deps';
 import { publishCapture, type CaptureEventType } from './events';
 import { lookUp, unprocessable } from './order-errors';
 
-export interface CaptureReply {
-  statusCode: 200 | 201;
-  body: unknown;
-}
-
 const EVENT_FOR_STATUS: Partial<Record<CaptureStatus, CaptureEventType>> = {
   COMPLETED: 'PAYMENT.CAPTURE.COMPLETED',
   PENDING: 'PAYMENT.CAPTURE.PENDING',
   DECLINED: 'PAYMENT.CAPTURE.DECLINED',
 };
 
-/** POST /v2/checkout/orders/{id}/capture. A repeat carrying the same PayPal-Request-Id gets the first answer. */
-export function captureOrder(
-  deps: OrdersDeps,
-  orderId: string,
-  requestId: string | undefined,
-  view: 'minimal' | 'full',
-): CaptureReply {
-  const order = lookUp(deps.ctx.state.orders, 'order_id', orderId);
-  const replay = requestId === undefined ? undefined : order.captureReplies.get(requestId);
-  if (replay !== undefined) return { statusCode: 200, body: replay };
+/** POST /v2/checkout/orders/{id}/capture: the order with its captures, as the capture call answers. */
+export function captureOrder(deps: OrdersDeps, order: Order, view: 'minimal' | 'full'): Record<string, unknown> {
   if (order.status === 'COMPLETED') throw unprocessable('ORDER_ALREADY_CAPTURED');
   if (order.status !== 'APPROVED') throw unprocessable('ORDER_NOT_APPROVED');
 
@@ -36,19 +23,18 @@ export function captureOrder(
     const eventType = EVENT_FOR_STATUS[capture.status];
     if (eventType) publishCapture(deps, capture, eventType);
   }
-  const body = deps.render.capturedOrder(order, view);
-  if (requestId !== undefined) order.captureReplies.set(requestId, body);
-  return { statusCode: 201, body };
+  return deps.render.capturedOrder(order, view);
 }
 
-function createCaptures({ ctx, memory }: OrdersDeps, order: Order): Capture[] {
-  const next = memory.takeNextCapture();
+function createCaptures({ ctx, nextCapture }: OrdersDeps, order: Order): Capture[] {
+  const next = nextCapture.take();
   const now = ctx.isoNow();
   return order.purchaseUnits.map((unit) => {
     const capture: Capture = {
       id: ids.resource(),
       orderId: order.id,
       status: next.outcome,
+      ...(next.outcome === 'PENDING' ? { pendingReason: next.pendingReason } : {}),
       amount: unit.amount,
       customId: unit.custom_id,
       invoiceId: unit.invoice_id,
@@ -56,7 +42,6 @@ function createCaptures({ ctx, memory }: OrdersDeps, order: Order): Capture[] {
       updateTime: now,
       refundIds: [],
     };
-    if (next.outcome === 'PENDING') memory.pendingReasons.set(capture.id, next.pendingReason);
     ctx.state.captures.set(capture.id, capture);
     order.captureIds.push(capture.id);
     return capture;
@@ -69,7 +54,7 @@ export function settlePendingCapture(deps: OrdersDeps, captureId: string, outcom
   if (capture.status !== 'PENDING') throw unprocessable('CAPTURE_NOT_PENDING');
   capture.status = outcome === 'COMPLETED' ? 'COMPLETED' : 'DECLINED';
   capture.updateTime = deps.ctx.isoNow();
-  deps.memory.pendingReasons.delete(capture.id);
+  delete capture.pendingReason;
   publishCapture(deps, capture, outcome === 'COMPLETED' ? 'PAYMENT.CAPTURE.COMPLETED' : 'PAYMENT.CAPTURE.DENIED');
   return capture;
 }

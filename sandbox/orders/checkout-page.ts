@@ -5,7 +5,7 @@ import { escapeHtml, formatMoney, renderApprovalPage } from '../hosted-page';
 import type { Order } from '../model';
 import { approveOrder, awaitsApproval } from './approval';
 import type { OrdersDeps } from './deps';
-import { fromMinor, minorOf } from './money';
+import { fromMinor, minorOf } from '../money';
 
 interface PageRequest {
   Querystring: { token?: string };

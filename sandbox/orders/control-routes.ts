@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { OrdersControl } from './control';
 import { DISPUTE_OUTCOMES, DISPUTE_REASONS } from './disputes';
-import { PENDING_REASONS } from './memory';
+import { PENDING_REASONS } from './next-capture';
 import { badField } from './order-errors';
 
 type IdParams = { Params: { id: string } };

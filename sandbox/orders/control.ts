@@ -1,11 +1,12 @@
 // The orders module's control operations (the /__sandbox/ routes call the same functions): what a buyer,
 // PayPal's risk team or a card network would do to a payment, on demand.
-import type { OrdersDeps } from './deps';
+import type { PendingReason } from '../model';
 import { approveOrder } from './approval';
 import { settlePendingCapture } from './capture';
 import { parseAmount } from './create-order';
+import type { OrdersDeps } from './deps';
 import { openDispute, renderDispute, resolveDispute, type DisputeOutcome, type DisputeReason } from './disputes';
-import type { CaptureOutcome, PendingReason } from './memory';
+import type { CaptureOutcome } from './next-capture';
 import { lookUp } from './order-errors';
 import { refundCapture, reverseCapture } from './refunds';
 
@@ -31,10 +32,10 @@ export interface OrdersControl {
 }
 
 export function createOrdersControl(deps: OrdersDeps): OrdersControl {
-  const { ctx, memory, render } = deps;
+  const { ctx, nextCapture, render } = deps;
   return {
     approveOrder: (orderId) => render.order(approveOrder(deps, orderId), 'full'),
-    setNextCaptureOutcome: (outcome, pendingReason = 'PENDING_REVIEW') => memory.setNextCapture({ outcome, pendingReason }),
+    setNextCaptureOutcome: (outcome, pendingReason = 'PENDING_REVIEW') => nextCapture.set({ outcome, pendingReason }),
     completePendingCapture: (captureId) => render.capture(settlePendingCapture(deps, captureId, 'COMPLETED')),
     denyPendingCapture: (captureId) => render.capture(settlePendingCapture(deps, captureId, 'DENIED')),
     refundCapture: (captureId, amount) => {

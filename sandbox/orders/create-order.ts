@@ -2,7 +2,7 @@
 import type { SandboxContext } from '../context';
 import { ids } from '../ids';
 import type { Order, PurchaseUnit } from '../model';
-import { fromMinor, isSupportedCurrency, toMinor } from './money';
+import { fromMinor, isSupportedCurrency, toMinor } from '../money';
 import { badField, unprocessable } from './order-errors';
 
 const MAX_PURCHASE_UNITS = 10;
@@ -29,7 +29,6 @@ export function createOrder(ctx: SandboxContext, body: Json): Order {
     createTime: now,
     updateTime: now,
     captureIds: [],
-    captureReplies: new Map(),
   };
 }
 
@@ -82,7 +81,7 @@ export function parseAmount(amount: unknown, at: string): PurchaseUnit['amount']
   if (typeof value !== 'string') throw badField(`${at}/value`, 'INVALID_PARAMETER_SYNTAX', value);
   const minor = toMinor(value, currency);
   if (minor === 'SYNTAX') throw badField(`${at}/value`, 'INVALID_PARAMETER_SYNTAX', value);
-  if (minor === 'NOT_POSITIVE') throw unprocessable('CANNOT_BE_ZERO_OR_NEGATIVE', `${at}/value`, value);
+  if (minor === 'NEGATIVE' || minor === 0) throw unprocessable('CANNOT_BE_ZERO_OR_NEGATIVE', `${at}/value`, value);
   if (minor === 'DECIMAL_PRECISION') throw unprocessable('DECIMAL_PRECISION', `${at}/value`, value);
   return fromMinor(minor, currency);
 }

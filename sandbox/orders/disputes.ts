@@ -1,6 +1,7 @@
 // Buyer disputes against a capture (Orders v2) or a v1 sale (subscription payment), in the shape of PayPal's
 // Disputes API v1 (GET /v1/customer/disputes/{id}) and its CUSTOMER.DISPUTE.* events.
 import type { FastifyInstance } from 'fastify';
+import { fullName } from '../buyer';
 import type { SandboxContext } from '../context';
 import { ids } from '../ids';
 import type { Buyer, Dispute, Money } from '../model';
@@ -62,7 +63,7 @@ export function registerDisputeRoutes(app: FastifyInstance, deps: OrdersDeps): v
   );
 }
 
-export function renderDispute({ ctx, memory }: OrdersDeps, dispute: Dispute): Json {
+export function renderDispute({ ctx, merchant }: OrdersDeps, dispute: Dispute): Json {
   const transaction = disputedTransaction(ctx, dispute.transactionId);
   return {
     dispute_id: dispute.id,
@@ -76,8 +77,8 @@ export function renderDispute({ ctx, memory }: OrdersDeps, dispute: Dispute): Js
         gross_amount: transaction.amount,
         ...(transaction.invoiceId !== undefined ? { invoice_number: transaction.invoiceId } : {}),
         ...(transaction.customId !== undefined ? { custom: transaction.customId } : {}),
-        buyer: { name: `${transaction.buyer.givenName} ${transaction.buyer.surname}` },
-        seller: { email: memory.merchant.email, merchant_id: memory.merchant.merchantId, name: memory.merchant.name },
+        buyer: { name: fullName(transaction.buyer) },
+        seller: { email: merchant.email, merchant_id: merchant.merchantId, name: merchant.name },
         seller_protection_eligible: true,
       },
     ],

@@ -1,7 +1,7 @@
 // The webhook events the orders module publishes, with PayPal's resource types and summaries.
 import type { Capture, Order, Refund } from '../model';
 import type { OrdersDeps } from './deps';
-import { summaryMoney } from './money';
+import { summaryMoney } from '../money';
 
 export type CaptureEventType =
   | 'PAYMENT.CAPTURE.COMPLETED'

@@ -4,17 +4,17 @@ import type { SandboxModule } from '../module';
 import { registerCheckoutPage } from './checkout-page';
 import { createOrdersControl, type OrdersControl } from './control';
 import { registerControlRoutes } from './control-routes';
-import type { OrdersDeps } from './deps';
+import { sandboxMerchant, type OrdersDeps } from './deps';
 import { registerDisputeRoutes } from './disputes';
-import { OrdersMemory } from './memory';
+import { NextCaptureSetting } from './next-capture';
 import { createRenderer } from './render';
 import { registerOrderRoutes } from './routes';
 
 export type { OrdersControl } from './control';
 
 export function ordersModule(ctx: SandboxContext): SandboxModule<OrdersControl> {
-  const memory = new OrdersMemory(ctx.options.merchantName);
-  const deps: OrdersDeps = { ctx, memory, render: createRenderer(ctx, memory) };
+  const merchant = sandboxMerchant(ctx.options.merchantName);
+  const deps: OrdersDeps = { ctx, merchant, nextCapture: new NextCaptureSetting(), render: createRenderer(ctx, merchant) };
   const control = createOrdersControl(deps);
   return {
     routes: (app) => {

@@ -4,7 +4,7 @@ import { ids } from '../ids';
 import type { Capture, Money, Refund } from '../model';
 import type { OrdersDeps } from './deps';
 import { publishRefund } from './events';
-import { fromMinor, minorOf } from './money';
+import { fromMinor, minorOf } from '../money';
 import { lookUp, unprocessable } from './order-errors';
 
 export interface RefundRequest {
@@ -23,10 +23,7 @@ export function refundCapture(deps: OrdersDeps, captureId: string, request: Refu
     throw unprocessable('REFUND_CAPTURE_CURRENCY_MISMATCH', '/amount/currency_code', amount.currency_code);
   }
   if (minorOf(amount) > remaining) throw unprocessable('REFUND_AMOUNT_EXCEEDED', '/amount/value', amount.value);
-  const refund = record(deps, capture, amount, 'refund');
-  if (request.invoiceId !== undefined || request.noteToPayer !== undefined) {
-    deps.memory.refundNotes.set(refund.id, { invoiceId: request.invoiceId, noteToPayer: request.noteToPayer });
-  }
+  const refund = record(deps, capture, amount, 'refund', { invoiceId: request.invoiceId, noteToPayer: request.noteToPayer });
   publishRefund(deps, refund);
   return refund;
 }
@@ -35,8 +32,9 @@ export function refundCapture(deps: OrdersDeps, captureId: string, request: Refu
 export function reverseCapture(deps: OrdersDeps, captureId: string): Refund {
   const capture = lookUp(deps.ctx.state.captures, 'capture_id', captureId);
   const remaining = refundableMinor(deps, capture);
-  const reversal = record(deps, capture, fromMinor(remaining, capture.amount.currency_code), 'reversal');
-  deps.memory.refundNotes.set(reversal.id, { noteToPayer: 'Payment reversed' });
+  const reversal = record(deps, capture, fromMinor(remaining, capture.amount.currency_code), 'reversal', {
+    noteToPayer: 'Payment reversed',
+  });
   publishRefund(deps, reversal);
   return reversal;
 }
@@ -62,9 +60,13 @@ function hasReversal({ ctx }: OrdersDeps, capture: Capture): boolean {
   return capture.refundIds.some((id) => ctx.state.refunds.get(id)?.kind === 'reversal');
 }
 
-function record(deps: OrdersDeps, capture: Capture, amount: Money, kind: Refund['kind']): Refund {
+function record(
+  deps: OrdersDeps, capture: Capture, amount: Money, kind: Refund['kind'], notes: Pick<Refund, 'invoiceId' | 'noteToPayer'>,
+): Refund {
   const { ctx } = deps;
-  const refund: Refund = { id: ids.resource(), captureId: capture.id, amount, kind, status: 'COMPLETED', createTime: ctx.isoNow() };
+  const refund: Refund = {
+    id: ids.resource(), captureId: capture.id, amount, kind, status: 'COMPLETED', ...notes, createTime: ctx.isoNow(),
+  };
   ctx.state.refunds.set(refund.id, refund);
   capture.refundIds.push(refund.id);
   capture.status = kind === 'reversal' || unrefundedMinor(deps, capture) === 0 ? 'REFUNDED' : 'PARTIALLY_REFUNDED';

@@ -1,9 +1,10 @@
 // Records → PayPal's JSON: orders (Orders v2), captures and refunds (Payments v2), with the payer PII and
 // HATEOAS links exactly where PayPal puts them.
+import { payerName, shippingDetail } from '../buyer';
 import type { SandboxContext } from '../context';
 import type { Buyer, Capture, Order, PurchaseUnit, Refund } from '../model';
-import { fromMinor, minorOf, paypalFee } from './money';
-import type { OrdersMemory } from './memory';
+import { fromMinor, minorOf, paypalFee } from '../money';
+import type { Merchant } from './deps';
 
 type Json = Record<string, unknown>;
 
@@ -16,9 +17,9 @@ export interface Renderer {
   refund(refund: Refund, view: 'minimal' | 'full'): Json;
 }
 
-export function createRenderer(ctx: SandboxContext, memory: OrdersMemory): Renderer {
+export function createRenderer(ctx: SandboxContext, merchant: Merchant): Renderer {
   const link = (path: string, rel: string, method = 'GET') => ({ href: `${ctx.baseUrl}${path}`, rel, method });
-  const payee = () => ({ email_address: memory.merchant.email, merchant_id: memory.merchant.merchantId });
+  const payee = () => ({ email_address: merchant.email, merchant_id: merchant.merchantId });
 
   function orderLinks(order: Order): Json[] {
     const self = link(`/v2/checkout/orders/${order.id}`, 'self');
@@ -44,7 +45,7 @@ export function createRenderer(ctx: SandboxContext, memory: OrdersMemory): Rende
           email_address: buyer.email,
           account_id: buyer.payerId,
           account_status: 'VERIFIED',
-          name: { given_name: buyer.givenName, surname: buyer.surname },
+          name: payerName(buyer),
           address: { country_code: buyer.address.countryCode },
         },
       };
@@ -52,28 +53,14 @@ export function createRenderer(ctx: SandboxContext, memory: OrdersMemory): Rende
     return order.contextStyle === 'experience_context' ? { paypal: {} } : undefined;
   }
 
-  function shipping(buyer: Buyer): Json {
-    return {
-      name: { full_name: `${buyer.givenName} ${buyer.surname}` },
-      address: {
-        address_line_1: buyer.address.line1,
-        admin_area_2: buyer.address.city,
-        admin_area_1: buyer.address.state,
-        postal_code: buyer.address.postalCode,
-        country_code: buyer.address.countryCode,
-      },
-    };
-  }
-
   function captureBody(capture: Capture, standalone: boolean): Json {
     const refundable = capture.status === 'COMPLETED' || capture.status === 'PARTIALLY_REFUNDED';
     const moneyMoved = capture.status !== 'DECLINED' && capture.status !== 'FAILED';
-    const pendingReason = memory.pendingReasons.get(capture.id);
     const fee = paypalFee(capture.amount);
     return {
       id: capture.id,
       status: capture.status,
-      ...(capture.status === 'PENDING' && pendingReason ? { status_details: { reason: pendingReason } } : {}),
+      ...(capture.status === 'PENDING' && capture.pendingReason ? { status_details: { reason: capture.pendingReason } } : {}),
       amount: capture.amount,
       final_capture: true,
       seller_protection: { status: 'ELIGIBLE', dispute_categories: ['ITEM_NOT_RECEIVED', 'UNAUTHORIZED_TRANSACTION'] },
@@ -116,13 +103,13 @@ export function createRenderer(ctx: SandboxContext, memory: OrdersMemory): Rende
       ...(unit.description !== undefined ? { description: unit.description } : {}),
       ...(unit.custom_id !== undefined ? { custom_id: unit.custom_id } : {}),
       ...(unit.invoice_id !== undefined ? { invoice_id: unit.invoice_id } : {}),
-      ...(order.buyer ? { shipping: shipping(order.buyer) } : {}),
+      ...(order.buyer ? { shipping: shippingDetail(order.buyer) } : {}),
       ...(payments ? { payments } : {}),
     };
   }
 
   const payer = (buyer: Buyer): Json => ({
-    name: { given_name: buyer.givenName, surname: buyer.surname },
+    name: payerName(buyer),
     email_address: buyer.email,
     payer_id: buyer.payerId,
     address: { country_code: buyer.address.countryCode },
@@ -154,7 +141,7 @@ export function createRenderer(ctx: SandboxContext, memory: OrdersMemory): Rende
       payment_source: paymentSource(captured),
       purchase_units: captured.purchaseUnits.map((unit, i) => ({
         reference_id: unit.reference_id,
-        ...(captured.buyer ? { shipping: shipping(captured.buyer) } : {}),
+        ...(captured.buyer ? { shipping: shippingDetail(captured.buyer) } : {}),
         payments: captures(captured, i),
       })),
       ...(captured.buyer ? { payer: payer(captured.buyer) } : {}),
@@ -166,7 +153,6 @@ export function createRenderer(ctx: SandboxContext, memory: OrdersMemory): Rende
     const links = [link(`/v2/payments/refunds/${refund.id}`, 'self'), link(`/v2/payments/captures/${refund.captureId}`, 'up')];
     if (view === 'minimal') return { id: refund.id, status: refund.status, links };
     const capture = ctx.state.captures.get(refund.captureId);
-    const note = memory.refundNotes.get(refund.id);
     // The running total as of this refund, as PayPal reports it on each refund.
     const refundIds = capture?.refundIds ?? [];
     const refundedMinor = refundIds
@@ -177,9 +163,9 @@ export function createRenderer(ctx: SandboxContext, memory: OrdersMemory): Rende
     return {
       id: refund.id,
       amount: refund.amount,
-      ...(note?.invoiceId !== undefined ? { invoice_id: note.invoiceId } : {}),
+      ...(refund.invoiceId !== undefined ? { invoice_id: refund.invoiceId } : {}),
       ...(capture?.customId !== undefined ? { custom_id: capture.customId } : {}),
-      ...(note?.noteToPayer !== undefined ? { note_to_payer: note.noteToPayer } : {}),
+      ...(refund.noteToPayer !== undefined ? { note_to_payer: refund.noteToPayer } : {}),
       seller_payable_breakdown: {
         gross_amount: refund.amount,
         // PayPal keeps its fees on refunds, so the merchant pays back the gross amount.

@@ -1,6 +1,7 @@
 // PayPal's Orders v2 (/v2/checkout/orders) and Payments v2 (/v2/payments) endpoints.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { jsonBody } from '../http';
+import { jsonBody, paypalRequestId, wantsRepresentation } from '../http';
+import { RequestIdReplays } from '../replays';
 import { captureOrder } from './capture';
 import { createOrder, optionalString, parseAmount } from './create-order';
 import type { OrdersDeps } from './deps';
@@ -13,17 +14,17 @@ const MAX_NOTE_LENGTH = 255;
 const MAX_INVOICE_ID_LENGTH = 127;
 
 export function registerOrderRoutes(app: FastifyInstance, deps: OrdersDeps): void {
-  const { ctx, memory, render } = deps;
+  const { ctx, render } = deps;
+  // A repeat gets the body first answered, even if the resource has moved on since.
+  const replays = new RequestIdReplays<unknown>();
 
   app.post('/v2/checkout/orders', async (req, reply) => {
-    const requestId = paypalRequestId(req);
-    const replay = requestId === undefined ? undefined : memory.createReplies.get(requestId);
-    if (replay !== undefined) return reply.status(200).send(replay);
-    const order = createOrder(ctx, jsonBody(req));
-    ctx.state.orders.set(order.id, order);
-    const body = render.order(order, preferredView(req));
-    if (requestId !== undefined) memory.createReplies.set(requestId, body);
-    return reply.status(201).send(body);
+    const { answer, replayed } = replays.once('create order', paypalRequestId(req), () => {
+      const order = createOrder(ctx, jsonBody(req));
+      ctx.state.orders.set(order.id, order);
+      return render.order(order, preferredView(req));
+    });
+    return reply.status(replayed ? 200 : 201).send(answer);
   });
 
   app.get<IdParams>('/v2/checkout/orders/:id', async (req) =>
@@ -31,8 +32,11 @@ export function registerOrderRoutes(app: FastifyInstance, deps: OrdersDeps): voi
   );
 
   app.post<IdParams>('/v2/checkout/orders/:id/capture', async (req, reply) => {
-    const { statusCode, body } = captureOrder(deps, req.params.id, paypalRequestId(req), preferredView(req));
-    return reply.status(statusCode).send(body);
+    const order = lookUp(ctx.state.orders, 'order_id', req.params.id);
+    const { answer, replayed } = replays.once(`capture ${order.id}`, paypalRequestId(req), () =>
+      captureOrder(deps, order, preferredView(req)),
+    );
+    return reply.status(replayed ? 200 : 201).send(answer);
   });
 
   app.get<IdParams>('/v2/payments/captures/:id', async (req) =>
@@ -40,15 +44,11 @@ export function registerOrderRoutes(app: FastifyInstance, deps: OrdersDeps): voi
   );
 
   app.post<IdParams>('/v2/payments/captures/:id/refund', async (req, reply) => {
-    lookUp(ctx.state.captures, 'capture_id', req.params.id);
-    const requestId = paypalRequestId(req);
-    const replayKey = `${req.params.id} ${requestId ?? ''}`;
-    const replay = requestId === undefined ? undefined : memory.refundReplies.get(replayKey);
-    if (replay !== undefined) return reply.status(200).send(replay);
-    const refund = refundCapture(deps, req.params.id, refundRequest(req));
-    const body = render.refund(refund, preferredView(req));
-    if (requestId !== undefined) memory.refundReplies.set(replayKey, body);
-    return reply.status(201).send(body);
+    const capture = lookUp(ctx.state.captures, 'capture_id', req.params.id);
+    const { answer, replayed } = replays.once(`refund ${capture.id}`, paypalRequestId(req), () =>
+      render.refund(refundCapture(deps, capture.id, refundRequest(req)), preferredView(req)),
+    );
+    return reply.status(replayed ? 200 : 201).send(answer);
   });
 
   app.get<IdParams>('/v2/payments/refunds/:id', async (req) =>
@@ -69,13 +69,6 @@ function refundRequest(req: FastifyRequest): RefundRequest {
   return request;
 }
 
-function paypalRequestId(req: FastifyRequest): string | undefined {
-  const value = req.headers['paypal-request-id'];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** PayPal answers with the full resource only when asked (`Prefer: return=representation`). */
 function preferredView(req: FastifyRequest): 'minimal' | 'full' {
-  const prefer = req.headers.prefer;
-  return typeof prefer === 'string' && /(^|[,;\s])return=representation\b/i.test(prefer) ? 'full' : 'minimal';
+  return wantsRepresentation(req) ? 'full' : 'minimal';
 }

@@ -5,7 +5,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SandboxContext } from '../context';
 import { escapeHtml, formatMoney, renderApprovalPage } from '../hosted-page';
 import type { Subscription } from '../model';
-import { termsOf, type SubscriptionsBook } from './book';
 import { approve, redirectUrl } from './lifecycle';
 import { describeInterval } from './time';
 
@@ -13,7 +12,7 @@ const PAGE_PATH = '/webapps/billing/subscriptions';
 
 type PageRequest = { Querystring: { ba_token?: string }; Body: { action?: string } | undefined };
 
-export function registerApprovalPage(app: FastifyInstance, ctx: SandboxContext, book: SubscriptionsBook): void {
+export function registerApprovalPage(app: FastifyInstance, ctx: SandboxContext): void {
   const subscriptionFor = (token: string | undefined): Subscription | undefined => {
     const id = token === undefined ? undefined : ctx.state.subscriptionsByToken.get(token);
     return id === undefined ? undefined : ctx.state.subscriptions.get(id);
@@ -28,7 +27,7 @@ export function registerApprovalPage(app: FastifyInstance, ctx: SandboxContext, 
     const product = ctx.state.products.get(plan.productId);
     const html = renderApprovalPage({
       title: 'Approve your subscription',
-      merchant: termsOf(book, subscription.id).brandName ?? ctx.options.merchantName,
+      merchant: subscription.brandName ?? ctx.options.merchantName,
       item: product ? `${product.name} (${plan.name})` : plan.name,
       price: `${formatMoney(plan.price.value, plan.price.currency_code)} / ${describeInterval(plan.interval)}`,
       buyerEmail: ctx.options.buyer.email,
@@ -47,17 +46,17 @@ export function registerApprovalPage(app: FastifyInstance, ctx: SandboxContext, 
     if (action === 'cancel') {
       if (subscription.status !== 'APPROVAL_PENDING') return noLongerPending(reply);
       return subscription.cancelUrl
-        ? reply.redirect(redirectUrl(book, subscription, subscription.cancelUrl), 302)
+        ? reply.redirect(redirectUrl(subscription, subscription.cancelUrl), 302)
         : message(reply, 200, 'Subscription not approved', 'You can close this window.');
     }
     // A second Pay (a reload, a double click) finds it approved already and just redirects again.
     const approvedBefore = subscription.status === 'APPROVED' || subscription.status === 'ACTIVE';
     if (!approvedBefore) {
       if (subscription.status !== 'APPROVAL_PENDING') return noLongerPending(reply);
-      approve(ctx, book, subscription);
+      approve(ctx, subscription);
     }
     return subscription.returnUrl
-      ? reply.redirect(redirectUrl(book, subscription, subscription.returnUrl), 302)
+      ? reply.redirect(redirectUrl(subscription, subscription.returnUrl), 302)
       : message(reply, 200, 'Subscription approved', 'You can close this window.');
   });
 }

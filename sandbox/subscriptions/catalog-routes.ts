@@ -1,36 +1,24 @@
 // /v1/catalogs/products and /v1/billing/plans.
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context';
-import { jsonBody } from '../http';
-import type { SubscriptionsBook } from './book';
+import { jsonBody, paypalRequestId, wantsRepresentation } from '../http';
+import { RequestIdReplays } from '../replays';
 import { createPlan, createProduct, setPlanStatus } from './catalog';
 import { publishCatalog } from './events';
 import { findPlan, findProduct } from './lookup';
 import { paginate } from './pagination';
 import { renderPlan, renderProduct, renderProductSummary } from './render';
-import { requestId, wantsRepresentation } from './validate';
 
 type Query = Record<string, string | undefined>;
 type IdParams = { id: string };
 
-export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext, book: SubscriptionsBook): void {
-  /** Runs a create once per PayPal-Request-Id; a retry answers 200 with what the first request made. */
-  function once<T extends { id: string }>(
-    operation: string, headers: Record<string, string | string[] | undefined>, find: (id: string) => T, create: () => T,
-  ): { record: T; replayed: boolean } {
-    const id = requestId(headers);
-    const key = id === undefined ? undefined : `${operation}:${id}`;
-    const earlier = key === undefined ? undefined : book.replies.get(key);
-    if (earlier !== undefined) return { record: find(earlier), replayed: true };
-    const record = create();
-    if (key !== undefined) book.replies.set(key, record.id);
-    return { record, replayed: false };
-  }
+export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+  // A retried create answers 200 with what the first request made, as it is now.
+  const replays = new RequestIdReplays<string>();
 
   app.post('/v1/catalogs/products', async (req, reply) => {
-    const { record, replayed } = once('products', req.headers, (id) => findProduct(ctx, id),
-      () => createProduct(ctx, jsonBody(req)));
-    const body = renderProduct(ctx, record);
+    const { answer: id, replayed } = replays.once('products', paypalRequestId(req), () => createProduct(ctx, jsonBody(req)).id);
+    const body = renderProduct(ctx, findProduct(ctx, id));
     if (!replayed) publishCatalog(ctx, 'CATALOG.PRODUCT.CREATED', 'product', 'A product is created.', body);
     return reply.status(replayed ? 200 : 201).send(body);
   });
@@ -43,12 +31,12 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext,
   app.get<{ Params: IdParams }>('/v1/catalogs/products/:id', async (req) => renderProduct(ctx, findProduct(ctx, req.params.id)));
 
   app.post('/v1/billing/plans', async (req, reply) => {
-    const { record, replayed } = once('plans', req.headers, (id) => findPlan(ctx, id),
-      () => createPlan(ctx, book, jsonBody(req)));
+    const { answer: id, replayed } = replays.once('plans', paypalRequestId(req), () => createPlan(ctx, jsonBody(req)).id);
+    const plan = findPlan(ctx, id);
     if (!replayed) {
-      publishCatalog(ctx, 'BILLING.PLAN.CREATED', 'plan', 'A billing plan was created.', renderPlan(ctx, book, record, true));
+      publishCatalog(ctx, 'BILLING.PLAN.CREATED', 'plan', 'A billing plan was created.', renderPlan(ctx, plan, true));
     }
-    return reply.status(replayed ? 200 : 201).send(renderPlan(ctx, book, record, wantsRepresentation(req.headers)));
+    return reply.status(replayed ? 200 : 201).send(renderPlan(ctx, plan, wantsRepresentation(req)));
   });
 
   app.get('/v1/billing/plans', async (req) => {
@@ -59,18 +47,18 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext,
         (wanted === undefined || wanted.includes(plan.id)),
     );
     const page = paginate(ctx, '/v1/billing/plans', plans, query);
-    const full = wantsRepresentation(req.headers);
-    return { plans: page.items.map((plan) => renderPlan(ctx, book, plan, full)), ...page.totals, links: page.links };
+    const full = wantsRepresentation(req);
+    return { plans: page.items.map((plan) => renderPlan(ctx, plan, full)), ...page.totals, links: page.links };
   });
 
-  app.get<{ Params: IdParams }>('/v1/billing/plans/:id', async (req) => renderPlan(ctx, book, findPlan(ctx, req.params.id), true));
+  app.get<{ Params: IdParams }>('/v1/billing/plans/:id', async (req) => renderPlan(ctx, findPlan(ctx, req.params.id), true));
 
   for (const action of ['activate', 'deactivate'] as const) {
     app.post<{ Params: IdParams }>(`/v1/billing/plans/:id/${action}`, async (req, reply) => {
       const plan = findPlan(ctx, req.params.id);
-      setPlanStatus(ctx, book, plan, action);
+      setPlanStatus(ctx, plan, action);
       const eventType = action === 'activate' ? 'BILLING.PLAN.ACTIVATED' : 'BILLING.PLAN.DEACTIVATED';
-      publishCatalog(ctx, eventType, 'plan', `A billing plan was ${action}d.`, renderPlan(ctx, book, plan, true));
+      publishCatalog(ctx, eventType, 'plan', `A billing plan was ${action}d.`, renderPlan(ctx, plan, true));
       return reply.status(204).send();
     });
   }

@@ -3,10 +3,9 @@ import type { SandboxContext } from '../context';
 import { type PayPalError, errors } from '../errors';
 import { ids } from '../ids';
 import type { Plan, Product } from '../model';
+import { toMinor } from '../money';
 import type { SeedPlan } from '../options';
-import { planTermsOf, type SubscriptionsBook } from './book';
 import { findProduct } from './lookup';
-import { toMinor } from './money';
 import {
   type Json, oneOf, optionalInteger, optionalObject, optionalString, requiredObject, requiredString, syntaxError,
   valueError,
@@ -35,7 +34,7 @@ export function createProduct(ctx: SandboxContext, body: Json): Product {
   return product;
 }
 
-export function createPlan(ctx: SandboxContext, book: SubscriptionsBook, body: Json): Plan {
+export function createPlan(ctx: SandboxContext, body: Json): Plan {
   const productId = requiredString(body, 'product_id', 50);
   const name = requiredString(body, 'name', 127);
   const status = oneOf(optionalString(body, 'status', 24) ?? 'ACTIVE', PLAN_STATUSES, '/status');
@@ -46,6 +45,7 @@ export function createPlan(ctx: SandboxContext, book: SubscriptionsBook, body: J
   if (body.quantity_supported === true) throw unsupported('Plans with quantity_supported are not simulated.');
   findProduct(ctx, productId);
 
+  const now = ctx.isoNow();
   const plan: Plan = {
     id: ids.plan(),
     productId,
@@ -53,16 +53,18 @@ export function createPlan(ctx: SandboxContext, book: SubscriptionsBook, body: J
     status,
     interval: cycle.interval,
     price: cycle.price,
+    totalCycles: cycle.totalCycles,
     paymentFailureThreshold: threshold,
-    createTime: ctx.isoNow(),
+    description,
+    createTime: now,
+    updateTime: now,
   };
   ctx.state.plans.set(plan.id, plan);
-  book.planTerms.set(plan.id, { description, totalCycles: cycle.totalCycles, updateTime: plan.createTime });
   return plan;
 }
 
 /** Products and plans given in the options, one product per distinct product name. */
-export function seedCatalog(ctx: SandboxContext, book: SubscriptionsBook, seeds: SeedPlan[]): void {
+export function seedCatalog(ctx: SandboxContext, seeds: SeedPlan[]): void {
   const productsByName = new Map<string, Product>();
   for (const seed of seeds) {
     if (seed.id !== undefined && !PLAN_ID_PATTERN.test(seed.id)) {
@@ -74,6 +76,7 @@ export function seedCatalog(ctx: SandboxContext, book: SubscriptionsBook, seeds:
       ctx.state.products.set(product.id, product);
       productsByName.set(seed.productName, product);
     }
+    const now = ctx.isoNow();
     const plan: Plan = {
       id: seed.id ?? ids.plan(),
       productId: product.id,
@@ -81,11 +84,12 @@ export function seedCatalog(ctx: SandboxContext, book: SubscriptionsBook, seeds:
       status: 'ACTIVE',
       interval: seed.interval,
       price: seed.price,
+      totalCycles: 0,
       paymentFailureThreshold: seed.paymentFailureThreshold ?? SEED_FAILURE_THRESHOLD,
-      createTime: ctx.isoNow(),
+      createTime: now,
+      updateTime: now,
     };
     ctx.state.plans.set(plan.id, plan);
-    book.planTerms.set(plan.id, { totalCycles: 0, updateTime: plan.createTime });
   }
 }
 
@@ -125,7 +129,7 @@ function regularCycle(value: unknown): RegularCycle {
   const currency = requiredString(fixed, 'currency_code', 3, pricePath);
   if (!/^[A-Z]{3}$/.test(currency)) throw syntaxError(`${pricePath}/currency_code`, currency);
   const amount = requiredString(fixed, 'value', 32, pricePath);
-  if (toMinor(amount, currency) === undefined) throw syntaxError(`${pricePath}/value`, amount);
+  if (typeof toMinor(amount, currency) !== 'number') throw syntaxError(`${pricePath}/value`, amount);
 
   return { interval: { unit, count }, price: { currency_code: currency, value: amount }, totalCycles };
 }
@@ -135,7 +139,7 @@ function unsupported(description: string): PayPalError {
   return errors.unprocessable('SANDBOX_UNSUPPORTED', description);
 }
 
-export function setPlanStatus(ctx: SandboxContext, book: SubscriptionsBook, plan: Plan,
+export function setPlanStatus(ctx: SandboxContext, plan: Plan,
   action: 'activate' | 'deactivate'): void {
   if (action === 'activate' && plan.status === 'ACTIVE') {
     throw errors.unprocessable('PLAN_STATUS_INVALID',
@@ -146,5 +150,5 @@ export function setPlanStatus(ctx: SandboxContext, book: SubscriptionsBook, plan
       'Invalid plan status for deactivate action; plan status should be active.');
   }
   plan.status = action === 'activate' ? 'ACTIVE' : 'INACTIVE';
-  planTermsOf(book, plan.id).updateTime = ctx.isoNow();
+  plan.updateTime = ctx.isoNow();
 }

@@ -2,7 +2,7 @@
 // scheduler renewing or failing, the merchant's dashboard cancelling, the buyer's bank reversing.
 import type { SandboxContext } from '../context';
 import { errors } from '../errors';
-import { termsOf, type RenewalOutcome, type SubscriptionsBook } from './book';
+import type { Subscription } from '../model';
 import { billNextCycle, cyclesExhausted, runDueRenewals } from './billing';
 import { applyMerchantAction, approve, expire } from './lifecycle';
 import { findSale, findSubscription } from './lookup';
@@ -21,7 +21,7 @@ export interface SubscriptionsControl {
   /** One declined payment for the next cycle, now; the plan's threshold may suspend the subscription. */
   failRenewal(id: string): Json;
   /** How renewals that fall due from now on end ('succeed' unless changed). */
-  setRenewalOutcome(id: string, outcome: RenewalOutcome): Json;
+  setRenewalOutcome(id: string, outcome: Subscription['renewalOutcome']): Json;
   /** The merchant cancels in PayPal's dashboard. */
   cancelSubscription(id: string, reason?: string): Json;
   expireSubscription(id: string): Json;
@@ -31,49 +31,48 @@ export interface SubscriptionsControl {
   reverseSale(id: string): Json;
 }
 
-export function subscriptionsControl(ctx: SandboxContext, book: SubscriptionsBook): SubscriptionsControl {
-  const show = (id: string) => renderSubscription(ctx, book, findSubscription(ctx, id));
+export function subscriptionsControl(ctx: SandboxContext): SubscriptionsControl {
+  const show = (id: string) => renderSubscription(ctx, findSubscription(ctx, id));
   const activeWithCyclesLeft = (id: string, action: string) => {
     const subscription = findSubscription(ctx, id);
     requireStatus(subscription, action, ['ACTIVE']);
-    if (cyclesExhausted(book, subscription)) {
+    if (cyclesExhausted(ctx, subscription)) {
       throw errors.unprocessable('BILLING_CYCLE_EXECUTION_COMPLETED', 'All billing cycles of this subscription have run.');
     }
     return subscription;
   };
 
   return {
-    runDueRenewals: async () => runDueRenewals(ctx, book),
+    runDueRenewals: async () => runDueRenewals(ctx),
     approveSubscription: (id) => {
-      approve(ctx, book, findSubscription(ctx, id));
+      approve(ctx, findSubscription(ctx, id));
       return show(id);
     },
     renewSubscription: (id) => {
-      const sale = billNextCycle(ctx, book, activeWithCyclesLeft(id, 'renew'), 'succeed', ctx.isoNow());
+      const sale = billNextCycle(ctx, activeWithCyclesLeft(id, 'renew'), 'succeed', ctx.isoNow());
       if (sale === undefined) throw new Error('a successful renewal produced no sale');
       return { subscription: show(id), sale: renderSale(ctx, sale) };
     },
     failRenewal: (id) => {
-      billNextCycle(ctx, book, activeWithCyclesLeft(id, 'renew'), 'fail', ctx.isoNow());
+      billNextCycle(ctx, activeWithCyclesLeft(id, 'renew'), 'fail', ctx.isoNow());
       return show(id);
     },
     setRenewalOutcome: (id, outcome) => {
-      findSubscription(ctx, id);
-      termsOf(book, id).renewalOutcome = outcome;
+      findSubscription(ctx, id).renewalOutcome = outcome;
       return { id, renewal_outcome: outcome };
     },
     cancelSubscription: (id, reason = 'Cancelled by the merchant') => {
-      applyMerchantAction(ctx, book, findSubscription(ctx, id), 'cancel', reason);
+      applyMerchantAction(ctx, findSubscription(ctx, id), 'cancel', reason);
       return show(id);
     },
     expireSubscription: (id) => {
-      expire(ctx, book, findSubscription(ctx, id));
+      expire(ctx, findSubscription(ctx, id));
       return show(id);
     },
     refundSale: (id, amount) => {
       const body = amount === undefined ? {} : { amount: { total: amount, currency: findSale(ctx, id).amount.currency_code } };
-      return renderSaleRefund(ctx, refundSale(ctx, book, id, body, undefined).refund);
+      return renderSaleRefund(ctx, refundSale(ctx, id, body));
     },
-    reverseSale: (id) => renderSaleRefund(ctx, reverseSale(ctx, book, id)),
+    reverseSale: (id) => renderSaleRefund(ctx, reverseSale(ctx, id)),
   };
 }

@@ -1,8 +1,7 @@
 // The webhook events this module publishes, with PayPal's resource types, versions and summaries.
 import type { SandboxContext } from '../context';
 import { formatMoney } from '../hosted-page';
-import type { Sale, Subscription } from '../model';
-import type { SaleRefund, SubscriptionsBook } from './book';
+import type { Sale, SaleRefund, Subscription } from '../model';
 import { renderSale, renderSaleRefund, renderSubscription } from './render';
 
 export type SubscriptionEventType =
@@ -23,14 +22,14 @@ const SUBSCRIPTION_SUMMARIES: Record<SubscriptionEventType, string> = {
 };
 
 export function publishSubscription(
-  ctx: SandboxContext, book: SubscriptionsBook, subscription: Subscription, eventType: SubscriptionEventType,
+  ctx: SandboxContext, subscription: Subscription, eventType: SubscriptionEventType,
 ): void {
   ctx.publish({
     eventType,
     resourceType: 'subscription',
     resourceVersion: '2.0',
     summary: SUBSCRIPTION_SUMMARIES[eventType],
-    resource: renderSubscription(ctx, book, subscription),
+    resource: renderSubscription(ctx, subscription),
   });
 }
 

@@ -4,25 +4,18 @@ import type { SandboxContext } from '../context';
 import { errors } from '../errors';
 import { ids } from '../ids';
 import type { Subscription } from '../model';
-import { termsOf, type SubscriptionsBook } from './book';
 import { resumeSchedule, startBilling } from './billing';
 import { PLAN_ID_PATTERN } from './catalog';
 import { publishSubscription } from './events';
-import { findPlan, findSubscription } from './lookup';
+import { findPlan } from './lookup';
 import { moveTo, requireStatus, setStatus } from './status';
 import { isoSeconds, parseDateTime } from './time';
 import { type Json, oneOf, optionalObject, optionalString, requiredString, syntaxError } from './validate';
 
 export type MerchantAction = 'cancel' | 'suspend' | 'activate';
 
-/** Creates a subscription awaiting the buyer's approval. A repeated PayPal-Request-Id returns the first one. */
-export function createSubscription(
-  ctx: SandboxContext, book: SubscriptionsBook, body: Json, requestId: string | undefined,
-): { subscription: Subscription; replayed: boolean } {
-  const replayKey = requestId === undefined ? undefined : `subscriptions:${requestId}`;
-  const earlier = replayKey === undefined ? undefined : book.replies.get(replayKey);
-  if (earlier !== undefined) return { subscription: findSubscription(ctx, earlier), replayed: true };
-
+/** Creates a subscription awaiting the buyer's approval. */
+export function createSubscription(ctx: SandboxContext, body: Json): Subscription {
   const planId = requiredString(body, 'plan_id', 50);
   if (!PLAN_ID_PATTERN.test(planId)) throw syntaxError('/plan_id', planId);
   const customId = optionalString(body, 'custom_id', 127);
@@ -55,77 +48,74 @@ export function createSubscription(
     customId,
     returnUrl,
     cancelUrl,
+    brandName,
+    userAction,
     billingToken: ids.billingToken(),
+    checkoutToken: ids.resource(),
     startTime: isoSeconds(startMs),
     createTime: now,
     updateTime: now,
     statusUpdateTime: now,
+    outstandingMinor: 0,
     failedPaymentsCount: 0,
     cyclesCompleted: 0,
+    cyclesBilled: 0,
+    renewalOutcome: 'succeed',
     saleIds: [],
   };
   ctx.state.subscriptions.set(subscription.id, subscription);
   ctx.state.subscriptionsByToken.set(subscription.billingToken, subscription.id);
-  book.terms.set(subscription.id, {
-    brandName,
-    userAction,
-    checkoutToken: ids.resource(),
-    cyclesBilled: 0,
-    outstandingMinor: 0,
-    renewalOutcome: 'succeed',
-  });
-  if (replayKey !== undefined) book.replies.set(replayKey, subscription.id);
-  publishSubscription(ctx, book, subscription, 'BILLING.SUBSCRIPTION.CREATED');
-  return { subscription, replayed: false };
+  publishSubscription(ctx, subscription, 'BILLING.SUBSCRIPTION.CREATED');
+  return subscription;
 }
 
 /** The buyer pressed Pay: the sandbox buyer becomes the subscriber, and billing starts unless the merchant
  *  asked to activate it itself (user_action CONTINUE). */
-export function approve(ctx: SandboxContext, book: SubscriptionsBook, subscription: Subscription): void {
+export function approve(ctx: SandboxContext, subscription: Subscription): void {
   requireStatus(subscription, 'approve', ['APPROVAL_PENDING']);
   subscription.buyer = ctx.options.buyer;
-  if (termsOf(book, subscription.id).userAction === 'CONTINUE') {
+  if (subscription.userAction === 'CONTINUE') {
     setStatus(ctx, subscription, 'APPROVED');
     return;
   }
-  startBilling(ctx, book, subscription);
+  startBilling(ctx, subscription);
 }
 
 export function applyMerchantAction(
-  ctx: SandboxContext, book: SubscriptionsBook, subscription: Subscription, action: MerchantAction, reason: string,
+  ctx: SandboxContext, subscription: Subscription, action: MerchantAction, reason: string,
 ): void {
   switch (action) {
     case 'cancel':
       requireStatus(subscription, action, ['ACTIVE', 'SUSPENDED']);
-      moveTo(ctx, book, subscription, 'CANCELLED', reason);
+      moveTo(ctx, subscription, 'CANCELLED', reason);
       return;
     case 'suspend':
       requireStatus(subscription, action, ['ACTIVE']);
-      moveTo(ctx, book, subscription, 'SUSPENDED', reason);
+      moveTo(ctx, subscription, 'SUSPENDED', reason);
       return;
     case 'activate':
       requireStatus(subscription, action, ['APPROVED', 'SUSPENDED']);
       if (subscription.status === 'APPROVED') {
         subscription.statusChangeNote = reason;
-        startBilling(ctx, book, subscription);
+        startBilling(ctx, subscription);
       } else {
-        resumeSchedule(ctx, book, subscription);
-        moveTo(ctx, book, subscription, 'ACTIVE', reason);
+        resumeSchedule(ctx, subscription);
+        moveTo(ctx, subscription, 'ACTIVE', reason);
       }
   }
 }
 
-export function expire(ctx: SandboxContext, book: SubscriptionsBook, subscription: Subscription): void {
+export function expire(ctx: SandboxContext, subscription: Subscription): void {
   requireStatus(subscription, 'expire', ['ACTIVE', 'SUSPENDED']);
-  moveTo(ctx, book, subscription, 'EXPIRED');
+  moveTo(ctx, subscription, 'EXPIRED');
 }
 
 /** Where the buyer goes after the page, with the parameters PayPal appends. */
-export function redirectUrl(book: SubscriptionsBook, subscription: Subscription, base: string): string {
+export function redirectUrl(subscription: Subscription, base: string): string {
   const url = new URL(base);
   url.searchParams.set('subscription_id', subscription.id);
   url.searchParams.set('ba_token', subscription.billingToken);
-  url.searchParams.set('token', termsOf(book, subscription.id).checkoutToken);
+  url.searchParams.set('token', subscription.checkoutToken);
   return url.toString();
 }
 

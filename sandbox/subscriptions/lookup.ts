@@ -1,8 +1,7 @@
 // Record look-ups answering with the 404 each API family uses.
 import type { SandboxContext } from '../context';
 import { PayPalError, errors } from '../errors';
-import type { Plan, Product, Sale, Subscription } from '../model';
-import type { SaleRefund, SubscriptionsBook } from './book';
+import type { Plan, Product, Sale, SaleRefund, Subscription } from '../model';
 
 const V1_NOT_FOUND = 'Requested resource ID was not found.';
 
@@ -27,8 +26,8 @@ export function findSale(ctx: SandboxContext, id: string): Sale {
   return sale;
 }
 
-export function findSaleRefund(book: SubscriptionsBook, id: string): SaleRefund {
-  const refund = book.saleRefunds.get(id);
+export function findSaleRefund(ctx: SandboxContext, id: string): SaleRefund {
+  const refund = ctx.state.saleRefunds.get(id);
   if (refund === undefined) throw v1PaymentsNotFound();
   return refund;
 }

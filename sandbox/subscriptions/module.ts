@@ -4,7 +4,6 @@ import { clearInterval, setInterval } from 'node:timers';
 import type { SandboxContext } from '../context';
 import type { SandboxModule } from '../module';
 import { registerApprovalPage } from './approval-page';
-import { SubscriptionsBook } from './book';
 import { seedCatalog } from './catalog';
 import { registerCatalogRoutes } from './catalog-routes';
 import { subscriptionsControl, type SubscriptionsControl } from './control';
@@ -17,18 +16,17 @@ export type { SubscriptionsControl } from './control';
 const RENEWAL_POLL_MS = 60_000;
 
 export function subscriptionsModule(ctx: SandboxContext): SandboxModule<SubscriptionsControl> {
-  const book = new SubscriptionsBook();
-  seedCatalog(ctx, book, ctx.options.plans);
-  const control = subscriptionsControl(ctx, book);
+  seedCatalog(ctx, ctx.options.plans);
+  const control = subscriptionsControl(ctx);
   const poll = setInterval(() => {
     control.runDueRenewals().catch((error: unknown) => console.error('sandbox renewals failed:', error));
   }, RENEWAL_POLL_MS);
   poll.unref();
   return {
     routes: (app) => {
-      registerCatalogRoutes(app, ctx, book);
-      registerSubscriptionRoutes(app, ctx, book);
-      registerApprovalPage(app, ctx, book);
+      registerCatalogRoutes(app, ctx);
+      registerSubscriptionRoutes(app, ctx);
+      registerApprovalPage(app, ctx);
       registerControlRoutes(app, control);
     },
     control,

@@ -1,9 +1,9 @@
 // Records → PayPal's JSON: catalog products and billing plans (v1), subscriptions (v1, resource version 2.0),
 // and the legacy v1 sales and refunds that subscription payments produce.
+import { payerName, shippingDetail } from '../buyer';
 import type { SandboxContext } from '../context';
-import type { Buyer, Plan, Product, Sale, Subscription } from '../model';
-import { planTermsOf, termsOf, type SaleRefund, type SubscriptionsBook } from './book';
-import { fromMinor, minorOf, money, transactionFeeMinor } from './money';
+import type { Buyer, Plan, Product, Sale, SaleRefund, Subscription } from '../model';
+import { fromMinor, paypalFee } from '../money';
 import type { Json } from './validate';
 
 type Method = 'GET' | 'POST' | 'PATCH';
@@ -34,15 +34,14 @@ export function renderProductSummary(ctx: SandboxContext, product: Product): Jso
 }
 
 /** `full` is PayPal's `Prefer: return=representation`; without it lists and creates answer minimally. */
-export function renderPlan(ctx: SandboxContext, book: SubscriptionsBook, plan: Plan, full: boolean): Json {
-  const terms = planTermsOf(book, plan.id);
+export function renderPlan(ctx: SandboxContext, plan: Plan, full: boolean): Json {
   const self = `${ctx.baseUrl}/v1/billing/plans/${plan.id}`;
   const summary = {
     id: plan.id,
     product_id: plan.productId,
     name: plan.name,
     status: plan.status,
-    ...(terms.description ? { description: terms.description } : {}),
+    ...(plan.description ? { description: plan.description } : {}),
     usage_type: 'LICENSED',
     create_time: plan.createTime,
   };
@@ -61,7 +60,7 @@ export function renderPlan(ctx: SandboxContext, book: SubscriptionsBook, plan: P
         frequency: { interval_unit: plan.interval.unit, interval_count: plan.interval.count },
         tenure_type: 'REGULAR',
         sequence: 1,
-        total_cycles: terms.totalCycles,
+        total_cycles: plan.totalCycles,
         pricing_scheme: {
           version: 1,
           fixed_price: plan.price,
@@ -78,7 +77,7 @@ export function renderPlan(ctx: SandboxContext, book: SubscriptionsBook, plan: P
       payment_failure_threshold: plan.paymentFailureThreshold,
     },
     quantity_supported: false,
-    update_time: terms.updateTime,
+    update_time: plan.updateTime,
     links,
   };
 }
@@ -87,7 +86,7 @@ export function approveUrl(ctx: SandboxContext, subscription: Subscription): str
   return `${ctx.baseUrl}/webapps/billing/subscriptions?ba_token=${subscription.billingToken}`;
 }
 
-export function renderSubscription(ctx: SandboxContext, book: SubscriptionsBook, subscription: Subscription): Json {
+export function renderSubscription(ctx: SandboxContext, subscription: Subscription): Json {
   const plan = ctx.state.plans.get(subscription.planId);
   const activated = !['APPROVAL_PENDING', 'APPROVED'].includes(subscription.status);
   return {
@@ -101,7 +100,7 @@ export function renderSubscription(ctx: SandboxContext, book: SubscriptionsBook,
     shipping_amount: { currency_code: plan?.price.currency_code ?? 'USD', value: '0.0' },
     ...(subscription.customId !== undefined ? { custom_id: subscription.customId } : {}),
     ...(subscription.buyer ? { subscriber: renderSubscriber(subscription.buyer) } : {}),
-    ...(activated && plan ? { billing_info: renderBillingInfo(book, subscription, plan) } : {}),
+    ...(activated && plan ? { billing_info: renderBillingInfo(subscription, plan) } : {}),
     create_time: subscription.createTime,
     update_time: subscription.updateTime,
     plan_overridden: false,
@@ -110,31 +109,20 @@ export function renderSubscription(ctx: SandboxContext, book: SubscriptionsBook,
 }
 
 function renderSubscriber(buyer: Buyer): Json {
-  const fullName = `${buyer.givenName} ${buyer.surname}`;
   return {
     email_address: buyer.email,
     payer_id: buyer.payerId,
-    name: { given_name: buyer.givenName, surname: buyer.surname },
-    shipping_address: {
-      name: { full_name: fullName },
-      address: {
-        address_line_1: buyer.address.line1,
-        admin_area_2: buyer.address.city,
-        admin_area_1: buyer.address.state,
-        postal_code: buyer.address.postalCode,
-        country_code: buyer.address.countryCode,
-      },
-    },
+    name: payerName(buyer),
+    shipping_address: shippingDetail(buyer),
   };
 }
 
-function renderBillingInfo(book: SubscriptionsBook, subscription: Subscription, plan: Plan): Json {
-  const terms = termsOf(book, subscription.id);
-  const { totalCycles } = planTermsOf(book, plan.id);
+function renderBillingInfo(subscription: Subscription, plan: Plan): Json {
+  const { totalCycles } = plan;
   const cyclesLeft = totalCycles === 0 ? 0 : Math.max(0, totalCycles - subscription.cyclesCompleted);
   const billsAgain = subscription.status === 'ACTIVE' && (totalCycles === 0 || cyclesLeft > 0);
   return {
-    outstanding_balance: money(terms.outstandingMinor, plan.price.currency_code),
+    outstanding_balance: fromMinor(subscription.outstandingMinor, plan.price.currency_code),
     cycle_executions: [
       {
         tenure_type: 'REGULAR',
@@ -148,8 +136,8 @@ function renderBillingInfo(book: SubscriptionsBook, subscription: Subscription, 
     ...(subscription.lastPayment
       ? { last_payment: { status: 'COMPLETED', amount: subscription.lastPayment.amount, time: subscription.lastPayment.time } }
       : {}),
-    ...(terms.lastFailedPayment
-      ? { last_failed_payment: { ...terms.lastFailedPayment, reason_code: 'PAYMENT_DENIED' } }
+    ...(subscription.lastFailedPayment
+      ? { last_failed_payment: { ...subscription.lastFailedPayment, reason_code: 'PAYMENT_DENIED' } }
       : {}),
     ...(billsAgain && subscription.nextBillingTime ? { next_billing_time: subscription.nextBillingTime } : {}),
     failed_payments_count: subscription.failedPaymentsCount,
@@ -190,7 +178,7 @@ export function renderSale(ctx: SandboxContext, sale: Sale): Json {
     payment_mode: 'INSTANT_TRANSFER',
     protection_eligibility: 'ELIGIBLE',
     protection_eligibility_type: 'ITEM_NOT_RECEIVED_ELIGIBLE,UNAUTHORIZED_PAYMENT_ELIGIBLE',
-    transaction_fee: { value: fromMinor(transactionFeeMinor(minorOf(sale.amount), currency), currency), currency },
+    transaction_fee: { value: paypalFee(sale.amount).value, currency },
     billing_agreement_id: sale.subscriptionId,
     // PayPal hands a subscription's custom_id back on its sales as `custom`.
     ...(customId !== undefined ? { custom: customId } : {}),

@@ -1,30 +1,34 @@
 // /v1/billing/subscriptions and the v1 sales and refunds their payments produce.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context';
-import { jsonBody } from '../http';
-import type { SubscriptionsBook } from './book';
+import { jsonBody, paypalRequestId } from '../http';
+import { RequestIdReplays } from '../replays';
 import { applyMerchantAction, createSubscription, type MerchantAction } from './lifecycle';
 import { findSale, findSaleRefund, findSubscription } from './lookup';
 import { renderSale, renderSaleRefund, renderSubscription } from './render';
 import { refundSale } from './sales';
-import { type Json, requestId, requiredString } from './validate';
+import { type Json, requiredString } from './validate';
 
 type IdParams = { id: string };
 
-export function registerSubscriptionRoutes(app: FastifyInstance, ctx: SandboxContext, book: SubscriptionsBook): void {
+export function registerSubscriptionRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+  // A retried create or refund answers 200 with what the first request made, as it is now.
+  const replays = new RequestIdReplays<string>();
+
   app.post('/v1/billing/subscriptions', async (req, reply) => {
-    const { subscription, replayed } = createSubscription(ctx, book, jsonBody(req), requestId(req.headers));
-    return reply.status(replayed ? 200 : 201).send(renderSubscription(ctx, book, subscription));
+    const body = jsonBody(req);
+    const { answer: id, replayed } = replays.once('subscriptions', paypalRequestId(req), () => createSubscription(ctx, body).id);
+    return reply.status(replayed ? 200 : 201).send(renderSubscription(ctx, findSubscription(ctx, id)));
   });
 
   app.get<{ Params: IdParams }>('/v1/billing/subscriptions/:id', async (req) =>
-    renderSubscription(ctx, book, findSubscription(ctx, req.params.id)));
+    renderSubscription(ctx, findSubscription(ctx, req.params.id)));
 
   for (const action of ['cancel', 'suspend', 'activate'] as const satisfies MerchantAction[]) {
     app.post<{ Params: IdParams }>(`/v1/billing/subscriptions/:id/${action}`, async (req, reply) => {
       const subscription = findSubscription(ctx, req.params.id);
       const reason = requiredString(optionalJsonBody(req), 'reason', 128);
-      applyMerchantAction(ctx, book, subscription, action, reason);
+      applyMerchantAction(ctx, subscription, action, reason);
       return reply.status(204).send();
     });
   }
@@ -32,12 +36,14 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: SandboxCon
   app.get<{ Params: IdParams }>('/v1/payments/sale/:id', async (req) => renderSale(ctx, findSale(ctx, req.params.id)));
 
   app.post<{ Params: IdParams }>('/v1/payments/sale/:id/refund', async (req, reply) => {
-    const { refund, replayed } = refundSale(ctx, book, req.params.id, optionalJsonBody(req), requestId(req.headers));
-    return reply.status(replayed ? 200 : 201).send(renderSaleRefund(ctx, refund));
+    const body = optionalJsonBody(req);
+    const saleId = findSale(ctx, req.params.id).id;
+    const { answer: id, replayed } = replays.once(`refund ${saleId}`, paypalRequestId(req), () => refundSale(ctx, saleId, body).id);
+    return reply.status(replayed ? 200 : 201).send(renderSaleRefund(ctx, findSaleRefund(ctx, id)));
   });
 
   app.get<{ Params: IdParams }>('/v1/payments/refund/:id', async (req) =>
-    renderSaleRefund(ctx, findSaleRefund(book, req.params.id)));
+    renderSaleRefund(ctx, findSaleRefund(ctx, req.params.id)));
 }
 
 /** PayPal accepts these POSTs without a body (a full refund; a missing reason is reported as such). */

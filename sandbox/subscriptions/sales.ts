@@ -2,50 +2,42 @@
 import type { SandboxContext } from '../context';
 import { PayPalError } from '../errors';
 import { ids } from '../ids';
-import type { Sale } from '../model';
-import { parentPaymentOf, type SaleRefund, type SubscriptionsBook } from './book';
+import type { Sale, SaleRefund } from '../model';
+import { fromMinor, minorOf, toMinor } from '../money';
 import { publishSaleRefund } from './events';
-import { findSale, findSaleRefund } from './lookup';
-import { minorOf, money, toMinor } from './money';
+import { findSale } from './lookup';
 import { type Json, optionalObject, requiredString, syntaxError, valueError } from './validate';
 
 /** What is still refundable on a sale, in minor units. */
-export function refundableMinor(book: SubscriptionsBook, sale: Sale): number {
+export function refundableMinor(ctx: SandboxContext, sale: Sale): number {
   let refunded = 0;
-  for (const refund of book.saleRefunds.values()) {
+  for (const refund of ctx.state.saleRefunds.values()) {
     if (refund.saleId === sale.id) refunded += minorOf(refund.amount);
   }
   return minorOf(sale.amount) - refunded;
 }
 
-/** Refunds the whole remaining amount, or `amount.total` of it. A repeated PayPal-Request-Id refunds once. */
-export function refundSale(
-  ctx: SandboxContext, book: SubscriptionsBook, saleId: string, body: Json, requestId: string | undefined,
-): { refund: SaleRefund; replayed: boolean } {
+/** Refunds the whole remaining amount, or `amount.total` of it. */
+export function refundSale(ctx: SandboxContext, saleId: string, body: Json): SaleRefund {
   const sale = findSale(ctx, saleId);
-  const replayKey = requestId === undefined ? undefined : `refund:${saleId}:${requestId}`;
-  const earlier = replayKey === undefined ? undefined : book.replies.get(replayKey);
-  if (earlier !== undefined) return { refund: findSaleRefund(book, earlier), replayed: true };
-
   refusePaidBack(sale);
-  const remaining = refundableMinor(book, sale);
+  const remaining = refundableMinor(ctx, sale);
   const currency = sale.amount.currency_code;
   const requested = requestedMinor(body, currency);
   if (requested !== undefined && requested > remaining) {
     throw new PayPalError(400, 'REFUND_EXCEEDED_TRANSACTION_AMOUNT', [], 'Refund amount exceeded transaction amount.');
   }
-  const refund = paidBack(ctx, book, sale, 'refund', requested ?? remaining);
-  sale.state = refundableMinor(book, sale) === 0 ? 'refunded' : 'partially_refunded';
-  if (replayKey !== undefined) book.replies.set(replayKey, refund.id);
+  const refund = paidBack(ctx, sale, 'refund', requested ?? remaining);
+  sale.state = refundableMinor(ctx, sale) === 0 ? 'refunded' : 'partially_refunded';
   publishSaleRefund(ctx, refund);
-  return { refund, replayed: false };
+  return refund;
 }
 
 /** The buyer's bank took back what was not refunded yet (a chargeback). */
-export function reverseSale(ctx: SandboxContext, book: SubscriptionsBook, saleId: string): SaleRefund {
+export function reverseSale(ctx: SandboxContext, saleId: string): SaleRefund {
   const sale = findSale(ctx, saleId);
   refusePaidBack(sale);
-  const refund = paidBack(ctx, book, sale, 'reversal', refundableMinor(book, sale));
+  const refund = paidBack(ctx, sale, 'reversal', refundableMinor(ctx, sale));
   sale.state = 'reversed';
   publishSaleRefund(ctx, refund);
   return refund;
@@ -58,17 +50,17 @@ function refusePaidBack(sale: Sale): void {
   if (sale.state === 'reversed') throw new PayPalError(400, 'TRANSACTION_REFUSED', [], 'The request was refused.');
 }
 
-function paidBack(ctx: SandboxContext, book: SubscriptionsBook, sale: Sale, kind: SaleRefund['kind'], minor: number): SaleRefund {
+function paidBack(ctx: SandboxContext, sale: Sale, kind: SaleRefund['kind'], minor: number): SaleRefund {
   const now = ctx.isoNow();
   const refund: SaleRefund = {
     id: ids.resource(),
     saleId: sale.id,
     kind,
-    amount: money(minor, sale.amount.currency_code),
-    parentPayment: parentPaymentOf(book, sale.id),
+    amount: fromMinor(minor, sale.amount.currency_code),
+    parentPayment: sale.parentPayment,
     createTime: now,
   };
-  book.saleRefunds.set(refund.id, refund);
+  ctx.state.saleRefunds.set(refund.id, refund);
   sale.updateTime = now;
   return refund;
 }
@@ -81,7 +73,7 @@ function requestedMinor(body: Json, currency: string): number | undefined {
   const given = requiredString(amount, 'currency', 3, '/amount');
   if (given !== currency) throw valueError('/amount/currency', given);
   const minor = toMinor(total, currency);
-  if (minor === undefined) throw syntaxError('/amount/total', total);
+  if (typeof minor !== 'number') throw syntaxError('/amount/total', total);
   if (minor === 0) throw valueError('/amount/total', total);
   return minor;
 }

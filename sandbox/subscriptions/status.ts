@@ -2,7 +2,6 @@
 import type { SandboxContext } from '../context';
 import { errors } from '../errors';
 import type { Subscription, SubscriptionStatus } from '../model';
-import type { SubscriptionsBook } from './book';
 import { publishSubscription, type SubscriptionEventType } from './events';
 
 const EVENT_ON_ENTRY = {
@@ -34,8 +33,8 @@ export function setStatus(ctx: SandboxContext, subscription: Subscription, statu
 }
 
 export function moveTo(
-  ctx: SandboxContext, book: SubscriptionsBook, subscription: Subscription, status: PublishedStatus, note?: string,
+  ctx: SandboxContext, subscription: Subscription, status: PublishedStatus, note?: string,
 ): void {
   setStatus(ctx, subscription, status, note);
-  publishSubscription(ctx, book, subscription, EVENT_ON_ENTRY[status]);
+  publishSubscription(ctx, subscription, EVENT_ON_ENTRY[status]);
 }

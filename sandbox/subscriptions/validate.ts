@@ -4,38 +4,22 @@ import { PayPalError, errors } from '../errors';
 export type Json = Record<string, unknown>;
 
 export function syntaxError(field: string, value: unknown, location: 'body' | 'query' = 'body'): PayPalError {
-  return new PayPalError(400, 'INVALID_REQUEST', [
-    {
-      field,
-      value: typeof value === 'string' ? value : JSON.stringify(value),
-      location,
-      issue: 'INVALID_PARAMETER_SYNTAX',
-      description: 'The value of a field does not conform to the expected format.',
-    },
-  ]);
+  return fieldError(field, value, location, 'INVALID_PARAMETER_SYNTAX',
+    'The value of a field does not conform to the expected format.');
 }
 
 export function lengthError(field: string, value: string): PayPalError {
-  return new PayPalError(400, 'INVALID_REQUEST', [
-    {
-      field,
-      value,
-      location: 'body',
-      issue: 'INVALID_STRING_LENGTH',
-      description: 'The value of a field is either too short or too long.',
-    },
-  ]);
+  return fieldError(field, value, 'body', 'INVALID_STRING_LENGTH', 'The value of a field is either too short or too long.');
 }
 
 export function valueError(field: string, value: unknown, location: 'body' | 'query' = 'body'): PayPalError {
+  return fieldError(field, value, location, 'INVALID_PARAMETER_VALUE', 'The value of a field is invalid.');
+}
+
+/** PayPal's 400 INVALID_REQUEST naming one field; non-string values are shown as JSON. */
+function fieldError(field: string, value: unknown, location: 'body' | 'query', issue: string, description: string): PayPalError {
   return new PayPalError(400, 'INVALID_REQUEST', [
-    {
-      field,
-      value: typeof value === 'string' ? value : JSON.stringify(value),
-      location,
-      issue: 'INVALID_PARAMETER_VALUE',
-      description: 'The value of a field is invalid.',
-    },
+    { field, value: typeof value === 'string' ? value : JSON.stringify(value), location, issue, description },
   ]);
 }
 
@@ -83,16 +67,4 @@ export function optionalInteger(body: Json, key: string, min: number, max: numbe
 export function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
   if (!(allowed as readonly string[]).includes(value)) throw valueError(field, value);
   return value as T;
-}
-
-/** The PayPal-Request-Id header, if the caller sent one. */
-export function requestId(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const value = headers['paypal-request-id'];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** True when the caller asked for the full resource (`Prefer: return=representation`). */
-export function wantsRepresentation(headers: Record<string, string | string[] | undefined>): boolean {
-  const value = headers.prefer;
-  return typeof value === 'string' && /return=representation/i.test(value);
 }

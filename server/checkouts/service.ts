@@ -169,7 +169,7 @@ export class CheckoutService {
     inboxEntry?: InboxEntry,
   ): Promise<{ checkout: CheckoutRecord; duplicate: boolean }> {
     const { store, clock } = this.deps;
-    const result = await store.transaction(async (trx) => {
+    const result = await store.groupCommit(async (trx) => {
       if (inboxEntry && (await inbox.record(trx, inboxEntry)) === 'duplicate') return null;
       const current = await checkouts.get(trx, checkoutId, { forUpdate: true });
       if (!current) throw new ApiError(404, 'checkout_not_found', 'No such checkout.');

@@ -5,7 +5,7 @@ import { verifyPresentedEntitlement } from '../entitlements';
 import { ApiError } from '../http/api-error';
 import type { Store } from '../store/database';
 import * as licenses from '../store/licenses';
-import type { LicenseRecord } from '../store/licenses';
+import { ACCESS_STATUSES, type LicenseRecord } from '../store/licenses';
 import { entitlementFor, licenseView, type GrantPolicy } from './view';
 
 export interface EntitlementDeps {
@@ -33,8 +33,9 @@ export async function answerFor(deps: EntitlementDeps, anchor: string, license: 
 
 /**
  * Checks the presented token is ours and bound to `anchor`, then finds the anchor's license now: the presented
- * one if it is still this anchor's; else the anchor's newest current one (a later purchase, or a support
- * transfer onto this machine); else the presented one, which then grants Free.
+ * one if it is still this anchor's and grants access; else the anchor's one that does (a later purchase, or a
+ * support transfer onto this machine); else the presented one if still this anchor's, the anchor's newest
+ * current one, or the presented one — each of which then grants Free.
  */
 export async function presentedLicense(
   deps: EntitlementDeps,
@@ -52,7 +53,12 @@ export async function presentedLicense(
   const db = deps.store.db;
   const presentedId = verdict.claims.lic;
   const presented = presentedId ? await licenses.get(db, presentedId) : undefined;
-  if (presented && presented.anchor === anchor && presented.supersededBy === null) return { anchor, license: presented };
+  const stillMine = presented && presented.anchor === anchor && presented.supersededBy === null ? presented : undefined;
+  if (stillMine && ACCESS_STATUSES.includes(stillMine.status)) return { anchor, license: stillMine };
+  // A later purchase need not supersede a refunded license, and a transfer supersedes nothing: look for one that grants.
+  const [granting] = await licenses.activeForAnchor(db, anchor);
+  if (granting) return { anchor, license: granting };
+  if (stillMine) return { anchor, license: stillMine };
   const current = (await licenses.listByAnchor(db, anchor)).filter((l) => l.supersededBy === null && l.status !== 'pending');
   return { anchor, license: current.at(-1) ?? presented ?? null };
 }

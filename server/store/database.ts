@@ -5,6 +5,7 @@ import type { Generated, Kysely, Transaction } from 'kysely';
 import type { CheckoutStatus } from '../../common/api';
 import type { LicenseStatus } from '../../common/license';
 import type { Tier } from '../../common/plans';
+import { GroupCommit } from './group-commit';
 import { migrateToLatest } from './migrations/index';
 import { openPostgres } from './postgres';
 import { openSqlite } from './sqlite';
@@ -127,6 +128,13 @@ export interface Store {
    * `trx` — on SQLite a query on `db` would wait for the transaction's own connection and never run.
    */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Like `transaction`, for short writes that many requests make at once (webhook inbox and apply): on SQLite
+   * fn shares one transaction — and one fsync — with the others queued meanwhile, inside a savepoint of its
+   * own so that a throwing fn rolls back alone (see group-commit.ts). Resolves only once that commit is done.
+   * On PostgreSQL, whose concurrent commits share WAL flushes by themselves, a transaction of its own.
+   */
+  groupCommit<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Applies pending migrations; a no-op when the schema is current. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -146,11 +154,16 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     target.dialect === 'sqlite'
       ? openSqlite(target.path)
       : await openPostgres(target.url, config.onBackgroundError ?? (() => undefined));
+  const group = target.dialect === 'sqlite' ? new GroupCommit(db) : undefined;
   return {
     db,
     dialect: target.dialect,
     transaction: (fn) => db.transaction().execute(fn),
+    groupCommit: (fn) => (group ? group.run(fn) : db.transaction().execute(fn)),
     migrate: () => migrateToLatest(db, target.dialect),
-    close: () => db.destroy(),
+    close: async () => {
+      await group?.close();
+      await db.destroy();
+    },
   };
 }

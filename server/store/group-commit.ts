@@ -3,7 +3,7 @@
 // a second. Work that arrives while a batch runs (or in the same turn of the event loop) is run in ONE
 // transaction, each piece inside its own SAVEPOINT so that a piece that throws rolls back alone; one COMMIT —
 // one fsync — then makes them all durable, and only after it is any caller's promise settled.
-import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type ControlledTransaction, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './database';
 import { StoreError } from './errors';
 
@@ -90,15 +90,20 @@ export class GroupCommit {
   }
 
   private async inSavepoint(trx: ControlledTransaction<Database>, work: GroupWork<unknown>): Promise<Outcome> {
-    const piece = await trx.savepoint('piece').execute();
+    await trx.executeQuery(SAVEPOINT);
     try {
-      const value = await work(piece);
-      await piece.releaseSavepoint('piece').execute();
+      const value = await work(trx);
+      await trx.executeQuery(RELEASE);
       return { ok: true, value };
     } catch (error) {
-      await piece.rollbackToSavepoint('piece').execute();
-      await piece.releaseSavepoint('piece').execute();
+      await trx.executeQuery(ROLLBACK_TO);
+      await trx.executeQuery(RELEASE);
       return { ok: false, error };
     }
   }
 }
+
+// Precompiled: Kysely's trx.savepoint() builds a new transaction object and compiles the command each time.
+const SAVEPOINT = CompiledQuery.raw('savepoint piece');
+const RELEASE = CompiledQuery.raw('release savepoint piece');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint piece');

@@ -12,7 +12,7 @@ import { isPayPalApiError } from '../providers/paypal/errors';
 import { fetchTruth, type TruthSource } from '../providers/paypal/fetch-truth';
 import { asObject, get, ids } from '../providers/paypal/fields';
 import type { PayPalVerification, RequestHeaders } from '../providers/paypal/signature';
-import { matchesCheckout, toBillingEvents, translateWebhook, type ActionableReference } from '../providers/paypal/translate';
+import { matchesCheckout, toBillingEvents, translateWebhook, type ActionableReference, type ProviderTruth } from '../providers/paypal/translate';
 import type { BillingEvent } from '../billing/events';
 import * as checkouts from '../store/checkouts';
 import type { Store } from '../store/database';
@@ -77,9 +77,9 @@ export class PayPalWebhook {
     if (reference.kind === 'ignored') {
       const eventId = ids.event(get(asObject(json), 'id'));
       if (!eventId) throw new ApiError(400, 'bad_request', 'The webhook event has no id.');
-      const recorded = await inbox.record(this.deps.store.db, {
+      const recorded = await this.deps.store.groupCommit((trx) => inbox.record(trx, {
         provider: PROVIDER, eventId, eventType: reference.eventType, resourceId: null, outcome: 'ignored', receivedAt: now,
-      });
+      }));
       return recorded === 'duplicate' ? 'duplicate' : 'ignored';
     }
     if (await inbox.get(this.deps.store.db, PROVIDER, reference.eventId)) return 'duplicate';
@@ -90,9 +90,9 @@ export class PayPalWebhook {
     const entry = (outcome: 'applied' | 'unmatched') => ({
       provider: PROVIDER, eventId: reference.eventId, eventType, resourceId: resourceIdOf(reference), outcome, receivedAt: now,
     });
-    const checkoutId = await this.checkoutFor(reference);
+    const checkoutId = (await this.checkoutFor(reference)) ?? (await this.checkoutOfRefunded(reference));
     if (!checkoutId) {
-      const recorded = await inbox.record(this.deps.store.db, entry('unmatched'));
+      const recorded = await this.deps.store.groupCommit((trx) => inbox.record(trx, entry('unmatched')));
       return recorded === 'duplicate' ? 'duplicate' : 'unmatched';
     }
     try {
@@ -127,6 +127,20 @@ export class PayPalWebhook {
   private notConfirmed(reference: ActionableReference, reason: string): WebhookOutcome {
     this.deps.log.warn({ provider: PROVIDER, eventId: reference.eventId, kind: reference.kind, reason }, 'webhook not borne out by the PayPal API; nothing applied');
     return 'not_confirmed';
+  }
+
+  /** A refund can arrive before the payment it returns was ever recorded here (the capture's answer was lost, its
+   *  completion is still on the way): PayPal's record of that payment names the order or subscription we started. */
+  private async checkoutOfRefunded(reference: ActionableReference): Promise<string | null> {
+    if (reference.kind !== 'refund' && reference.kind !== 'reversal') return null;
+    const truth = await fetchTruth(this.deps.truth, reference).catch((error: unknown): ProviderTruth => {
+      if (isPayPalApiError(error, 'not_found')) return {};
+      if (isPayPalApiError(error)) throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached to confirm the event; deliver again later.');
+      throw error;
+    });
+    const parent = truth.capture?.orderId ?? truth.sale?.billingAgreementId;
+    const found = parent ? await providerRefs.find(this.deps.store.db, PROVIDER, parent) : undefined;
+    return found?.checkoutId ?? null;
   }
 
   /** Our checkout: by the custom_id PayPal echoes, else by any provider id we recorded. */

@@ -4,11 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { AdjustableClock } from '../../common/clock';
 import type { CheckoutView, CreateCheckoutResponse, RefreshResponse } from '../../common/api';
 import { configFromEnv, type ServerConfig } from '../../server/config/env';
-import { REDACT_PATHS } from '../../server/observability/logger';
+import { createLogger } from '../../server/observability/logger';
 import { startServer, type RunningServer, type ServerRuntime } from '../../server/server';
 import { resolvePayPal } from '../../launch/paypal-connection';
 import type { Sandbox, SandboxOptions } from '../../sandbox/index';
@@ -30,6 +29,8 @@ export interface HarnessOptions {
   supportRateLimit?: ServerRuntime['supportRateLimit'];
   /** Sends the server's PayPal API calls to this origin (a test proxy in front of the sandbox) instead. */
   paypalApiBase?: (sandboxBaseUrl: string) => string;
+  /** PAYPAL_VERIFY_MODE: offline (default) or PayPal's verify-webhook-signature API. */
+  verify?: 'offline' | 'api';
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -40,9 +41,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const clock = new AdjustableClock();
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
-  const logger = pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+  // The server's own logger set-up, so tests judge exactly what production would log.
+  const logger = createLogger('info', sink);
   const paypal = await resolvePayPal(config, { clock, retryDelaysMs: [50, 100, 200, 400], deliveryTimeoutMs: 5_000, ...options.sandbox });
-  const connection = options.paypalApiBase ? { ...paypal.connection, apiBase: options.paypalApiBase(paypal.connection.apiBase) } : paypal.connection;
+  const connection = {
+    ...paypal.connection,
+    ...(options.paypalApiBase ? { apiBase: options.paypalApiBase(paypal.connection.apiBase) } : {}),
+    ...(options.verify ? { verify: options.verify } : {}),
+  };
   const started = await startServer(config, {
     paypal: connection, clock, logger, paypalTimeoutMs: 5_000,
     ...(options.supportRateLimit ? { supportRateLimit: options.supportRateLimit } : {}),

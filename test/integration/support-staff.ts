@@ -4,7 +4,7 @@ import type { CheckoutView, CreateCheckoutResponse } from '../../common/api';
 import * as audit from '../../server/store/audit';
 import { createCheckout, newAnchor, payOnHostedPage, poll, type Harness } from './harness';
 
-export type Completed = Extract<CheckoutView, { status: 'completed' }>;
+type Completed = Extract<CheckoutView, { status: 'completed' }>;
 
 export interface Purchase {
   anchor: string;

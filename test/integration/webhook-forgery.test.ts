@@ -86,7 +86,7 @@ async function expectVerifies(source: RecordedDelivery, forged: Buffer): Promise
   expect(() => JSON.parse(forged.toString('utf8'))).not.toThrow();
   expect(await verifier.verify({ headers: source.headers, rawBody: forged })).toEqual({ ok: true });
   const unpatched = Buffer.from(forged);
-  unpatched[forged.indexOf('"summary":"') + '"summary":"'.length] ^= 1;
+  unpatched[forged.indexOf('"summary":"') + '"summary":"'.length]! ^= 1;
   expect((await verifier.verify({ headers: source.headers, rawBody: unpatched })).ok).toBe(false);
 }
 

@@ -2,6 +2,7 @@
 // steps most tests start from (an order created, approved, captured).
 import { PayPalError } from '../../sandbox/errors';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index';
+import { accessToken } from './support-auth';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -42,19 +43,6 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Orders
     return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Json) : {} };
   };
   return { sandbox, token, call, close: () => sandbox.close() };
-}
-
-export async function accessToken(sandbox: Sandbox): Promise<string> {
-  const res = await fetch(`${sandbox.baseUrl}/v1/oauth2/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${sandbox.credentials.clientId}:${sandbox.credentials.clientSecret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  });
-  if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}`);
-  return ((await res.json()) as { access_token: string }).access_token;
 }
 
 export interface OrderOverrides {

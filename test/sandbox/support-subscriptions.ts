@@ -2,6 +2,7 @@
 // published events read back through PayPal's Events API.
 import { AdjustableClock } from '../../common/clock';
 import { startSandbox, type Sandbox, type SandboxOptions, type SeedPlan } from '../../sandbox/index';
+import { grantToken } from './support-auth';
 
 /** 2026-01-31T10:00:00Z: a month end, so monthly billing has to clamp to the end of February. */
 export const T0 = Date.UTC(2026, 0, 31, 10, 0, 0);
@@ -46,9 +47,9 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
     ...options,
   });
   // Tests move the sandbox clock by months, so a token is renewed once it has expired on that clock.
-  let token = await accessToken(sandbox);
+  let token = await clockedToken(sandbox);
   const currentToken = async (): Promise<string> => {
-    if (sandbox.clock.now() >= token.expiresAt) token = await accessToken(sandbox);
+    if (sandbox.clock.now() >= token.expiresAt) token = await clockedToken(sandbox);
     return token.value;
   };
 
@@ -94,17 +95,8 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
   };
 }
 
-async function accessToken(sandbox: Sandbox): Promise<{ value: string; expiresAt: number }> {
-  const { clientId, clientSecret } = sandbox.credentials;
-  const response = await fetch(`${sandbox.baseUrl}/v1/oauth2/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  });
-  if (response.status !== 200) throw new Error(`token endpoint answered ${response.status}`);
-  const body = (await response.json()) as { access_token: string; expires_in: number };
-  return { value: body.access_token, expiresAt: sandbox.clock.now() + body.expires_in * 1000 };
+/** A token and when it expires on the sandbox clock. */
+async function clockedToken(sandbox: Sandbox): Promise<{ value: string; expiresAt: number }> {
+  const { accessToken, expiresInSeconds } = await grantToken(sandbox);
+  return { value: accessToken, expiresAt: sandbox.clock.now() + expiresInSeconds * 1000 };
 }

@@ -3,6 +3,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index';
+import { accessToken } from './support-auth';
 
 export interface ReceivedDelivery {
   headers: IncomingHttpHeaders;
@@ -76,13 +77,7 @@ export interface Api {
 }
 
 export async function apiFor(sandbox: Sandbox): Promise<Api> {
-  const basic = Buffer.from(`${sandbox.credentials.clientId}:${sandbox.credentials.clientSecret}`).toString('base64');
-  const tokenResponse = await fetch(`${sandbox.baseUrl}/v1/oauth2/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials',
-  });
-  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  const token = await accessToken(sandbox);
   return {
     call: async (method, path, body) => {
       const response = await fetch(`${sandbox.baseUrl}${path}`, {

@@ -4,7 +4,9 @@ import { webcrypto, X509Certificate } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
-import type * as X509 from '@peculiar/x509';
+// @peculiar/x509 loads tsyringe, which needs the Reflect metadata API installed first.
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateCache } from '../../server/providers/paypal/signature/cert-cache';
 import { PayPalSignatureVerifier, type FetchLike } from '../../server/providers/paypal/signature/index';
@@ -15,34 +17,6 @@ const WEBHOOK_ID = 'WH-TEST-4N1831857K';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const startedAt = Date.now();
-
-// @peculiar/x509 2.x loads tsyringe, which demands a Reflect metadata API (normally the reflect-metadata
-// package, not installed here); this is the part tsyringe uses, installed before x509 is imported.
-type MetadataReflect = typeof Reflect & {
-  getMetadata?: (key: unknown, target: object) => unknown;
-  getOwnMetadata?: (key: unknown, target: object) => unknown;
-  defineMetadata?: (key: unknown, value: unknown, target: object) => void;
-};
-function installReflectMetadata(): void {
-  const reflect = Reflect as MetadataReflect;
-  if (reflect.getMetadata) return;
-  const store = new WeakMap<object, Map<unknown, unknown>>();
-  reflect.getOwnMetadata = (key, target) => store.get(target)?.get(key);
-  reflect.defineMetadata = (key, value, target) => {
-    const own = store.get(target) ?? new Map<unknown, unknown>();
-    own.set(key, value);
-    store.set(target, own);
-  };
-  reflect.getMetadata = (key, target) => {
-    // Bounded by the prototype chain, which ends at null.
-    for (let at: object | null = target; at !== null; at = Object.getPrototypeOf(at) as object | null) {
-      const value = store.get(at)?.get(key);
-      if (value !== undefined) return value;
-    }
-    return undefined;
-  };
-}
-let x509: typeof X509;
 
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
@@ -125,8 +99,6 @@ let leaf: Issued;
 let chainPem: string;
 
 beforeAll(async () => {
-  installReflectMetadata();
-  x509 = await import('@peculiar/x509');
   server = createServer((req, res) => {
     const path = req.url ?? '';
     hits.set(path, (hits.get(path) ?? 0) + 1);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjustableClock, type Clock } from '../../common/clock';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { DEFAULT_BUYER } from '../../sandbox/options';
+import { accessToken } from '../sandbox/support-auth';
 import { PayPalClient, requestIds, type CreateOrderInput } from '../../server/providers/paypal/client';
 import { PayPalApiError } from '../../server/providers/paypal/errors';
 import { matchesCheckout, matchesSubscriptionCheckout } from '../../server/providers/paypal/translate';
@@ -161,6 +162,7 @@ describe('orders', () => {
         orderId: created.orderId,
         customId: input.checkoutId,
         invoiceId: input.checkoutId,
+        createTime: expect.any(Number),
       },
     });
     const replay = await paypal.captureOrder(created.orderId, requestId);
@@ -210,7 +212,7 @@ describe('orders', () => {
     const completed = await paypal.getOrder(created.orderId);
     expect(completed).toMatchObject({ status: 'COMPLETED', amount: { value: '49.00', currency: 'USD' }, captures: [fetched] });
 
-    const raw = await (await fetch(`${sandbox.baseUrl}/v2/checkout/orders/${created.orderId}`, { headers: { authorization: `Bearer ${await token()}` } })).text();
+    const raw = await (await fetch(`${sandbox.baseUrl}/v2/checkout/orders/${created.orderId}`, { headers: { authorization: `Bearer ${await accessToken(sandbox)}` } })).text();
     for (const pii of [DEFAULT_BUYER.email, DEFAULT_BUYER.surname, DEFAULT_BUYER.payerId, DEFAULT_BUYER.address.line1]) expect(raw).toContain(pii);
     expectNoBuyerData([approved, result, fetched, completed]);
   });
@@ -283,15 +285,3 @@ describe('subscriptions, sales and disputes', () => {
     expectNoBuyerData(view);
   });
 });
-
-async function token(): Promise<string> {
-  const res = await fetch(`${sandbox.baseUrl}/v1/oauth2/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${sandbox.credentials.clientId}:${sandbox.credentials.clientSecret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}

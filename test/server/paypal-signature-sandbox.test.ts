@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { PayPalSignatureVerifier, type FetchLike } from '../../server/providers/paypal/signature/index';
+import { accessToken } from '../sandbox/support-auth';
 
 interface Captured {
   headers: IncomingHttpHeaders;
@@ -16,24 +17,10 @@ let listener: Server;
 let webhookId: string;
 const captured: Captured[] = [];
 
-async function accessToken(): Promise<string> {
-  const { clientId, clientSecret } = sandbox.credentials;
-  const response = await fetch(`${sandbox.baseUrl}/v1/oauth2/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
 async function registerListener(url: string): Promise<string> {
   const response = await fetch(`${sandbox.baseUrl}/v1/notifications/webhooks`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${await accessToken()}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${await accessToken(sandbox)}`, 'content-type': 'application/json' },
     body: JSON.stringify({ url, event_types: [{ name: '*' }] }),
   });
   expect(response.status).toBe(201);

@@ -37,7 +37,7 @@ describe('views of API answers', () => {
       customId: CHECKOUT_ID,
       invoiceId: CHECKOUT_ID,
       captures: [
-        { id: CAPTURE_ID, status: 'COMPLETED', amount: { value: '49.00', currency: 'USD' }, orderId: ORDER_ID, customId: CHECKOUT_ID, invoiceId: CHECKOUT_ID },
+        { id: CAPTURE_ID, status: 'COMPLETED', amount: { value: '49.00', currency: 'USD' }, orderId: ORDER_ID, customId: CHECKOUT_ID, invoiceId: CHECKOUT_ID, createTime: Date.parse('2024-04-16T21:22:01Z') },
       ],
     });
     expect(subscription()).toEqual({

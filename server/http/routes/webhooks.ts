@@ -1,12 +1,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { API_PATHS } from '../../../common/api';
+import { API_PATHS, type ApiErrorCode } from '../../../common/api';
 import type { Metrics } from '../../observability/metrics';
 import type { PayPalWebhook } from '../../webhooks/paypal-webhook';
 import { WEBHOOK_BODY_LIMIT } from '../app';
 import { ApiError } from '../api-error';
 
 /** The code the error handler answers a request fastify refused before the handler ran (see app.ts). */
-function refusalCode(status: number): string {
+function refusalCode(status: number): ApiErrorCode {
   if (status === 413) return 'payload_too_large';
   if (status === 415) return 'unsupported_media_type';
   return 'bad_request';
@@ -19,7 +19,7 @@ export function webhookRoutes(app: FastifyInstance, paypal: PayPalWebhook, metri
     // Every rejection leaves a counter and one log line with its code, never the body. The handler counts its
     // own errors; a body too large or of the wrong type is refused by fastify before it, so it is counted here.
     onError: async (req, _reply, error: FastifyError) => {
-      let code = error instanceof ApiError ? error.code : 'internal';
+      let code: ApiErrorCode = error instanceof ApiError ? error.code : 'internal';
       const status = error instanceof ApiError ? error.status : error.statusCode;
       if (!(error instanceof ApiError) && status !== undefined && status >= 400 && status < 500) {
         code = refusalCode(status);

@@ -81,7 +81,8 @@ export class PayPalCheckoutProvider {
     const match = matchesCheckout(capture, checkout);
     // A capture that is ours but not (yet) completed still tells its story: pending or declined.
     if (!match.ok && match.reason !== 'status_not_completed') return { kind: 'mismatch', reason: match.reason };
-    const event = captureEvent('', now, capture);
+    // Dated by PayPal's capture time, not ours: a refund made before this road ran must still sort after it.
+    const event = captureEvent('', capture.createTime ?? now, capture);
     return {
       kind: 'events',
       events: [{ ...event, id: truthEventId(event.type, capture.id) }],

@@ -24,6 +24,8 @@ export interface CaptureView {
   orderId: string | null;
   customId: string | null;
   invoiceId: string | null;
+  /** create_time, epoch ms: when the payment was captured (a later refund always follows it). */
+  createTime: number | null;
 }
 
 export interface OrderView {
@@ -92,6 +94,7 @@ export function parseCapture(value: unknown, context: { orderId?: string; custom
     orderId: nullable(orderId),
     customId: ids.custom(get(capture, 'custom_id')) ?? context.customId ?? null,
     invoiceId: nullable(ids.custom(get(capture, 'invoice_id'))),
+    createTime: time(get(capture, 'create_time')) ?? null,
   };
 }
 

@@ -1,0 +1,171 @@
+// npm run bench:activation — how soon a waiting app learns that its payment went through. BENCH_APPS simulated
+// apps (default 2,000) each create a checkout and long-poll GET /v1/checkouts/:id?wait=25 on a keep-alive
+// connection of its own. Then their buyers approve at the sandbox, at BENCH_PAYMENTS_PER_SECOND (default 100):
+// the sandbox delivers CHECKOUT.ORDER.APPROVED, the server captures the order at the sandbox and commits the
+// payment (group commit, SQLite WAL, synchronous=FULL) — the road taken when the buyer closes the window.
+//
+// Measured: from the moment the payment is recorded to the moment its app has the completed answer (license and
+// signed entitlement) in hand. "Recorded" is license_events.recorded_at of its payment.completed event, read back
+// from the committed database: the server's clock when it applied the event inside the batch, a little BEFORE
+// that batch's commit and fsync, so the figure errs long, never short. Both ends read the same wall clock
+// (Date.now, whole milliseconds). Printed beside the machine's own limit measured in the same run: the round
+// trip of a bare node:http server, same client, same number of open connections, same pace.
+import {
+  encodeRequest, inParallel, KeepAliveConnection, machineLine, millis, openFileLimit, percentile, printTable,
+  readCommitted, sandboxJson, startJsonChild, startStack, type Stack,
+} from './support';
+
+const REQUESTED_APPS = Number(process.env.BENCH_APPS ?? 2_000);
+const PAYMENTS_PER_SECOND = Number(process.env.BENCH_PAYMENTS_PER_SECOND ?? 100);
+const WAIT_SECONDS = 25;
+/** Descriptors besides the connections themselves: modules, the database, pipes, the sandbox's sockets. */
+const DESCRIPTOR_RESERVE = 256;
+const PARK_TIMEOUT_MS = 60_000;
+const GOAL_P99_MS = 50;
+
+interface App {
+  checkoutId: string;
+  pollToken: string;
+  orderId: string;
+  connection?: KeepAliveConnection;
+  /** Date.now() when the completed answer arrived. */
+  completedAt?: number;
+  error?: string;
+}
+
+async function createApps(stack: Stack, count: number): Promise<App[]> {
+  return inParallel(Array.from({ length: count }), 16, async () => {
+    const anchor = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+    const created = await sandboxJson<{ checkoutId: string; pollToken: string; approveUrl: string }>(stack.server.url, null, 'POST', '/v1/checkouts', { anchor, plan: 'enterprise-lifetime' });
+    return { checkoutId: created.checkoutId, pollToken: created.pollToken, orderId: new URL(created.approveUrl).searchParams.get('token') ?? '' };
+  });
+}
+
+/** One app: long-polls until its checkout is completed (a poll that times out unchanged is simply repeated). */
+async function waitForActivation(app: App, port: number, deadline: number): Promise<void> {
+  const request = encodeRequest(`127.0.0.1:${port}`, {
+    method: 'GET',
+    path: `/v1/checkouts/${app.checkoutId}?wait=${WAIT_SECONDS}`,
+    headers: { authorization: `Bearer ${app.pollToken}` },
+  });
+  const connection = app.connection as KeepAliveConnection;
+  while (Date.now() < deadline) {
+    const answer = await connection.send(request).catch((error: Error) => error);
+    if (answer instanceof Error) {
+      app.error = answer.message;
+      return;
+    }
+    const receivedAt = Date.now();
+    if (answer.status !== 200) {
+      app.error = `HTTP ${answer.status}`;
+      return;
+    }
+    const view = JSON.parse(answer.body.toString('utf8')) as { status: string; entitlement?: { token?: string } };
+    if (view.status === 'completed' && view.entitlement?.token) {
+      app.completedAt = receivedAt;
+      return;
+    }
+    if (view.status !== 'pending' && view.status !== 'approved') {
+      app.error = `checkout ${view.status}`;
+      return;
+    }
+  }
+  app.error = 'time limit';
+}
+
+async function parkedPolls(stack: Stack): Promise<number> {
+  const text = await (await fetch(`${stack.server.url}/metrics`)).text();
+  return Number(/^hardbound_long_polls_waiting (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+async function waitUntilParked(stack: Stack, count: number): Promise<void> {
+  const deadline = Date.now() + PARK_TIMEOUT_MS;
+  while ((await parkedPolls(stack)) < count) {
+    if (Date.now() > deadline) throw new Error(`only ${await parkedPolls(stack)} of ${count} long-polls parked within ${PARK_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Calls fn for each item at a steady pace (payments arrive spread out, as buyers pay one by one). */
+async function paced<T>(items: readonly T[], perSecond: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const started = performance.now();
+  const running: Promise<void>[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    running.push(fn(items[i] as T));
+  }
+  await Promise.all(running);
+}
+
+/** The machine's limit: round trips to a bare node:http server over as many open connections, at the same pace. */
+async function bareRoundTrips(count: number): Promise<number[]> {
+  const bare = await startJsonChild<{ port: number }>('bench/bare-server.ts');
+  try {
+    const connections = await inParallel(Array.from({ length: count }), 64, () => KeepAliveConnection.open(bare.info.port));
+    const request = encodeRequest(`127.0.0.1:${bare.info.port}`, { method: 'GET', path: '/v1/checkouts/x?wait=25' });
+    const times: number[] = [];
+    await paced(connections, PAYMENTS_PER_SECOND, async (connection) => {
+      const sent = performance.now();
+      const answer = await connection.send(request);
+      times.push(answer.at - sent);
+    });
+    for (const connection of connections) connection.close();
+    return times.sort((a, b) => a - b);
+  } finally {
+    await bare.child.stop();
+  }
+}
+
+function latencyRow(label: string, sorted: readonly number[], note: string): [string, string, string] {
+  const show = (p: number) => millis(percentile(sorted, p));
+  return [label, `p50 ${show(50)}  p99 ${show(99)}`, `max ${millis(sorted[sorted.length - 1] ?? Number.NaN)}; ${note}`];
+}
+
+async function main(): Promise<void> {
+  const fileLimit = openFileLimit();
+  const apps = Math.min(REQUESTED_APPS, fileLimit - DESCRIPTOR_RESERVE);
+  console.log(`bench:activation — ${apps.toLocaleString('en-US')} apps long-polling (wait=${WAIT_SECONDS}), payments at ${PAYMENTS_PER_SECOND}/s through the webhook road`);
+  console.log(`  ${machineLine()}; open-file limit ${fileLimit}`);
+  if (apps < REQUESTED_APPS) console.log(`  (fewer than the ${REQUESTED_APPS} asked for: raise \`ulimit -n\` above ${REQUESTED_APPS + DESCRIPTOR_RESERVE} for all of them)`);
+
+  const stack = await startStack((port) => `http://127.0.0.1:${port}/v1/webhooks/paypal`);
+  try {
+    const created = await createApps(stack, apps);
+    for (const app of created) app.connection = await KeepAliveConnection.open(stack.server.port);
+    const deadline = Date.now() + ((apps / PAYMENTS_PER_SECOND) + WAIT_SECONDS * 2) * 1000;
+    const waiting = Promise.all(created.map((app) => waitForActivation(app, stack.server.port, deadline)));
+    await waitUntilParked(stack, apps);
+
+    const started = performance.now();
+    await paced(created, PAYMENTS_PER_SECOND, async (app) => {
+      await sandboxJson(stack.sandbox.baseUrl, null, 'POST', `/__sandbox/orders/${app.orderId}/approve`);
+    });
+    await waiting;
+    const paymentsMs = performance.now() - started;
+    for (const app of created) app.connection?.close();
+
+    const recordedAt = readCommitted(stack.server.databasePath, (db) => new Map(
+      (db.prepare(`select l.checkout_id as checkoutId, min(e.recorded_at) as recordedAt from license_events e join licenses l on l.id = e.license_id
+                   where e.type = 'payment.completed' group by l.checkout_id`).all() as { checkoutId: string; recordedAt: number }[])
+        .map((row) => [row.checkoutId, Number(row.recordedAt)]),
+    ));
+    const latencies = created
+      .flatMap((app) => (app.completedAt !== undefined && recordedAt.has(app.checkoutId) ? [app.completedAt - (recordedAt.get(app.checkoutId) as number)] : []))
+      .sort((a, b) => a - b);
+    const failed = created.filter((app) => app.error);
+    const bare = await bareRoundTrips(apps);
+
+    const p99 = percentile(latencies, 99);
+    printTable(`results (${latencies.length} of ${apps} apps activated; payments over ${millis(paymentsMs)})`, [
+      latencyRow('payment recorded → app has it', latencies, `goal p99 < ${GOAL_P99_MS} ms: ${p99 < GOAL_P99_MS && latencies.length === apps ? 'met' : 'NOT met'}`),
+      latencyRow('machine: bare node:http round trip', bare, `same client, ${apps} open connections, ${PAYMENTS_PER_SECOND}/s`),
+    ]);
+    if (failed.length > 0) console.log(`  ${failed.length} apps failed, e.g. ${failed.slice(0, 3).map((app) => app.error).join('; ')}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+await main();

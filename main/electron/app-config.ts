@@ -1,0 +1,132 @@
+// The desktop app's settings: the companion server, the entitlement keys pinned in this build, and the
+// hosts the windows may reach. Checked once at start; every problem is named in one message.
+import type { JwksResponse } from '../../common/api';
+import { checkoutOriginProblem } from './checkout-policy';
+
+export type PinnedJwk = JwksResponse['keys'][number];
+
+export interface AppConfig {
+  serverUrl: string;
+  pinnedKeys: PinnedJwk[];
+  issuer: string;
+  /** HMAC key of the hardware anchor: per vendor, so two apps never share an anchor for one machine. */
+  appSalt: string;
+  /** Origins the checkout window may show besides PayPal's (the local stand-in in development). */
+  checkoutOrigins: string[];
+  /** https prefixes the main window may open in the user's browser. */
+  externalLinks: string[];
+}
+
+/** The config file's shape (shipped beside the packaged app as hardbound.config.json). */
+interface ConfigFile {
+  serverUrl?: unknown;
+  pinnedJwks?: unknown;
+  issuer?: unknown;
+  appSalt?: unknown;
+  checkoutOrigins?: unknown;
+  externalLinks?: unknown;
+}
+
+export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
+export const DEFAULT_ISSUER = 'hardbound';
+export const DEFAULT_APP_SALT = 'hardbound-demo-app-v1';
+export const DEFAULT_EXTERNAL_LINKS = ['https://www.paypal.com/'];
+
+export interface ConfigSources {
+  env: Record<string, string | undefined>;
+  /** The config file's text, or null when there is none. */
+  fileText: string | null;
+  /**
+   * A packaged build reads only its bundled file: an environment variable must never be able to pin
+   * another signing key (that would let anyone mint their own Enterprise entitlement).
+   */
+  packaged: boolean;
+}
+
+export function loadAppConfig(sources: ConfigSources): { ok: true; config: AppConfig } | { ok: false; problems: string[] } {
+  const problems: string[] = [];
+  let file: ConfigFile = {};
+  if (sources.fileText !== null) {
+    try {
+      const parsed: unknown = JSON.parse(sources.fileText);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      file = parsed as ConfigFile;
+    } catch {
+      problems.push('the config file is not a JSON object');
+    }
+  }
+  const env = sources.packaged ? {} : sources.env;
+  const list = (raw: string | undefined): string[] | undefined => raw?.split(',').map((s) => s.trim()).filter(Boolean);
+
+  const serverUrl = stringSetting(env.HARDBOUND_SERVER_URL ?? file.serverUrl, DEFAULT_SERVER_URL, 'serverUrl', problems).replace(/\/+$/, '');
+  if (!isHttpUrl(serverUrl)) problems.push(`serverUrl "${serverUrl}" must be an http(s) URL`);
+  const issuer = stringSetting(env.HARDBOUND_ISSUER ?? file.issuer, DEFAULT_ISSUER, 'issuer', problems);
+  const appSalt = stringSetting(env.HARDBOUND_APP_SALT ?? file.appSalt, DEFAULT_APP_SALT, 'appSalt', problems);
+  const checkoutOrigins = stringList(list(env.HARDBOUND_CHECKOUT_ORIGINS) ?? file.checkoutOrigins, [], 'checkoutOrigins', problems);
+  for (const origin of checkoutOrigins) {
+    const problem = checkoutOriginProblem(origin);
+    if (problem) problems.push(`checkoutOrigins: ${problem}`);
+  }
+  const externalLinks = stringList(list(env.HARDBOUND_EXTERNAL_LINKS) ?? file.externalLinks, DEFAULT_EXTERNAL_LINKS, 'externalLinks', problems);
+  for (const prefix of externalLinks) {
+    if (!prefix.startsWith('https://') || !prefix.endsWith('/')) problems.push(`externalLinks: "${prefix}" must be an https URL ending in /`);
+  }
+  const pinnedKeys = pinnedJwks(env.HARDBOUND_PINNED_JWKS ?? file.pinnedJwks, problems);
+
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, config: { serverUrl, pinnedKeys, issuer, appSalt, checkoutOrigins, externalLinks } };
+}
+
+function stringSetting(value: unknown, fallback: string, name: string, problems: string[]): string {
+  if (value === undefined || value === '') return fallback;
+  if (typeof value === 'string') return value;
+  problems.push(`${name} must be a string`);
+  return fallback;
+}
+
+function stringList(value: unknown, fallback: string[], name: string, problems: string[]): string[] {
+  if (value === undefined) return fallback;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+  problems.push(`${name} must be a list of strings`);
+  return fallback;
+}
+
+/** A JWKS (`{"keys":[…]}`), given as JSON text (environment) or an object (config file). Ed25519 public keys only. */
+function pinnedJwks(value: unknown, problems: string[]): PinnedJwk[] {
+  if (value === undefined || value === '') {
+    problems.push('no entitlement keys are pinned: set pinnedJwks in the config file (or HARDBOUND_PINNED_JWKS in development)');
+    return [];
+  }
+  let jwks: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      jwks = JSON.parse(value);
+    } catch {
+      problems.push('pinned JWKS is not valid JSON');
+      return [];
+    }
+  }
+  const keys = (jwks as { keys?: unknown }).keys;
+  if (!Array.isArray(keys) || keys.length === 0) {
+    problems.push('pinned JWKS must be {"keys":[…]} with at least one key');
+    return [];
+  }
+  const valid = keys.filter(isEd25519PublicJwk);
+  if (valid.length !== keys.length) problems.push('every pinned key must be an Ed25519 public JWK (kty OKP, crv Ed25519, x, kid; no private part)');
+  return valid.map(({ kid, x }) => ({ kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' }));
+}
+
+function isEd25519PublicJwk(key: unknown): key is PinnedJwk {
+  if (typeof key !== 'object' || key === null) return false;
+  const k = key as Record<string, unknown>;
+  return k.kty === 'OKP' && k.crv === 'Ed25519' && typeof k.x === 'string' && typeof k.kid === 'string' && k.kid !== '' && !('d' in k);
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,61 @@
+// What can go wrong talking to the companion server, as values the flow and the UI can act on.
+import axios from 'axios';
+import type { ApiErrorBody, ApiErrorCode } from '../../common/api';
+
+export type ServerErrorKind =
+  /** No answer: refused, reset, DNS, timeout. Retried. */
+  | 'offline'
+  /** 5xx. Retried. */
+  | 'server_error'
+  /** 4xx: the server understood and said no. Never retried. */
+  | 'rejected'
+  /** A 2xx whose body is not what the API promises. */
+  | 'bad_response'
+  /** Our own AbortSignal fired. */
+  | 'aborted';
+
+export class ServerClientError extends Error {
+  constructor(
+    readonly kind: ServerErrorKind,
+    message: string,
+    readonly status: number | null = null,
+    /** The server's machine-readable code from its {error:{code,message}} body, when there is one. */
+    readonly code: ApiErrorCode | null = null,
+  ) {
+    super(message);
+  }
+
+  get retryable(): boolean {
+    return this.kind === 'offline' || this.kind === 'server_error';
+  }
+}
+
+export function isServerClientError(error: unknown): error is ServerClientError {
+  return error instanceof ServerClientError;
+}
+
+function errorBody(data: unknown): ApiErrorBody['error'] | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const inner = (data as { error?: unknown }).error;
+  if (typeof inner !== 'object' || inner === null) return null;
+  const { code, message } = inner as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && typeof message === 'string' ? { code: code as ApiErrorCode, message } : null;
+}
+
+/** Maps whatever axios threw to a ServerClientError. */
+export function toServerError(error: unknown, what: string): ServerClientError {
+  if (error instanceof ServerClientError) return error;
+  if (axios.isCancel(error)) return new ServerClientError('aborted', `${what} was stopped`);
+  if (axios.isAxiosError(error)) {
+    const response = error.response;
+    if (!response) {
+      const cause = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' ? 'timed out' : `failed (${error.code ?? 'network error'})`;
+      return new ServerClientError('offline', `${what} ${cause}: the license server could not be reached`);
+    }
+    const body = errorBody(response.data);
+    const message = body?.message ?? `${what} failed with HTTP ${response.status}`;
+    const kind = response.status >= 500 ? 'server_error' : 'rejected';
+    return new ServerClientError(kind, message, response.status, body?.code ?? null);
+  }
+  return new ServerClientError('bad_response', `${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+}

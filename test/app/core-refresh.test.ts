@@ -1,0 +1,161 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RefreshResponse } from '../../common/api';
+import type { Plan } from '../../common/plans';
+import { EntitlementCache } from '../../main/license/entitlement-cache';
+import { refreshLicense } from '../../main/license/refresh';
+import { FOCUS_MIN_INTERVAL_MS, REFRESH_INTERVAL_MS, RefreshSchedule, RETRY_AFTER_FAILURE_MS } from '../../main/license/refresh-schedule';
+import { ServerClientError } from '../../main/license/server-errors';
+import { STORED_ITEMS } from '../../main/license/stored-items';
+import { claimsFor, FakeClock, FakeTimers, ISSUER, makeIssuer, MemorySecretStore, randomAnchor, settle, T0, type TestIssuer } from './core-support';
+
+const HOUR = 3600_000;
+
+describe('refresh schedule', () => {
+  let clock: FakeClock;
+  let timers: FakeTimers;
+  let runs: number[];
+  let answer: boolean;
+  let schedule: RefreshSchedule;
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    timers = new FakeTimers(clock);
+    runs = [];
+    answer = true;
+    schedule = new RefreshSchedule({ clock, timers, run: async () => { runs.push(clock.now() - T0); return answer; } });
+  });
+
+  it('refreshes at start and every 6 hours after', async () => {
+    await schedule.start();
+    expect(runs).toEqual([0]);
+    expect(timers.pending).toEqual([REFRESH_INTERVAL_MS]);
+    await timers.advance(13 * HOUR);
+    expect(runs).toEqual([0, 6 * HOUR, 12 * HOUR]);
+    schedule.stop();
+  });
+
+  it('comes back sooner after a failure', async () => {
+    answer = false;
+    await schedule.start();
+    expect(timers.pending).toEqual([RETRY_AFTER_FAILURE_MS]);
+    answer = true;
+    await timers.advance(RETRY_AFTER_FAILURE_MS);
+    expect(runs).toEqual([0, RETRY_AFTER_FAILURE_MS]);
+    expect(timers.pending).toEqual([REFRESH_INTERVAL_MS]);
+    schedule.stop();
+  });
+
+  it('refreshes on focus or resume, but not more than once per minimum interval', async () => {
+    await schedule.start();
+    schedule.poke();
+    await settle();
+    expect(runs).toHaveLength(1);
+    clock.advance(FOCUS_MIN_INTERVAL_MS);
+    schedule.poke();
+    schedule.poke();
+    await settle();
+    expect(runs).toEqual([0, FOCUS_MIN_INTERVAL_MS]);
+    expect(timers.pending).toEqual([REFRESH_INTERVAL_MS]); // the periodic timer restarts from the last refresh
+    schedule.stop();
+  });
+
+  it('joins a refresh already running instead of starting a second one', async () => {
+    let release!: () => void;
+    let calls = 0;
+    const slow = new RefreshSchedule({ clock, timers, run: () => { calls++; return new Promise((r) => { release = () => r(true); }); } });
+    const a = slow.runNow();
+    const b = slow.runNow();
+    expect(a).toBe(b);
+    release();
+    await a;
+    expect(calls).toBe(1);
+  });
+
+  it('stop() leaves no timer behind and ignores focus', async () => {
+    await schedule.start();
+    schedule.stop();
+    expect(timers.pending).toEqual([]);
+    clock.advance(FOCUS_MIN_INTERVAL_MS);
+    schedule.poke();
+    await timers.advance(24 * HOUR);
+    expect(runs).toEqual([0]);
+  });
+});
+
+describe('one refresh', () => {
+  const anchor = randomAnchor();
+  const plans: Plan[] = [{ id: 'enterprise-lifetime', name: 'Enterprise', tier: 'enterprise', price: '49.00', currency: 'USD', billing: { kind: 'one_time' } }];
+  let issuer: TestIssuer;
+  let clock: FakeClock;
+  let secrets: MemorySecretStore;
+  let cache: EntitlementCache;
+  let presented: Array<[string, string]>;
+  let reply: () => Promise<RefreshResponse>;
+
+  const client = {
+    listPlans: async () => plans,
+    refresh: async (a: string, token: string) => {
+      presented.push([a, token]);
+      return reply();
+    },
+  };
+  const refresh = () => refreshLicense({ client, cache, anchor: { ok: true, anchor: anchor as never } });
+  const answerWith = async (overrides: Parameters<typeof claimsFor>[2] = {}, forAnchor = anchor) => {
+    const token = await issuer.sign(claimsFor(forAnchor, clock.now(), overrides));
+    reply = async () => ({ license: null, entitlement: { token, claims: {} as never } });
+    return token;
+  };
+
+  beforeEach(async () => {
+    issuer ??= await makeIssuer();
+    clock = new FakeClock();
+    secrets = new MemorySecretStore();
+    cache = new EntitlementCache({ secrets, trust: { pinnedJwks: issuer.jwks, issuer: ISSUER }, clock });
+    presented = [];
+    secrets.items.set(STORED_ITEMS.entitlement, await issuer.sign(claimsFor(anchor, T0)));
+  });
+
+  it('presents the stored token and stores the verified answer in its place', async () => {
+    const stored = secrets.items.get(STORED_ITEMS.entitlement);
+    clock.advance(6 * HOUR);
+    const fresh = await answerWith();
+    const outcome = await refresh();
+    expect(outcome).toMatchObject({ kind: 'refreshed', saveError: null, evaluation: { tier: 'enterprise' } });
+    expect(presented).toEqual([[anchor, stored]]);
+    expect(fresh).not.toBe(stored);
+    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(fresh);
+  });
+
+  it('downgrades cleanly when the answer is a Free entitlement (refund, revocation)', async () => {
+    const free = await answerWith({ tier: 'free', status: 'refunded' });
+    const outcome = await refresh();
+    expect(outcome).toMatchObject({ kind: 'refreshed', evaluation: { tier: 'free', reason: 'The purchase was refunded.', entitlement: { status: 'refunded' } } });
+    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(free);
+  });
+
+  it('keeps the stored token when the answer fails verification', async () => {
+    const before = secrets.items.get(STORED_ITEMS.entitlement);
+    await answerWith({}, randomAnchor());
+    expect(await refresh()).toMatchObject({ kind: 'refused', message: expect.stringMatching(/could not be verified.*another machine/) });
+    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(before);
+  });
+
+  it('keeps the cached entitlement when the server cannot be reached, and says why', async () => {
+    const before = secrets.items.get(STORED_ITEMS.entitlement);
+    reply = async () => { throw new ServerClientError('offline', 'refused'); };
+    expect(await refresh()).toMatchObject({ kind: 'unreachable', error: { kind: 'offline' } });
+    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(before);
+  });
+
+  it("reports the server's refusal of the token (a 4xx)", async () => {
+    reply = async () => { throw new ServerClientError('rejected', 'This entitlement belongs to another machine.', 403, 'anchor_mismatch'); };
+    expect(await refresh()).toEqual({ kind: 'refused', message: 'This entitlement belongs to another machine.' });
+  });
+
+  it('with nothing to present, only checks that the server answers (and fetches the plans)', async () => {
+    secrets.items.clear();
+    expect(await refresh()).toEqual({ kind: 'nothing_to_refresh', plans });
+    expect(presented).toEqual([]);
+    expect(await refreshLicense({ client, cache, anchor: null })).toEqual({ kind: 'nothing_to_refresh', plans });
+  });
+});

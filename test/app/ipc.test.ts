@@ -1,0 +1,137 @@
+// main's IPC registration against a fake ipcMain: exactly the contract's channels, handle() only, sender
+// frame and arguments checked before the core is touched, state pushed to the live main window.
+import { describe, expect, it } from 'vitest';
+import type { AppState } from '../../common/app-state';
+import { IPC_CHANNELS, STATE_CHANNEL, type HardboundApi } from '../../common/ipc';
+import { forwardState, handlersFromApi, IpcRefusal, registerIpcHandlers, type InvokeEvent, type IpcMainLike } from '../../main/electron/ipc';
+
+type Listener = (event: InvokeEvent, ...args: unknown[]) => Promise<unknown>;
+
+class FakeIpcMain implements IpcMainLike {
+  readonly handlers = new Map<string, Listener>();
+  handle(channel: string, listener: Listener): void {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  /** IpcMainLike has no `on`: the code under test cannot register a fire-and-forget listener at all. */
+  invoke(channel: string, senderUrl: string | null, ...args: unknown[]): Promise<unknown> {
+    const listener = this.handlers.get(channel);
+    if (!listener) throw new Error(`no handler for ${channel}`);
+    return listener({ senderFrame: senderUrl === null ? null : { url: senderUrl } }, ...args);
+  }
+}
+
+const APP = 'app://hardbound/index.html';
+const STATE = { flow: { step: 'idle' }, plans: null } as unknown as AppState;
+
+function fakeApi() {
+  const calls: Array<[string, ...unknown[]]> = [];
+  const listeners = new Set<(state: AppState) => void>();
+  const api: HardboundApi = {
+    getState: async () => (calls.push(['getState']), STATE),
+    listPlans: async () => (calls.push(['listPlans']), []),
+    startUpgrade: async (planId) => void calls.push(['startUpgrade', planId]),
+    cancelUpgrade: async () => void calls.push(['cancelUpgrade']),
+    dismissFlow: async () => void calls.push(['dismissFlow']),
+    refresh: async () => void calls.push(['refresh']),
+    copyText: async (text) => void calls.push(['copyText', text]),
+    onState: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return { api, calls, emit: (state: AppState) => listeners.forEach((l) => l(state)), listeners };
+}
+
+function setup() {
+  const ipc = new FakeIpcMain();
+  const core = fakeApi();
+  const unregister = registerIpcHandlers(ipc, handlersFromApi(core.api));
+  return { ipc, core, unregister };
+}
+
+describe('IPC registration', () => {
+  it('registers exactly the contract channels, and removes them again', () => {
+    const { ipc, unregister } = setup();
+    expect([...ipc.handlers.keys()].sort()).toEqual([...IPC_CHANNELS].sort());
+    unregister();
+    expect(ipc.handlers.size).toBe(0);
+  });
+
+  it('routes each channel to the core', async () => {
+    const { ipc, core } = setup();
+    await expect(ipc.invoke('hardbound:get-state', APP)).resolves.toBe(STATE);
+    await ipc.invoke('hardbound:list-plans', APP);
+    await ipc.invoke('hardbound:start-upgrade', APP, 'enterprise-lifetime');
+    await ipc.invoke('hardbound:cancel-upgrade', APP);
+    await ipc.invoke('hardbound:dismiss-flow', 'app://hardbound/');
+    await ipc.invoke('hardbound:refresh', APP);
+    await ipc.invoke('hardbound:copy-text', APP, '2GG279541U471931P');
+    expect(core.calls).toEqual([
+      ['getState'], ['listPlans'], ['startUpgrade', 'enterprise-lifetime'], ['cancelUpgrade'], ['dismissFlow'], ['refresh'], ['copyText', '2GG279541U471931P'],
+    ]);
+  });
+
+  it.each([
+    ['a remote page', 'https://www.paypal.com/checkoutnow'],
+    ['a look-alike app host', 'app://hardbound.evil/index.html'],
+    ['a local file', 'file:///tmp/index.html'],
+    ['a dev server', 'http://localhost:5173/'],
+    ['no frame (navigated away or destroyed)', null],
+  ])('refuses every channel from %s without touching the core', async (_what, url) => {
+    const { ipc, core } = setup();
+    for (const channel of IPC_CHANNELS) {
+      const args = channel === 'hardbound:start-upgrade' ? ['enterprise-lifetime'] : channel === 'hardbound:copy-text' ? ['x'] : [];
+      const refusal = await ipc.invoke(channel, url, ...args).catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(IpcRefusal);
+      expect(refusal).toMatchObject({ code: 'untrusted_sender', channel });
+      expect((refusal as Error).message).toMatch(/^untrusted_sender: /);
+    }
+    expect(core.calls).toEqual([]);
+  });
+
+  it.each([
+    ['hardbound:start-upgrade', []],
+    ['hardbound:start-upgrade', [42]],
+    ['hardbound:start-upgrade', ['../../etc']],
+    ['hardbound:start-upgrade', ['enterprise-lifetime', 'extra']],
+    ['hardbound:copy-text', []],
+    ['hardbound:copy-text', ['']],
+    ['hardbound:copy-text', ['x'.repeat(257)]],
+    ['hardbound:copy-text', [{ toString: () => 'x' }]],
+    ['hardbound:get-state', ['unexpected']],
+    ['hardbound:refresh', [1]],
+  ])('refuses %s with arguments %j', async (channel, args) => {
+    const { ipc, core } = setup();
+    await expect(ipc.invoke(channel, APP, ...args)).rejects.toMatchObject({ code: 'invalid_arguments', channel });
+    expect(core.calls).toEqual([]);
+  });
+
+  it("passes the core's own rejection through unchanged", async () => {
+    const ipc = new FakeIpcMain();
+    const core = fakeApi();
+    registerIpcHandlers(ipc, { ...handlersFromApi(core.api), 'hardbound:refresh': () => Promise.reject(new Error('offline')) });
+    await expect(ipc.invoke('hardbound:refresh', APP)).rejects.toThrow('offline');
+  });
+});
+
+describe('state push', () => {
+  it('sends each state on STATE_CHANNEL to the current window, skipping none or a destroyed one', () => {
+    const core = fakeApi();
+    const sent: Array<[string, AppState]> = [];
+    let destroyed = false;
+    let window: { isDestroyed(): boolean; send(channel: typeof STATE_CHANNEL, state: AppState): void } | null = null;
+    const stop = forwardState(core.api.onState, () => window);
+    core.emit(STATE);
+    window = { isDestroyed: () => destroyed, send: (channel, state) => void sent.push([channel, state]) };
+    core.emit(STATE);
+    destroyed = true;
+    core.emit(STATE);
+    expect(sent).toEqual([[STATE_CHANNEL, STATE]]);
+    stop();
+    expect(core.listeners.size).toBe(0);
+  });
+});

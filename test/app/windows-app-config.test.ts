@@ -1,0 +1,98 @@
+// The desktop app's configuration: defaults, environment (development only), the bundled file, and every
+// problem named at once.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_APP_SALT, DEFAULT_EXTERNAL_LINKS, DEFAULT_ISSUER, DEFAULT_SERVER_URL, loadAppConfig } from '../../main/electron/app-config';
+
+const KEY = { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'k1', alg: 'EdDSA', use: 'sig' };
+const JWKS = JSON.stringify({ keys: [KEY] });
+
+describe('loadAppConfig', () => {
+  it('uses the defaults with only the pinned keys given', () => {
+    expect(loadAppConfig({ env: { HARDBOUND_PINNED_JWKS: JWKS }, fileText: null, packaged: false })).toEqual({
+      ok: true,
+      config: {
+        serverUrl: DEFAULT_SERVER_URL,
+        pinnedKeys: [KEY],
+        issuer: DEFAULT_ISSUER,
+        appSalt: DEFAULT_APP_SALT,
+        checkoutOrigins: [],
+        externalLinks: DEFAULT_EXTERNAL_LINKS,
+      },
+    });
+    expect(DEFAULT_SERVER_URL).toBe('http://127.0.0.1:8787');
+  });
+
+  it('takes development settings from the environment over the file', () => {
+    const result = loadAppConfig({
+      env: {
+        HARDBOUND_PINNED_JWKS: JWKS,
+        HARDBOUND_SERVER_URL: 'http://127.0.0.1:9000/',
+        HARDBOUND_CHECKOUT_ORIGINS: 'http://127.0.0.1:8788, https://checkout.example',
+        HARDBOUND_EXTERNAL_LINKS: 'https://docs.example/',
+        HARDBOUND_ISSUER: 'vendor',
+        HARDBOUND_APP_SALT: 'salt',
+      },
+      fileText: JSON.stringify({ serverUrl: 'https://license.example' }),
+      packaged: false,
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      config: { serverUrl: 'http://127.0.0.1:9000', checkoutOrigins: ['http://127.0.0.1:8788', 'https://checkout.example'], externalLinks: ['https://docs.example/'], issuer: 'vendor', appSalt: 'salt' },
+    });
+  });
+
+  it('ignores the environment in a packaged build: no variable can pin another signing key', () => {
+    const foreign = JSON.stringify({ keys: [{ ...KEY, kid: 'attacker', x: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }] });
+    const result = loadAppConfig({
+      env: { HARDBOUND_PINNED_JWKS: foreign, HARDBOUND_SERVER_URL: 'http://127.0.0.1:1' },
+      fileText: JSON.stringify({ serverUrl: 'https://license.example', pinnedJwks: { keys: [KEY] }, checkoutOrigins: [] }),
+      packaged: true,
+    });
+    expect(result).toMatchObject({ ok: true, config: { serverUrl: 'https://license.example', pinnedKeys: [KEY] } });
+  });
+
+  it('refuses to start without pinned keys', () => {
+    expect(loadAppConfig({ env: {}, fileText: null, packaged: false })).toEqual({
+      ok: false,
+      problems: ['no entitlement keys are pinned: set pinnedJwks in the config file (or HARDBOUND_PINNED_JWKS in development)'],
+    });
+  });
+
+  it('names every problem at once', () => {
+    const result = loadAppConfig({
+      env: {
+        HARDBOUND_PINNED_JWKS: JSON.stringify({ keys: [{ ...KEY, d: 'private' }, { kty: 'RSA', n: 'x', e: 'AQAB', kid: 'r' }] }),
+        HARDBOUND_SERVER_URL: 'ftp://server',
+        HARDBOUND_CHECKOUT_ORIGINS: 'http://checkout.example',
+        HARDBOUND_EXTERNAL_LINKS: 'http://docs.example/',
+      },
+      fileText: null,
+      packaged: false,
+    });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        'serverUrl "ftp://server" must be an http(s) URL',
+        'checkoutOrigins: "http://checkout.example" must be https, or http on a loopback address',
+        'externalLinks: "http://docs.example/" must be an https URL ending in /',
+        'every pinned key must be an Ed25519 public JWK (kty OKP, crv Ed25519, x, kid; no private part)',
+      ],
+    });
+  });
+
+  it.each([
+    ['not JSON', 'the config file is not a JSON object'],
+    ['[1]', 'the config file is not a JSON object'],
+    [JSON.stringify({ pinnedJwks: { keys: [] } }), 'pinned JWKS must be {"keys":[…]} with at least one key'],
+    [JSON.stringify({ pinnedJwks: { keys: [KEY] }, checkoutOrigins: 'http://127.0.0.1:8788' }), 'checkoutOrigins must be a list of strings'],
+    [JSON.stringify({ pinnedJwks: { keys: [KEY] }, issuer: 7 }), 'issuer must be a string'],
+  ])('reports a bad file: %s', (fileText, problem) => {
+    const result = loadAppConfig({ env: {}, fileText, packaged: true });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems).toContain(problem);
+  });
+
+  it('reports pinned keys that are not JSON', () => {
+    expect(loadAppConfig({ env: { HARDBOUND_PINNED_JWKS: '{keys' }, fileText: null, packaged: false })).toEqual({ ok: false, problems: ['pinned JWKS is not valid JSON'] });
+  });
+});

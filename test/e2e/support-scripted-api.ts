@@ -1,0 +1,99 @@
+// A HardboundApi whose state the test sets step by step, recording every call: for UI behaviour that the
+// real core reaches only slowly or not at all here (a non-retryable failure, a keychain-less store, a bad anchor).
+import type { AppState, FlowState, LicenseSnapshot } from '../../common/app-state';
+import type { HardboundApi } from '../../common/ipc';
+import type { Plan } from '../../common/plans';
+
+export const PLANS: Plan[] = [
+  { id: 'enterprise-lifetime', name: 'Enterprise (lifetime)', tier: 'enterprise', price: '49.00', currency: 'USD', billing: { kind: 'one_time' } },
+  { id: 'enterprise-monthly', name: 'Enterprise (monthly)', tier: 'enterprise', price: '9.00', currency: 'USD', billing: { kind: 'recurring', interval: 'month', intervalCount: 1 } },
+  { id: 'enterprise-annual', name: 'Enterprise (annual)', tier: 'enterprise', price: '90.00', currency: 'USD', billing: { kind: 'recurring', interval: 'year', intervalCount: 1 } },
+];
+
+export const FREE_LICENSE: LicenseSnapshot = {
+  tier: 'free',
+  entitlement: null,
+  reason: 'No license on this machine',
+  anchor: { short: 'AbCdEf…wxyz' },
+  storage: 'keychain',
+  online: true,
+  lastRefreshAt: null,
+  lastRefreshError: null,
+  needsOnlineCheck: false,
+};
+
+export const ENTERPRISE_LICENSE: LicenseSnapshot = {
+  ...FREE_LICENSE,
+  tier: 'enterprise',
+  reason: null,
+  entitlement: {
+    tier: 'enterprise',
+    status: 'active',
+    licenseId: 'lic_test',
+    planId: 'enterprise-monthly',
+    transactionId: '7TX12345AB678901C',
+    paidThrough: '2030-01-15T00:00:00.000Z',
+    issuedAt: '2029-12-15T00:00:00.000Z',
+    expiresAt: '2030-01-22T00:00:00.000Z',
+  },
+  lastRefreshAt: '2029-12-15T10:00:00.000Z',
+};
+
+export type Call = { method: keyof HardboundApi; args: unknown[] };
+
+export class ScriptedApi implements HardboundApi {
+  readonly calls: Call[] = [];
+  private state: AppState;
+  private readonly listeners = new Set<(state: AppState) => void>();
+
+  constructor(license: LicenseSnapshot = FREE_LICENSE, private readonly plans: Plan[] = PLANS) {
+    this.state = { license, flow: { step: 'idle' }, plans: null };
+  }
+
+  setFlow(flow: FlowState): void {
+    this.push({ ...this.state, flow });
+  }
+
+  setLicense(license: LicenseSnapshot): void {
+    this.push({ ...this.state, license });
+  }
+
+  callsOf(method: keyof HardboundApi): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  async getState() {
+    this.calls.push({ method: 'getState', args: [] });
+    return this.state;
+  }
+  async listPlans() {
+    this.calls.push({ method: 'listPlans', args: [] });
+    return this.plans;
+  }
+  async startUpgrade(planId: string) {
+    this.calls.push({ method: 'startUpgrade', args: [planId] });
+    this.setFlow({ step: 'creating', planId });
+  }
+  async cancelUpgrade() {
+    this.calls.push({ method: 'cancelUpgrade', args: [] });
+  }
+  async dismissFlow() {
+    this.calls.push({ method: 'dismissFlow', args: [] });
+    this.setFlow({ step: 'idle' });
+  }
+  async refresh() {
+    this.calls.push({ method: 'refresh', args: [] });
+  }
+  async copyText(text: string) {
+    this.calls.push({ method: 'copyText', args: [text] });
+  }
+  onState(listener: (state: AppState) => void) {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private push(state: AppState): void {
+    this.state = state;
+    for (const listener of this.listeners) listener(state);
+  }
+}

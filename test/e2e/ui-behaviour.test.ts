@@ -1,0 +1,183 @@
+// The renderer in real Chromium behind the real preload bridge and main's IPC layer, with a scripted core:
+// what each state shows, and that everything works from the keyboard and reads well to a screen reader.
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { itWithSystem } from '../support/system';
+import { chromiumPart, screenshot } from './support-browser';
+import { startBrowserRig, type AppPage, type BrowserRig } from './support-rig';
+import { ENTERPRISE_LICENSE, FREE_LICENSE, ScriptedApi } from './support-scripted-api';
+
+let rig: BrowserRig | undefined;
+beforeAll(async () => {
+  if (chromiumPart.available) rig = await startBrowserRig();
+});
+afterAll(async () => {
+  await rig?.close();
+});
+
+async function open(api: ScriptedApi): Promise<AppPage> {
+  const app = await rig!.openApp(api);
+  await app.page.getByTestId('tier-badge').waitFor();
+  return app;
+}
+
+const badge = (page: Page) => page.getByTestId('tier-badge');
+const dialog = (page: Page) => page.getByRole('dialog');
+const focusedText = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent ?? '');
+
+describe('renderer in Chromium (scripted core)', () => {
+  itWithSystem(chromiumPart, 'Free: badge, license panel, no CSP violations, a frozen bridge and no raw IPC', async () => {
+    const api = new ScriptedApi();
+    const app = await open(api);
+    const { page } = app;
+    expect(await badge(page).innerText()).toContain('Free');
+    expect(await page.getByTestId('license-status').innerText()).toBe('No license');
+    expect(await page.getByTestId('license-reason').innerText()).toBe('No license on this machine');
+    expect(await page.getByTestId('anchor').innerText()).toBe('AbCdEf…wxyz');
+    expect(await page.getByTestId('last-refresh').innerText()).toBe('Never');
+    expect(await page.getByTestId('storage-warning').count()).toBe(0);
+    const exposure = await page.evaluate(() => {
+      const w = globalThis as unknown as Record<string, unknown> & { hardbound: Record<string, unknown> };
+      return { keys: Object.keys(w.hardbound).sort(), frozen: Object.isFrozen(w.hardbound), ipc: 'ipcRenderer' in w || 'require' in w };
+    });
+    expect(exposure).toEqual({
+      keys: ['cancelUpgrade', 'copyText', 'dismissFlow', 'getState', 'listPlans', 'onState', 'refresh', 'startUpgrade'],
+      frozen: true,
+      ipc: false,
+    });
+    expect(app.cspViolations).toEqual([]);
+    await app.close();
+  });
+
+  itWithSystem(chromiumPart, 'keyboard: Upgrade opens a modal dialog with focus inside, Escape closes it and focus returns', async () => {
+    const api = new ScriptedApi();
+    const { page, close } = await open(api);
+    // Tab from the top of the page reaches the Upgrade button before anything else.
+    await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toBe('Upgrade to Enterprise');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog(page).getAttribute('aria-modal')).toBe('true');
+    expect(await dialog(page).getAttribute('aria-labelledby')).toBe('upgrade-title');
+    await page.getByRole('button', { name: /Enterprise \(lifetime\)/ }).waitFor();
+    expect(await focusedText(page)).toContain('Enterprise (lifetime)');
+    expect(await page.locator('main').getAttribute('inert')).not.toBeNull();
+    // Tab wraps inside the dialog, both ways: last plan → close button → last plan.
+    for (let i = 0; i < 2; i += 1) await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toContain('Enterprise (annual)');
+    await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toContain('×');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedText(page)).toContain('Enterprise (annual)');
+    await screenshot(page, 'ui-01-plans');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog(page).count()).toBe(0);
+    expect(await focusedText(page)).toBe('Upgrade to Enterprise');
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'plans show price and period; choosing one starts that plan', async () => {
+    const api = new ScriptedApi();
+    const { page, close } = await open(api);
+    await page.getByRole('button', { name: 'Upgrade to Enterprise' }).click();
+    const plans = page.locator('.plan');
+    await plans.first().waitFor();
+    expect(await plans.allInnerTexts()).toEqual([
+      expect.stringMatching(/Enterprise \(lifetime\)\s+\$49\.00 lifetime/),
+      expect.stringMatching(/Enterprise \(monthly\)\s+\$9\.00 \/ month/),
+      expect.stringMatching(/Enterprise \(annual\)\s+\$90\.00 \/ year/),
+    ]);
+    // Screen readers hear the period in words, not a slash.
+    await page.getByRole('button', { name: 'Enterprise (monthly) $9.00 per month' }).click();
+    await expect.poll(() => api.callsOf('startUpgrade')).toEqual([['enterprise-monthly']]);
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'progress is announced in a live region; Cancel, then Retry after a failure', async () => {
+    const api = new ScriptedApi();
+    const { page, close } = await open(api);
+    const announcer = page.getByTestId('flow-announcer');
+    expect(await announcer.getAttribute('aria-live')).toBe('polite');
+    await page.getByRole('button', { name: 'Upgrade to Enterprise' }).click();
+    await page.getByRole('button', { name: /Enterprise \(annual\)/ }).click();
+    await expect.poll(() => announcer.innerText()).toBe('Creating your checkout…');
+    api.setFlow({ step: 'awaiting_approval', planId: 'enterprise-annual', checkoutId: 'chk_1' });
+    await expect.poll(() => announcer.innerText()).toBe('Complete the payment in the PayPal window.');
+    expect(await dialog(page).innerText()).toContain('Complete the payment in the PayPal window.');
+    // No way out but Cancel while a payment may be under way: Escape does nothing, no close button.
+    await page.keyboard.press('Escape');
+    expect(await dialog(page).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Close' }).count()).toBe(0);
+    expect(await focusedText(page)).toBe('Cancel');
+    await screenshot(page, 'ui-02-awaiting-approval');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => api.callsOf('cancelUpgrade').length).toBe(1);
+
+    api.setFlow({ step: 'failed', reason: 'server_error', message: 'The license server is not answering. Try again in a moment.', retryable: true });
+    await expect.poll(() => announcer.innerText()).toBe('The license server is not answering. Try again in a moment.');
+    expect(await focusedText(page)).toBe('Retry');
+    await screenshot(page, 'ui-03-failed');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => api.callsOf('startUpgrade')).toEqual([['enterprise-annual'], ['enterprise-annual']]);
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'a failure that cannot be retried offers Close only, which dismisses the flow', async () => {
+    const api = new ScriptedApi();
+    api.setFlow({ step: 'failed', reason: 'invalid_entitlement', message: 'The payment was recorded, but the license could not be verified.', retryable: false });
+    const { page, close } = await open(api);
+    await dialog(page).waitFor();
+    expect(await page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Close' }).last().click();
+    await expect.poll(() => dialog(page).count()).toBe(0);
+    expect(api.callsOf('dismissFlow')).toHaveLength(1);
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'Enterprise: license details, Copy sends the transaction id, Refresh now', async () => {
+    const api = new ScriptedApi(ENTERPRISE_LICENSE);
+    const { page, close } = await open(api);
+    expect(await badge(page).innerText()).toContain('Enterprise');
+    expect(await page.getByRole('button', { name: 'Upgrade to Enterprise' }).count()).toBe(0);
+    const panel = await page.getByTestId('license-panel').innerText();
+    expect(panel).toContain('Active');
+    expect(panel).toContain('Jan 15, 2030');
+    expect(await page.getByTestId('transaction-id').innerText()).toBe('7TX12345AB678901C');
+    await page.getByRole('button', { name: 'Copy transaction id' }).click();
+    await expect.poll(() => api.callsOf('copyText')).toEqual([['7TX12345AB678901C']]);
+    await page.getByText('Copied').waitFor();
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    await expect.poll(() => api.callsOf('refresh').length).toBe(1);
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'warnings: stored without OS keychain, offline, clock behind, anchor unavailable', async () => {
+    const api = new ScriptedApi({ ...FREE_LICENSE, storage: 'file', online: false, needsOnlineCheck: true, anchor: { error: 'This computer has no usable machine id.' } });
+    const { page, close } = await open(api);
+    expect(await page.getByTestId('storage-warning').innerText()).toContain('stored without OS keychain');
+    expect(await page.getByTestId('offline-indicator').innerText()).toContain('Offline');
+    const panel = await page.getByTestId('license-panel').innerText();
+    expect(panel).toContain('clock is behind');
+    expect(panel).toContain('This computer has no usable machine id.');
+    await screenshot(page, 'ui-04-warnings');
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'workflows: 3 on Free, then Add is disabled with an explanation; unlimited once Enterprise', async () => {
+    const api = new ScriptedApi();
+    const { page, close } = await open(api);
+    const add = page.getByRole('button', { name: 'Add workflow' });
+    for (let i = 0; i < 3; i += 1) await add.click();
+    expect(await add.isDisabled()).toBe(true);
+    expect(await add.getAttribute('aria-describedby')).toBe('workflow-limit-note');
+    expect(await page.locator('#workflow-limit-note').innerText()).toBe('Free allows 3 workflows. Upgrade to Enterprise to add more.');
+    expect(await page.getByTestId('workflow-capacity').innerText()).toBe('3 of 3 workflows used (Free)');
+    await screenshot(page, 'ui-05-workflow-limit');
+    api.setLicense(ENTERPRISE_LICENSE);
+    await expect.poll(() => add.isDisabled()).toBe(false);
+    for (let i = 0; i < 3; i += 1) await add.click();
+    expect(await page.getByTestId('workflow-capacity').innerText()).toBe('6 workflows (unlimited on Enterprise)');
+    await page.getByRole('button', { name: 'Remove Workflow 2' }).click();
+    expect(await page.getByRole('listitem').filter({ hasText: 'Workflow 2' }).count()).toBe(0);
+    await close();
+  });
+});
