@@ -102,7 +102,7 @@ export interface SandboxInfo {
 
 export interface Stack {
   sandbox: SandboxInfo & { token: string };
-  server: { url: string; port: number; pid: number; dataDir: string; databasePath: string; logFile: string };
+  server: { url: string; port: number; pid: number; dataDir: string; databasePath: string };
   webhookId: string;
   stop(): Promise<void>;
 }
@@ -125,6 +125,7 @@ export async function startStack(listenerUrl: (serverPort: number) => string): P
       event_types: [{ name: '*' }],
     });
 
+    // The server logs as in production (level info unless HARDBOUND_LOG_LEVEL says otherwise), to a file.
     const logFile = path.join(dataDir, 'server.log');
     const log = openSync(logFile, 'a');
     const env: NodeJS.ProcessEnv = {
@@ -140,17 +141,18 @@ export async function startStack(listenerUrl: (serverPort: number) => string): P
       PAYPAL_PLAN_IDS: sandbox.planIds,
     };
     delete env.DATABASE_URL; // the figure is for the SQLite default
-    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
     const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const proc = spawn(process.execPath, [...nodeArgs, ...tsxArgs('launch/hardbound-server.ts', ['serve'])], { cwd: ROOT, env, stdio: ['ignore', log, log] });
     closeSync(log);
     const server = track(proc);
     children.push(server);
     const url = `http://127.0.0.1:${port}`;
-    await waitUntilReady(`${url}/readyz`, proc, 60_000);
+    await waitUntilReady(`${url}/readyz`, proc, 60_000).catch((error: Error) => {
+      throw new Error(`${error.message}; the server's output:\n${readFileSync(logFile, 'utf8').slice(-4_000)}`);
+    });
     return {
       sandbox: { ...sandbox, token },
-      server: { url, port, pid: server.pid, dataDir, databasePath: path.join(dataDir, 'hardbound.db'), logFile },
+      server: { url, port, pid: server.pid, dataDir, databasePath: path.join(dataDir, 'hardbound.db') },
       webhookId: listener.id,
       async stop() {
         for (const child of children.reverse()) await child.stop();

@@ -1,14 +1,15 @@
 // `npm start`: builds the three Electron bundles, starts the local PayPal sandbox and the companion server
 // (SQLite in ./data), then opens the desktop app — or, where Electron cannot run, says exactly why and
 // serves the browser preview (the same renderer and license core) instead.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { API_PATHS, type JwksResponse } from '../common/api';
 import { configFromEnv } from '../server/config/env';
 import { startServer } from '../server/server';
+import { developmentAppEnv } from './app-env';
+import { buildElectronBundles } from './build-app';
 import { findElectronBinary, startupFailure } from './electron-binary';
 import { resolvePayPal } from './paypal-connection';
 import { startBrowserPreview } from './preview/start-preview';
@@ -20,13 +21,6 @@ const STARTUP_MS = 8_000;
 const DEFAULT_PREVIEW_PORT = 8790;
 
 type Launch = { started: true; exited: Promise<void> } | { started: false; reason: string };
-
-function build(): void {
-  console.log('Building the app (electron-vite build: main, preload, renderer)…');
-  const cli = path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
-  const result = spawnSync(process.execPath, [cli, 'build'], { cwd: projectRoot, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`electron-vite build failed (exit ${result.status ?? result.signal})`);
-}
 
 function launchElectron(binary: string, appEnv: Record<string, string>): Promise<Launch> {
   return new Promise((resolve) => {
@@ -64,7 +58,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loaded.config;
-  build();
+  console.log('Building the app (electron-vite build: main, preload, renderer)…');
+  buildElectronBundles(projectRoot);
 
   const paypal = await resolvePayPal(config);
   const server = await startServer(config, { paypal: paypal.connection });
@@ -78,15 +73,7 @@ async function main(): Promise<void> {
   };
   console.log(`Hardbound server at ${server.url}${paypal.sandbox ? `, PayPal sandbox at ${paypal.sandbox.baseUrl}` : ''}; data in ${config.dataDir}`);
 
-  // The development signing key was made by this server; the app pins exactly what it publishes.
-  const jwks = (await (await fetch(`${server.url}${API_PATHS.jwks}`)).json()) as JwksResponse;
-  const appEnv: Record<string, string> = {
-    HARDBOUND_SERVER_URL: server.url,
-    HARDBOUND_PINNED_JWKS: JSON.stringify(jwks),
-    HARDBOUND_ISSUER: config.issuer,
-    HARDBOUND_CHECKOUT_ORIGINS: paypal.sandbox ? paypal.sandbox.baseUrl : '',
-  };
-
+  const appEnv = await developmentAppEnv(server.url, config.issuer, paypal.sandbox?.baseUrl ?? null);
   const electron = findElectronBinary({ resolve: () => require('electron') as string, exists: existsSync, platform: process.platform, env: process.env });
   const launch: Launch = electron.ok ? await launchElectron(electron.path, appEnv) : { started: false, reason: electron.reason };
   if (launch.started) {

@@ -11,6 +11,7 @@ import { resolvePayPal } from './paypal-connection';
 const USAGE = `usage: hardbound-server [serve]
        hardbound-server keys generate [--dir DIR]
        hardbound-server support token create --name NAME
+       hardbound-server support token revoke --name NAME
        hardbound-server support lookup ID
 Configuration comes from the environment (see README, "Configuration").`;
 
@@ -46,12 +47,13 @@ async function serve(): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-type SupportCommand = { kind: 'token-create'; name: string } | { kind: 'lookup'; id: string };
+type SupportCommand = { kind: 'token-create'; name: string } | { kind: 'token-revoke'; name: string } | { kind: 'lookup'; id: string };
 
 /** Recognised before any configuration or store is touched, so a mistyped command is a usage error (exit 2). */
 function parseSupportCommand(args: string[]): SupportCommand | null {
   const name = option(args, '--name');
   if (args[0] === 'token' && args[1] === 'create' && name) return { kind: 'token-create', name };
+  if (args[0] === 'token' && args[1] === 'revoke' && name) return { kind: 'token-revoke', name };
   if (args[0] === 'lookup' && args[1]) return { kind: 'lookup', id: args[1] };
   return null;
 }
@@ -72,6 +74,10 @@ async function supportCommand(command: SupportCommand): Promise<void> {
     if (command.kind === 'token-create') {
       const token = await support.createToken(command.name);
       console.log(`Support token for ${command.name} (shown once; store it in your password manager):\n${token}`);
+    } else if (command.kind === 'token-revoke') {
+      const revoked = await support.revokeToken(command.name, `cli:${process.env.USER ?? 'unknown'}`);
+      console.log(revoked ? `Support token for ${command.name} revoked.` : `No live support token named ${command.name}.`);
+      if (!revoked) process.exitCode = 1;
     } else {
       const actor = `cli:${process.env.USER ?? 'unknown'}`;
       console.log(JSON.stringify(await support.lookup(command.id, actor), null, 2));

@@ -3,6 +3,9 @@
 import type { JwksResponse } from '../../common/api';
 import { checkoutOriginProblem } from './checkout-policy';
 
+/** electron-builder's appId, and the keychain service the entitlement is stored under. */
+export const APP_ID = 'dev.hardbound.app';
+
 export type PinnedJwk = JwksResponse['keys'][number];
 
 export interface AppConfig {

@@ -7,10 +7,7 @@ import { createHardboundApi, LicenseCore } from '../license/license-core';
 import { readOsMachineId } from '../license/machine-id';
 import { openSecretStore } from '../license/open-secret-store';
 import type { CheckoutWindowOpener } from '../license/ports';
-import type { AppConfig } from './app-config';
-
-/** electron-builder's appId, and the keychain service the entitlement is stored under. */
-export const APP_ID = 'dev.hardbound.app';
+import { APP_ID, type AppConfig } from './app-config';
 
 export interface AppCorePorts {
   checkoutWindow: CheckoutWindowOpener;

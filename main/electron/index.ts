@@ -21,6 +21,8 @@ const RENDERER_DIR = path.join(bundleDir, '../renderer');
 const CONFIG_FILE = 'hardbound.config.json';
 
 app.enableSandbox();
+// Development runs and tests keep their data apart; a packaged build always uses the OS default.
+if (!app.isPackaged && process.env.HARDBOUND_USER_DATA_DIR) app.setPath('userData', process.env.HARDBOUND_USER_DATA_DIR);
 protocol.registerSchemesAsPrivileged(PRIVILEGED_SCHEMES);
 
 let mainWindow: BrowserWindow | null = null;

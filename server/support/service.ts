@@ -50,6 +50,16 @@ export class SupportService {
     return token;
   }
 
+  /** Revokes a staff member's token (they leave, or it leaked); audited. True if a live token was revoked. */
+  async revokeToken(name: string, actor: string): Promise<boolean> {
+    const now = this.deps.clock.now();
+    return this.deps.store.transaction(async (trx) => {
+      const revoked = await supportTokens.revoke(trx, name, now);
+      if (revoked) await audit.append(trx, { at: now, actor, action: 'revoke-support-token', target: `support-token:${name}` });
+      return revoked;
+    });
+  }
+
   async lookup(query: unknown, actor: string): Promise<SupportLookupResponse> {
     if (typeof query !== 'string' || query.length === 0 || query.length > MAX_QUERY) {
       throw new ApiError(400, 'bad_request', 'q must be a capture, order, subscription, sale, license or checkout id.');
@@ -103,6 +113,10 @@ export class SupportService {
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (trx) => {
       await licenses.update(trx, licenseId, { anchor, updatedAt: now });
+      // One current license per machine: the transferred one replaces whatever the new anchor had.
+      for (const other of await licenses.activeForAnchor(trx, anchor)) {
+        if (other.id !== licenseId) await licenses.supersede(trx, other.id, licenseId, now);
+      }
       await audit.append(trx, { at: now, actor, action: 'transfer', target: licenseId, reason: why, detail: { from: license.anchor, to: anchor } });
     });
     return this.describe(await this.license(licenseId));

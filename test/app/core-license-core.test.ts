@@ -144,6 +144,29 @@ describe('LicenseCore', () => {
     expect(back.core.getState().license).toMatchObject({ tier: 'free', online: true, reason: 'The purchase was refunded.', entitlement: { status: 'refunded' } });
   });
 
+  it('a clock rolled back more than a day puts the app on Free until a refresh succeeds, and says so', async () => {
+    const s = await fakeServer();
+    const secrets = new MemorySecretStore();
+    const bought = makeCore(s.url, { secrets });
+    await bought.core.start();
+    bought.checkoutWindow.onOpen = (_request, w) => w.end({ kind: 'returned', orderToken: 'ORDER1' });
+    const active = until(bought.core, (st) => (st.flow.step === 'active' ? true : undefined));
+    await bought.core.startUpgrade('enterprise-lifetime');
+    await active;
+    await bought.core.stop();
+
+    const rolledBack = new FakeClock(Date.now() - 3 * 24 * 3600_000);
+    const timers = new FakeTimers(rolledBack);
+    const offline = makeCore('http://127.0.0.1:9', { secrets, timers, env: { clock: rolledBack, readMachineId: async () => MACHINE_ID } });
+    await offline.core.start();
+    expect(offline.core.getState().license).toMatchObject({ tier: 'free', needsOnlineCheck: true, reason: expect.stringMatching(/clock is more than a day behind/) });
+
+    const online = makeCore(s.url, { secrets, timers, env: { clock: rolledBack, readMachineId: async () => MACHINE_ID } });
+    await online.core.start();
+    await online.core.refresh();
+    expect(online.core.getState().license).toMatchObject({ tier: 'enterprise', needsOnlineCheck: false, reason: null, online: true });
+  });
+
   it('refuses to bind to a placeholder machine id: anchor error and a failed upgrade', async () => {
     const s = await fakeServer();
     const { core } = makeCore(s.url, { env: { clock: systemClock, readMachineId: async () => '00000000-0000-0000-0000-000000000000' } });

@@ -1,5 +1,5 @@
 // The file fallback, and the choice between it and the OS keychain when no Secret Service answers.
-import { mkdtempSync, readdirSync, rmSync, statSync, chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -58,9 +58,8 @@ describe('file secret store', () => {
 
   it('reports a failure as a file_failed error without the secret', async () => {
     const dir = tempDir();
-    const blocker = path.join(dir, 'not-a-folder');
-    rmSync(blocker, { force: true });
-    await import('node:fs/promises').then((fs) => fs.writeFile(blocker, ''));
+    const blocker = path.join(dir, 'a-file-where-the-data-folder-should-be');
+    writeFileSync(blocker, '');
     const store = new FileSecretStore(blocker);
     const error = await store.set('entitlement-token', 'SECRET-VALUE').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'file_failed' });

@@ -143,6 +143,19 @@ describe.sequential('hardbound-server on one data folder', { timeout: TEST_TIMEO
     const trail = await withStore((store) => audit.listForTarget(store.db, licenseId));
     expect(trail.map((a) => [a.actor, a.action])).toEqual([['alice', 'lookup'], ['cli:carol', 'lookup']]);
   });
+
+  it('support token revoke ends a token and is audited; revoking it again says there is none', async () => {
+    const ran = await cli(['support', 'token', 'revoke', '--name', 'alice']);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/revoked/);
+    const row = await withStore((store) => store.db.selectFrom('support_tokens').selectAll().where('name', '=', 'alice').executeTakeFirstOrThrow());
+    expect(row.revoked_at).not.toBeNull();
+    const rows = await withStore((store) => audit.listForTarget(store.db, 'support-token:alice'));
+    expect(rows.map((r) => [r.action, r.actor])).toEqual([['revoke-support-token', 'cli:carol']]);
+    const again = await cli(['support', 'token', 'revoke', '--name', 'alice']);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/No live support token/);
+  });
 });
 
 describe('hardbound-server refusing to start', { timeout: TEST_TIMEOUT_MS }, () => {

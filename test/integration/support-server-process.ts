@@ -12,6 +12,7 @@ const OUTPUT_TAIL_CHARS = 16_384;
 
 export interface ServerProcess {
   child: ChildProcess;
+  /** Empty until the server has printed it. */
   url: string;
   /** Resolves when the process has exited, however it ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -36,30 +37,54 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...clean, ...env };
 }
 
-/** Starts `serve` and resolves once it prints its URL; rejects (and kills it) if it exits or takes too long. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs: number): Promise<ServerProcess> {
+/**
+ * Starts `serve` processes and kills whatever is left of them at close(), even one still starting when the
+ * test gave up: close() also refuses any later start, so no server outlives the test.
+ */
+export class ServerLauncher {
+  private readonly live = new Set<ServerProcess>();
+  private closed = false;
+
+  /** Resolves once the server prints its URL; rejects (and kills it) if it exits first or takes too long. */
+  async start(env: Record<string, string>, timeoutMs: number): Promise<ServerProcess> {
+    if (this.closed) throw new Error('the test is over; no server is started any more');
+    const server = spawnServer(env);
+    this.live.add(server);
+    void server.exited.then(() => this.live.delete(server));
+    const deadline = Date.now() + timeoutMs;
+    while (!server.url) {
+      const ended = server.child.exitCode !== null || server.child.signalCode !== null;
+      if (ended || this.closed || Date.now() > deadline) {
+        await killServerProcess(server);
+        throw new Error(`hardbound-server did not start:\n${server.output()}`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return server;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.live].map(killServerProcess));
+  }
+}
+
+function spawnServer(env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve'], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  const server: ServerProcess = {
+    child,
+    url: '',
+    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+    output: () => output,
+  };
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
+    server.url ||= /Hardbound server listening at (http:\/\/[\d.:]+) /.exec(output)?.[1] ?? '';
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-
-  const deadline = Date.now() + timeoutMs;
-  let url: string | undefined;
-  while (!(url = /Hardbound server listening at (http:\/\/[\d.:]+)/.exec(output)?.[1])) {
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      await exited;
-      throw new Error(`hardbound-server did not start:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return { child, url, exited, output: () => output };
+  return server;
 }
 
 /** SIGTERM (graceful: answers in flight, closes the store), SIGKILL if it has not ended within `timeoutMs`. */

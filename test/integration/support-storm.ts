@@ -36,9 +36,9 @@ export interface PlannedSubscription extends Subscribed {
   ops: Op[];
 }
 
-/** Renewal counts cycle through 30..50, so the subscriptions' histories end at different rounds. */
+/** Renewal counts cycle through 60..90, so the subscriptions' histories end at different rounds. */
 function renewalsFor(i: number): number {
-  return 30 + ((i * 7) % 21);
+  return 60 + ((i * 7) % 31);
 }
 
 /** Deterministic by position: four in ten renew only, the rest refund, fail, suspend or cancel. */

@@ -16,6 +16,11 @@ export function webhookRoutes(app: FastifyInstance, paypal: PayPalWebhook, metri
   app.post(API_PATHS.paypalWebhook, {
     bodyLimit: WEBHOOK_BODY_LIMIT,
     config: { rawOnly: true },
+    // PayPal's servers call this, never a browser: security headers protect nothing here and cost a share of
+    // every delivery. Per-request info lines would be thousands a second in a burst; the outcome counter
+    // (hardbound_webhooks_total) and the warnings below carry what operators need.
+    helmet: false,
+    logLevel: 'warn',
     // Every rejection leaves a counter and one log line with its code, never the body. The handler counts its
     // own errors; a body too large or of the wrong type is refused by fastify before it, so it is counted here.
     onError: async (req, _reply, error: FastifyError) => {
