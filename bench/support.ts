@@ -8,7 +8,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { encodeRequest, KeepAliveConnection, type HttpAnswer, type HttpRequest } from './http-client';
+import { encodeRequest, KeepAliveConnection, type HttpAnswer } from './http-client';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHILD_STOP_MS = 15_000;
@@ -64,11 +64,14 @@ export async function startJsonChild<T>(script: string, timeoutMs = 30_000): Pro
       resolve(text.slice(0, end));
     });
     proc.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
+  }).catch(async (error: unknown) => {
+    await child.stop();
+    throw error;
   });
   return { child, info: JSON.parse(line) as T };
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
@@ -120,7 +123,7 @@ export async function startStack(listenerUrl: (serverPort: number) => string): P
     const sandbox = sandboxChild.info;
     const token = await sandboxToken(sandbox);
     const port = await freePort();
-    const listener = await sandboxJson<{ id: string }>(sandbox.baseUrl, token, 'POST', '/v1/notifications/webhooks', {
+    const listener = await jsonCall<{ id: string }>(sandbox.baseUrl, token, 'POST', '/v1/notifications/webhooks', {
       url: listenerUrl(port),
       event_types: [{ name: '*' }],
     });
@@ -180,7 +183,7 @@ async function sandboxToken(sandbox: SandboxInfo): Promise<string> {
 }
 
 /** A JSON call for set-up (not measured): to the sandbox's REST or control API, or to the server. */
-export async function sandboxJson<T>(base: string, token: string | null, method: string, pathname: string, body?: unknown): Promise<T> {
+export async function jsonCall<T>(base: string, token: string | null, method: string, pathname: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -212,7 +215,7 @@ export interface LoadResult {
   statuses: Map<number, number>;
 }
 
-export { encodeRequest, KeepAliveConnection, type HttpAnswer, type HttpRequest };
+export { encodeRequest, KeepAliveConnection };
 
 /**
  * Closed loop: `connections` keep-alive connections, each sending the next not-yet-sent request as soon as

@@ -34,7 +34,7 @@ import http from 'node:http';
 import { crc32 } from 'node:zlib';
 import {
   closedLoop, encodeRequest, inParallel, machineLine, millis, perSecond, printTable, processCpuMs, readCommitted,
-  rsaVerifyPerSecond, sandboxJson, shuffled, startJsonChild, startStack, type Stack,
+  rsaVerifyPerSecond, jsonCall, shuffled, startJsonChild, startStack, type Stack,
 } from './support';
 
 const TOTAL = Number(process.env.BENCH_WEBHOOKS ?? 20_000);
@@ -86,7 +86,7 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const paypalId = (length = 17): string => Array.from({ length }, () => ALNUM[randomInt(ALNUM.length)]).join('');
 
 async function settle(stack: Stack): Promise<void> {
-  const settled = await sandboxJson<{ settled: boolean; pending: number }>(stack.sandbox.baseUrl, null, 'POST', '/__sandbox/webhooks/settle', { timeoutMs: 120_000 });
+  const settled = await jsonCall<{ settled: boolean; pending: number }>(stack.sandbox.baseUrl, null, 'POST', '/__sandbox/webhooks/settle', { timeoutMs: 120_000 });
   if (!settled.settled) throw new Error(`the sandbox still has ${settled.pending} deliveries pending`);
 }
 
@@ -94,10 +94,10 @@ async function settle(stack: Stack): Promise<void> {
 async function purchase(stack: Stack, count: number): Promise<string[]> {
   return inParallel(Array.from({ length: count }), 16, async () => {
     const anchor = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
-    const checkout = await sandboxJson<{ checkoutId: string; approveUrl: string }>(stack.server.url, null, 'POST', '/v1/checkouts', { anchor, plan: 'enterprise-lifetime' });
+    const checkout = await jsonCall<{ checkoutId: string; approveUrl: string }>(stack.server.url, null, 'POST', '/v1/checkouts', { anchor, plan: 'enterprise-lifetime' });
     const orderId = new URL(checkout.approveUrl).searchParams.get('token') ?? '';
-    await sandboxJson(stack.sandbox.baseUrl, null, 'POST', `/__sandbox/orders/${orderId}/approve`);
-    await sandboxJson(stack.sandbox.baseUrl, stack.sandbox.token, 'POST', `/v2/checkout/orders/${orderId}/capture`, {});
+    await jsonCall(stack.sandbox.baseUrl, null, 'POST', `/__sandbox/orders/${orderId}/approve`);
+    await jsonCall(stack.sandbox.baseUrl, stack.sandbox.token, 'POST', `/v2/checkout/orders/${orderId}/capture`, {});
     return checkout.checkoutId;
   });
 }

@@ -28,7 +28,35 @@ export interface EntitlementSummary {
   paidThrough: string | null;
   issuedAt: string;
   expiresAt: string;
+  /** Where the subscription stands; null for a one-time (lifetime) purchase, or no purchase at all. */
+  subscription: SubscriptionStanding | null;
 }
+
+/** A subscription as the License panel explains it, read from the signed entitlement (so it shows offline
+ *  too). ISO times. Each standing carries exactly the dates it is shown with. */
+export type SubscriptionStanding =
+  /** Active: PayPal charges for the next period on `renewsOn` (the paid-through date). */
+  | { kind: 'renewing'; renewsOn: string }
+  /** The last renewal payment failed: Enterprise continues until `enterpriseUntil` while PayPal retries. */
+  | { kind: 'past_due'; paidThrough: string; enterpriseUntil: string }
+  /** Cancelled: Enterprise until `accessEndsOn`, Free after. */
+  | { kind: 'canceled'; accessEndsOn: string }
+  /** A payment is disputed at PayPal: access is kept while the dispute runs. */
+  | { kind: 'disputed'; paidThrough: string }
+  /** Suspended, expired, refunded, reversed, revoked or out of grace: it grants nothing now. */
+  | { kind: 'ended' };
+
+/** "Manage subscription → Cancel subscription" as main runs it. The confirmation before it is the
+ *  renderer's own: nothing reaches main until the person has confirmed. */
+export type SubscriptionManagement =
+  | { step: 'idle' }
+  | { step: 'cancelling' }
+  /** PayPal cancelled the subscription of license `licenseId`; Enterprise lasts until `endsAt` (ISO).
+   *  `recorded`: the server has applied PayPal's notice, so the license shows it; else the next refresh will. */
+  | { step: 'done'; licenseId: string; endsAt: string; recorded: boolean }
+  | { step: 'failed'; reason: CancelFailure; message: string; retryable: boolean };
+
+export type CancelFailure = 'offline' | 'server_error' | 'not_a_subscription' | 'refused' | 'invalid_entitlement';
 
 export interface LicenseSnapshot {
   tier: Tier;
@@ -50,5 +78,6 @@ export interface LicenseSnapshot {
 export interface AppState {
   license: LicenseSnapshot;
   flow: FlowState;
+  manage: SubscriptionManagement;
   plans: Plan[] | null;
 }

@@ -10,6 +10,7 @@ export interface IpcInvokeMap {
   'hardbound:cancel-upgrade': { args: []; result: void };
   'hardbound:dismiss-flow': { args: []; result: void };
   'hardbound:refresh': { args: []; result: void };
+  'hardbound:cancel-subscription': { args: []; result: void };
   'hardbound:copy-text': { args: [text: string]; result: void };
 }
 
@@ -27,6 +28,7 @@ export const IPC_CHANNELS: readonly IpcChannel[] = [
   'hardbound:cancel-upgrade',
   'hardbound:dismiss-flow',
   'hardbound:refresh',
+  'hardbound:cancel-subscription',
   'hardbound:copy-text',
 ];
 
@@ -38,6 +40,9 @@ export interface HardboundApi {
   cancelUpgrade(): Promise<void>;
   dismissFlow(): Promise<void>;
   refresh(): Promise<void>;
+  /** Cancels this machine's subscription at PayPal (after the person confirmed); the outcome arrives as
+   *  AppState.manage. Enterprise continues until the paid period ends. */
+  cancelSubscription(): Promise<void>;
   copyText(text: string): Promise<void>;
   /** Calls `listener` with every new state; returns the unsubscribe function. */
   onState(listener: (state: AppState) => void): () => void;

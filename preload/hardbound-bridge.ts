@@ -21,6 +21,7 @@ export function createHardboundBridge(ipc: IpcRendererPort): HardboundApi {
     cancelUpgrade: () => invoke('hardbound:cancel-upgrade'),
     dismissFlow: () => invoke('hardbound:dismiss-flow'),
     refresh: () => invoke('hardbound:refresh'),
+    cancelSubscription: () => invoke('hardbound:cancel-subscription'),
     copyText: (text) => invoke('hardbound:copy-text', text),
     onState(listener) {
       // The IPC event (whose `sender` is ipcRenderer itself) must never reach the page: forward the state only.

@@ -97,6 +97,7 @@ export const BRIDGE_CLIENT_JS = String.raw`'use strict';
     cancelUpgrade: () => invoke('hardbound:cancel-upgrade'),
     dismissFlow: () => invoke('hardbound:dismiss-flow'),
     refresh: () => invoke('hardbound:refresh'),
+    cancelSubscription: () => invoke('hardbound:cancel-subscription'),
     // The browser's clipboard is the one the user pastes from; the core's process has none here.
     copyText: (text) => navigator.clipboard.writeText(text),
     onState: (listener) => {

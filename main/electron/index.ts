@@ -33,7 +33,7 @@ if (app.requestSingleInstanceLock()) {
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
-  app.whenReady().then(start, (error: unknown) => fail([String(error)]));
+  app.whenReady().then(start).catch((error: unknown) => fail([error instanceof Error ? error.message : String(error)]));
 } else {
   // Another instance owns the keychain entry and the checkout; it has been told to come forward.
   app.quit();

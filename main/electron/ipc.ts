@@ -38,6 +38,7 @@ const ARGUMENT_CHECKS: { [C in IpcChannel]: (args: unknown[]) => args is IpcArgs
   'hardbound:cancel-upgrade': noArgs,
   'hardbound:dismiss-flow': noArgs,
   'hardbound:refresh': noArgs,
+  'hardbound:cancel-subscription': noArgs,
   'hardbound:copy-text': (args): args is [string] =>
     args.length === 1 && typeof args[0] === 'string' && args[0].length > 0 && args[0].length <= MAX_COPY_LENGTH,
 };
@@ -62,6 +63,7 @@ export function handlersFromApi(api: HardboundApi): IpcHandlers {
     'hardbound:cancel-upgrade': () => api.cancelUpgrade(),
     'hardbound:dismiss-flow': () => api.dismissFlow(),
     'hardbound:refresh': () => api.refresh(),
+    'hardbound:cancel-subscription': () => api.cancelSubscription(),
     'hardbound:copy-text': (text) => api.copyText(text),
   };
 }

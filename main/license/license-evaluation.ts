@@ -4,6 +4,7 @@ import type { EntitlementSummary } from '../../common/app-state';
 import type { EntitlementClaims } from '../../common/entitlement';
 import type { LicenseStatus } from '../../common/license';
 import type { Tier } from '../../common/plans';
+import { subscriptionStanding } from './subscription-standing';
 
 export interface LicenseEvaluation {
   tier: Tier;
@@ -24,6 +25,7 @@ export function summarize(claims: EntitlementClaims): EntitlementSummary {
     paidThrough: claims.ptd === undefined ? null : iso(claims.ptd),
     issuedAt: iso(claims.iat),
     expiresAt: iso(claims.exp),
+    subscription: subscriptionStanding(claims),
   };
 }
 

@@ -1,5 +1,5 @@
 // The few checks that let the app trust a 2xx body's type; the entitlement inside is verified separately.
-import type { CheckoutView, CreateCheckoutResponse, RefreshResponse } from '../../common/api';
+import type { CancelSubscriptionResponse, CheckoutView, CreateCheckoutResponse, RefreshResponse } from '../../common/api';
 import type { Plan } from '../../common/plans';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,4 +50,10 @@ export function asCheckoutView(body: unknown): CheckoutView | null {
 
 export function asRefreshed(body: unknown): RefreshResponse | null {
   return isObject(body) && hasEntitlement(body) ? (body as unknown as RefreshResponse) : null;
+}
+
+export function asCancelled(body: unknown): CancelSubscriptionResponse | null {
+  if (!isObject(body) || !hasEntitlement(body)) return null;
+  if (body.cancellation !== 'recorded' && body.cancellation !== 'requested') return null;
+  return body as unknown as CancelSubscriptionResponse;
 }

@@ -3,6 +3,8 @@
 import axios, { type AxiosInstance } from 'axios';
 import {
   API_PATHS,
+  type CancelSubscriptionRequest,
+  type CancelSubscriptionResponse,
   type CheckoutView,
   type CreateCheckoutRequest,
   type CreateCheckoutResponse,
@@ -10,7 +12,7 @@ import {
   type RefreshResponse,
 } from '../../common/api';
 import type { Plan } from '../../common/plans';
-import { asCheckoutView, asCreatedCheckout, asPlans, asRefreshed } from './response-shapes';
+import { asCancelled, asCheckoutView, asCreatedCheckout, asPlans, asRefreshed } from './response-shapes';
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry-policy';
 import { ServerClientError, toServerError } from './server-errors';
 import { sleep, systemTimers, type Timers } from './timers';
@@ -116,6 +118,13 @@ export class ServerClient {
   refresh(anchor: string, token: string, signal?: AbortSignal): Promise<RefreshResponse> {
     const body: RefreshRequest = { anchor, token };
     return this.send({ what: 'Refreshing the license', method: 'POST', url: API_PATHS.refresh, body, signal, read: asRefreshed });
+  }
+
+  /** Presents the entitlement like a refresh; the server cancels at PayPal and answers with the license after it.
+   *  Retrying is safe: a subscription already cancelled is answered as such. */
+  cancelSubscription(anchor: string, token: string, signal?: AbortSignal): Promise<CancelSubscriptionResponse> {
+    const body: CancelSubscriptionRequest = { anchor, token };
+    return this.send({ what: 'Cancelling the subscription', method: 'POST', url: API_PATHS.cancelSubscription, body, signal, read: asCancelled });
   }
 
   private async send<T>(call: Call<T>): Promise<T> {

@@ -55,7 +55,7 @@ describe('Electron (_electron)', () => {
       env: { ...process.env, ...appEnv, HARDBOUND_USER_DATA_DIR: userData } as Record<string, string>,
     });
     const main: Page = await app.firstWindow();
-    expect(main.url()).toBe('app://hardbound/index.html');
+    await main.waitForURL('app://hardbound/index.html');
     await expect.poll(() => main.getByTestId('tier-badge').innerText()).toMatch(/Free$/);
     // The renderer sees window.hardbound and nothing of Node or Electron.
     expect(await main.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');

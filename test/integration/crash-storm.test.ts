@@ -17,19 +17,19 @@ import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { newAnchor } from './harness';
 import { freeLoopbackPort, killServerProcess, ServerLauncher, stopServerProcess } from './support-server-process';
 import {
-  expectedLicense, plannedEventCount, planStorm, runStorm, SandboxApi, type ExpectedLicense, type Subscribed,
+  expectedLicense, plannedEventCount, planStorm, runStorm, SandboxApi, type ExpectedLicense, type Subscribed, type SubscriptionJson,
 } from './support-storm';
 
 const SUBSCRIPTIONS = 120;
 const MIN_STORM_EVENTS = 5_000;
-/** 36 s of retries in all: far longer than the server is down (a second or two to boot it again). */
+/** 36 s of retries in all: longer than the server is down (it boots in 3-4 s, in 15 s on a machine loaded ×6). */
 const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 3_000, 5_000, 5_000, 5_000, 7_000, 7_000];
 /** The kill comes once this share of the storm has been acknowledged. */
 const KILL_AT_SHARE = 0.35;
 const PAUSE_BEFORE_RESTART_MS = 500;
 const SERVER_START_MS = 30_000;
 const PRE_STORM_SETTLE_MS = 30_000;
-const STORM_SETTLE_MS = 200_000;
+const STORM_SETTLE_MS = 80_000;
 const CONCURRENT_CHECKOUTS = 16;
 
 let sandbox: Sandbox | undefined;
@@ -122,7 +122,7 @@ function metric(text: string, outcome: string): number {
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
-it('kill -9 mid-storm: after restart and settling, every license is as PayPal says, none doubled, none lost', { timeout: 400_000 }, async () => {
+it('kill -9 mid-storm: after restart and settling, every license is as PayPal says, none doubled, none lost', { timeout: 120_000 }, async () => {
   const testStarted = Date.now();
   const sb = sandbox!;
   const api = await SandboxApi.connect(sb);
@@ -142,13 +142,11 @@ it('kill -9 mid-storm: after restart and settling, every license is as PayPal sa
   };
   let server = await servers.start(env, SERVER_START_MS);
   const serverUrl = server.url;
-  console.log('DEBUG started', Date.now()-testStarted);
   expect(serverUrl).toBe(`http://127.0.0.1:${port}`);
 
   const checkouts = await createCheckouts(serverUrl, SUBSCRIPTIONS);
-  console.log('DEBUG checkouts', Date.now()-testStarted);
   const plan = planStorm(await subscribeAll(serverUrl, checkouts));
-  console.log('DEBUG subscribed', Date.now()-testStarted);
+  const setupMs = Date.now() - testStarted;
 
   // The storm: every operation runs before the first of its deliveries, which then proceed with retries on.
   const eventsBefore = sb.control.listEvents().length;
@@ -161,7 +159,6 @@ it('kill -9 mid-storm: after restart and settling, every license is as PayPal sa
   const deliveredCount = () => storm.filter(succeeded).length;
   await until('the first share of the storm to be delivered', () => deliveredCount() >= storm.length * KILL_AT_SHARE, 60_000);
   const deliveredAtKill = deliveredCount();
-  console.log('DEBUG kill', Date.now()-testStarted);
   const killedAt = sb.clock.now();
   const killedAfterMs = Date.now() - stormStarted;
   await killServerProcess(server);
@@ -169,10 +166,8 @@ it('kill -9 mid-storm: after restart and settling, every license is as PayPal sa
   await sleep(PAUSE_BEFORE_RESTART_MS);
   server = await servers.start(env, SERVER_START_MS);
   const downMs = sb.clock.now() - killedAt;
-  console.log('DEBUG restarted', Date.now()-testStarted);
   await sb.control.settle(STORM_SETTLE_MS);
   const stormMs = Date.now() - stormStarted;
-  console.log('DEBUG settled', Date.now()-testStarted);
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   expect(await stopServerProcess(server, 15_000)).toEqual({ code: 0, signal: null });
 
@@ -184,7 +179,7 @@ it('kill -9 mid-storm: after restart and settling, every license is as PayPal sa
   const retried = storm.filter((e) => e.transmissions.length > 1).length;
   const deliveredAfterRestart = storm.filter((e) => e.transmissions.some((t) => t.statusCode === 200 && Date.parse(t.time) > killedAt)).length;
   console.log(
-    `crash storm: ${storm.length} storm events (${eventsBefore} before) for ${SUBSCRIPTIONS} subscriptions; ` +
+    `crash storm: set-up ${setupMs} ms; ${storm.length} storm events (${eventsBefore} before) for ${SUBSCRIPTIONS} subscriptions; ` +
     `killed after ${killedAfterMs} ms with ${deliveredAtKill} delivered, down ${downMs} ms; ` +
     `${refused} attempts refused, ${cutOff} cut off, ${rejected} non-2xx; ${retried} events retried, ${deliveredAfterRestart} delivered after restart; ` +
     `duplicates answered after restart ${metric(metrics, 'duplicate')}; storm settled in ${stormMs} ms ` +
@@ -205,7 +200,7 @@ it('kill -9 mid-storm: after restart and settling, every license is as PayPal sa
     const saleId = latestSale.get(p.subscriptionId)!;
     expect(saleId).toBe(records.get(p.subscriptionId)!.sales.at(-1));
     const [subscription, sale] = await Promise.all([
-      api.call<Parameters<typeof expectedLicense>[0]>('GET', `/v1/billing/subscriptions/${p.subscriptionId}`),
+      api.call<SubscriptionJson>('GET', `/v1/billing/subscriptions/${p.subscriptionId}`),
       api.call<{ id: string; state: string }>('GET', `/v1/payments/sale/${saleId}`),
     ]);
     expected.set(p.checkoutId, expectedLicense(subscription, sale, records.get(p.subscriptionId)!.paidThroughAfterSale.get(saleId)!));
@@ -215,10 +210,11 @@ it('kill -9 mid-storm: after restart and settling, every license is as PayPal sa
 
   const store = await openStore({ url: `sqlite:${path.join(dataDir, 'hardbound.db')}` });
   try {
-    const [checkoutRows, licenseRows, inboxRows] = await Promise.all([
+    const [checkoutRows, licenseRows, inboxRows, timelineRows] = await Promise.all([
       store.db.selectFrom('checkouts').select(['id', 'status', 'license_id']).execute(),
       store.db.selectFrom('licenses').select(['id', 'checkout_id', 'status', 'transaction_id', 'paid_through', 'subscription_id', 'superseded_by']).execute(),
       store.db.selectFrom('webhook_inbox').select(['event_id', 'outcome']).where('provider', '=', 'paypal').execute(),
+      store.db.selectFrom('license_events').select('event_id').execute(),
     ]);
 
     // None lost, none doubled: one license per checkout, the one the checkout points at.
@@ -245,6 +241,10 @@ it('kill -9 mid-storm: after restart and settling, every license is as PayPal sa
     expect(new Set(inboxRows.map((r) => r.event_id))).toEqual(new Set(allEvents.map((e) => e.id)));
     const outcome = new Map(inboxRows.map((r) => [r.event_id, r.outcome]));
     expect(storm.filter((e) => outcome.get(e.id) !== 'applied').map((e) => `${e.id} ${e.eventType} ${outcome.get(e.id)}`)).toEqual([]);
+    // … and each one is on a license's timeline exactly once.
+    const onTimelines = new Map<string, number>();
+    for (const row of timelineRows) onTimelines.set(row.event_id, (onTimelines.get(row.event_id) ?? 0) + 1);
+    expect(storm.filter((e) => onTimelines.get(e.id) !== 1).map((e) => `${e.id} ${e.eventType} ×${onTimelines.get(e.id) ?? 0}`)).toEqual([]);
   } finally {
     await store.close();
   }

@@ -19,6 +19,8 @@ export type Script =
   | { kind: 'suspend' }
   | { kind: 'cancel' };
 
+const ROUND_MS = 1_000;
+
 type Op = 'renew' | 'fail' | 'cancel' | 'refund-last' | 'refund-earlier';
 
 /** A subscription activated before the storm, its first sale and the next_billing_time that sale paid up to. */
@@ -36,9 +38,9 @@ export interface PlannedSubscription extends Subscribed {
   ops: Op[];
 }
 
-/** Renewal counts cycle through 60..90, so the subscriptions' histories end at different rounds. */
+/** Renewal counts cycle through 50..80, so the subscriptions' histories end at different rounds. */
 function renewalsFor(i: number): number {
-  return 60 + ((i * 7) % 31);
+  return 50 + ((i * 7) % 31);
 }
 
 /** Deterministic by position: four in ten renew only, the rest refund, fail, suspend or cancel. */
@@ -85,15 +87,16 @@ export interface StormRecord {
   paidThroughAfterSale: Map<string, string>;
 }
 
-interface SubscriptionJson {
+/** The fields of PayPal's subscription JSON read here (a type alias, so the sandbox's Json converts to it). */
+export type SubscriptionJson = {
   status: string;
   billing_info?: { next_billing_time?: string; failed_payments_count?: number };
-}
+};
 
 /**
  * Plays every operation, round by round, synchronously: no delivery (and so no GET from the server) runs
- * before the last one. The sandbox clock moves one millisecond per round, so one subscription's events never
- * share a create_time (the server orders a license's events by it).
+ * before the last one. The sandbox clock moves a second per round, so one subscription's events never share a
+ * create_time (PayPal's times are whole seconds, and the server orders a license's events by them).
  */
 export function runStorm(sandbox: Sandbox, plan: readonly PlannedSubscription[]): Map<string, StormRecord> {
   const records = new Map<string, StormRecord>(plan.map((p) => [
@@ -103,16 +106,17 @@ export function runStorm(sandbox: Sandbox, plan: readonly PlannedSubscription[])
   const rounds = Math.max(...plan.map((p) => p.startRound + p.ops.length));
   const control = sandbox.control;
   for (let round = 0; round < rounds; round++) {
-    sandbox.clock.advance(1);
+    sandbox.clock.advance(ROUND_MS);
     for (const p of plan) {
       const op = p.ops[round - p.startRound];
       if (op === undefined) continue;
       const record = records.get(p.subscriptionId)!;
       switch (op) {
         case 'renew': {
-          const { subscription, sale } = control.renewSubscription(p.subscriptionId) as { subscription: SubscriptionJson; sale: { id: string } };
-          record.sales.push(sale.id);
-          record.paidThroughAfterSale.set(sale.id, subscription.billing_info!.next_billing_time!);
+          const renewed = control.renewSubscription(p.subscriptionId);
+          const saleId = renewed.sale.id as string;
+          record.sales.push(saleId);
+          record.paidThroughAfterSale.set(saleId, (renewed.subscription as SubscriptionJson).billing_info!.next_billing_time!);
           break;
         }
         case 'fail': control.failRenewal(p.subscriptionId); break;
