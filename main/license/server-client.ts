@@ -120,8 +120,8 @@ export class ServerClient {
     return this.send({ what: 'Refreshing the license', method: 'POST', url: API_PATHS.refresh, body, signal, read: asRefreshed });
   }
 
-  /** Presents the entitlement like a refresh; the server cancels at PayPal and answers with the license after it.
-   *  Retrying is safe: a subscription already cancelled is answered as such. */
+  /** Presents the entitlement like a refresh; the server asks PayPal to cancel, waits briefly for PayPal's
+   *  notice and answers with the license as it then stands. */
   cancelSubscription(anchor: string, token: string, signal?: AbortSignal): Promise<CancelSubscriptionResponse> {
     const body: CancelSubscriptionRequest = { anchor, token };
     return this.send({ what: 'Cancelling the subscription', method: 'POST', url: API_PATHS.cancelSubscription, body, signal, read: asCancelled });
