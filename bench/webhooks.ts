@@ -153,10 +153,10 @@ async function referenceSignature(stack: Stack, delivery: Recorded) {
   };
 }
 
-function cpuRow(before: number | undefined, after: number | undefined, answered: number): [string, string, string][] {
+function cpuRow(label: string, before: number | undefined, after: number | undefined, answered: number): [string, string, string][] {
   if (before === undefined || after === undefined || answered === 0) return [];
-  const perDelivery = (after - before) / answered;
-  return [['server CPU per delivery', `${Math.round(perDelivery * 1000)} µs`, `user+system of the server process during the run (≈ ${perSecond(1000 / perDelivery)} per core, fsync waits aside)`]];
+  const perRequest = (after - before) / answered;
+  return [[label, `${Math.round(perRequest * 1000)} µs`, `user+system of that process during its run (≈ ${perSecond(1000 / perRequest)} on a core of its own, fsync waits aside)`]];
 }
 
 async function main(): Promise<void> {
@@ -189,7 +189,9 @@ async function main(): Promise<void> {
     const requests = replay.map((d) => encodeRequest(host, { method: 'POST', path: WEBHOOK_PATH, headers: d.headers, body: d.body }));
 
     const bare = await startJsonChild<{ port: number }>('bench/bare-server.ts');
+    const bareCpuBefore = processCpuMs(bare.child.pid);
     const bareRun = await closedLoop(bare.info.port, requests, { connections: CONNECTIONS, timeLimitMs: TIME_LIMIT_MS });
+    const bareCpuAfter = processCpuMs(bare.child.pid);
     await bare.child.stop();
 
     const acknowledged = new Set<string>();
@@ -217,7 +219,8 @@ async function main(): Promise<void> {
       ['verified and committed webhooks', perSecond(rate), `${committed} answered 2xx with their inbox row committed (${Math.round((100 * rate) / bareRate)}% of bare node:http); goal ≥ 5,000/s: ${rate >= 5_000 ? 'met' : 'NOT met'}`],
       ['machine: raw RSA-SHA256 verify', perSecond(verifyRate), 'node:crypto, one core, the sandbox certificate\'s 2048-bit key'],
       ['machine: bare node:http', perSecond(bareRate), `same client, requests and ${CONNECTIONS} connections; answers 200 and nothing else`],
-      ...cpuRow(cpuBefore, cpuAfter, run.answered),
+      ...cpuRow('server CPU per delivery', cpuBefore, cpuAfter, run.answered),
+      ...cpuRow('bare node:http CPU per request', bareCpuBefore, bareCpuAfter, bareRun.answered),
     ]);
     console.log(`  outcomes: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}; failed connections: ${run.failed}`);
     console.log(`  real purchases completed by their webhook: ${completed} of ${real}`);

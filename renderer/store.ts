@@ -13,6 +13,10 @@ export type PlansRequest =
   | { status: 'ready'; plans: Plan[] }
   | { status: 'error'; message: string };
 
+/** The cancel-subscription dialog: asking the person to confirm (main knows nothing yet), or showing what
+ *  main reports in AppState.manage once they have. */
+export type CancelDialog = 'closed' | 'confirming' | 'submitted';
+
 export interface Workflow {
   id: number;
   name: string;
@@ -28,6 +32,7 @@ export interface UiState {
   /** The plan of the last started upgrade: what Retry starts again. */
   lastPlanId: string | null;
   refreshing: boolean;
+  cancelDialog: CancelDialog;
   /** A command main rejected, in words. */
   commandError: string | null;
   workflows: Workflow[];
@@ -42,6 +47,9 @@ export interface UiActions {
   retryUpgrade(): Promise<void>;
   cancelUpgrade(): Promise<void>;
   refresh(): Promise<void>;
+  openCancelSubscription(): void;
+  confirmCancelSubscription(): Promise<void>;
+  closeCancelSubscription(): void;
   copyText(text: string): Promise<boolean>;
   addWorkflow(): void;
   removeWorkflow(id: number): void;
@@ -67,6 +75,7 @@ export function createUiStore(api: HardboundApi): StoreApi<UiStore> {
       plansRequest: { status: 'idle' },
       lastPlanId: null,
       refreshing: false,
+      cancelDialog: 'closed',
       commandError: null,
       workflows: [],
       nextWorkflowId: 1,
@@ -108,6 +117,20 @@ export function createUiStore(api: HardboundApi): StoreApi<UiStore> {
         set({ refreshing: true });
         await command(() => api.refresh());
         set({ refreshing: false });
+      },
+      openCancelSubscription() {
+        set({ cancelDialog: 'confirming', commandError: null });
+      },
+      async confirmCancelSubscription() {
+        const { app } = get();
+        // Shown at once (main's push confirms it), so an earlier attempt's outcome never flashes up.
+        set({ cancelDialog: 'submitted', app: app && { ...app, manage: { step: 'cancelling' } } });
+        await command(() => api.cancelSubscription());
+      },
+      closeCancelSubscription() {
+        // While main is cancelling, its outcome is what the person is waiting for: the dialog stays.
+        if (get().cancelDialog === 'submitted' && get().app?.manage.step === 'cancelling') return;
+        set({ cancelDialog: 'closed', commandError: null });
       },
       async copyText(text) {
         let copied = false;

@@ -3,10 +3,11 @@
 // main/electron/ hands it Electron-backed ports; tests and the browser preview hand it their own.
 import type { JSONWebKeySet } from 'jose';
 import { shortAnchor } from '../../common/anchor';
-import type { AppState, FlowState, LicenseSnapshot } from '../../common/app-state';
+import type { AppState, FlowState, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
 import type { HardboundApi } from '../../common/ipc';
 import type { Plan } from '../../common/plans';
 import { deriveAnchor, type AnchorResult } from './anchor';
+import { cancelSubscription } from './cancel-subscription';
 import { EntitlementCache } from './entitlement-cache';
 import { freeBecause, type LicenseEvaluation } from './license-evaluation';
 import type { CheckoutWindowOpener, CoreEnvironment, SecretStore } from './ports';
@@ -59,11 +60,12 @@ export class LicenseCore {
   private readonly timers: Timers;
   private anchor: AnchorResult | null = null;
   private started: Promise<void> | null = null;
+  private cancelling: Promise<void> | null = null;
 
   constructor(private readonly options: LicenseCoreOptions) {
     const { env } = options;
     this.timers = options.timers ?? systemTimers;
-    this.state = { license: { ...INITIAL_LICENSE, storage: options.secrets.kind }, flow: { step: 'idle' }, plans: null };
+    this.state = { license: { ...INITIAL_LICENSE, storage: options.secrets.kind }, flow: { step: 'idle' }, manage: { step: 'idle' }, plans: null };
     this.client = new ServerClient({
       baseUrl: options.server.baseUrl,
       timers: this.timers,
@@ -83,7 +85,16 @@ export class LicenseCore {
       ...options.flow,
       ...(options.random ? { random: options.random } : {}),
     });
-    this.schedule = new RefreshSchedule({ clock: env.clock, timers: this.timers, run: () => this.runRefresh(), ...options.refresh });
+    this.schedule = new RefreshSchedule({
+      clock: env.clock,
+      timers: this.timers,
+      run: () => this.runRefresh(),
+      lapsesAt: () => {
+        const entitlement = this.state.license.entitlement;
+        return entitlement ? Date.parse(entitlement.expiresAt) : null;
+      },
+      ...options.refresh,
+    });
   }
 
   /** Reads the machine id into the anchor, judges the stored entitlement offline, publishes, then keeps
@@ -136,6 +147,15 @@ export class LicenseCore {
     return this.schedule.runNow();
   }
 
+  /** Cancels the subscription at PayPal (the renderer has asked the person to confirm); the outcome is
+   *  AppState.manage, failures included. A second call while one runs joins it. */
+  cancelSubscription(): Promise<void> {
+    this.cancelling ??= this.runCancellation().finally(() => {
+      this.cancelling = null;
+    });
+    return this.cancelling;
+  }
+
   /** The app window gained focus. */
   notifyFocus(): void {
     this.schedule.poke();
@@ -171,7 +191,24 @@ export class LicenseCore {
     const accepted = await this.cache.accept(token, anchor.anchor);
     if (!accepted.ok) return { ok: false, reason: accepted.reason };
     this.applyFresh(accepted.evaluation, accepted.saveError);
+    this.schedule.reconsider();
     return { ok: true, tier: accepted.evaluation.tier, status: accepted.evaluation.entitlement?.status ?? 'pending' };
+  }
+
+  private async runCancellation(): Promise<void> {
+    this.update({ manage: { step: 'cancelling' } });
+    const outcome = await cancelSubscription({ client: this.client, cache: this.cache, anchor: this.anchor });
+    if (outcome.kind === 'failed') {
+      this.update({ manage: outcome.manage }, outcome.online === null ? {} : { online: outcome.online });
+      return;
+    }
+    // One update: the panel never shows the outcome beside the license from before it.
+    const adopted = outcome.adopted;
+    this.update(
+      { manage: outcome.manage },
+      adopted ? { ...adopted.evaluation, online: true, lastRefreshAt: this.isoNow(), lastRefreshError: adopted.saveError } : { online: true },
+    );
+    this.schedule.reconsider();
   }
 
   private async runRefresh(): Promise<boolean> {
@@ -217,7 +254,7 @@ export class LicenseCore {
     return new Date(this.options.env.clock.now()).toISOString();
   }
 
-  private update(app: { flow?: FlowState; plans?: Plan[] }, license: Partial<LicenseSnapshot> = {}): void {
+  private update(app: { flow?: FlowState; manage?: SubscriptionManagement; plans?: Plan[] }, license: Partial<LicenseSnapshot> = {}): void {
     this.state = { ...this.state, ...app, license: { ...this.state.license, ...license } };
     for (const listener of this.listeners) {
       try {
@@ -238,6 +275,7 @@ export function createHardboundApi(core: LicenseCore, copyText: (text: string) =
     cancelUpgrade: () => core.cancelUpgrade(),
     dismissFlow: () => core.dismissFlow(),
     refresh: () => core.refresh(),
+    cancelSubscription: () => core.cancelSubscription(),
     copyText: async (text) => {
       await copyText(text);
     },

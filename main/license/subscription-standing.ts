@@ -14,11 +14,12 @@ export function subscriptionStanding(claims: EntitlementClaims): SubscriptionSta
   switch (claims.status) {
     case 'active':
       return { kind: 'renewing', renewsOn: paidThrough };
-    // The server sets `exp` to the earlier of its refresh deadline and the grace's end. The grace (days) ends
-    // inside the refresh window (weeks) for any entitlement issued after the failure; were it ever the other
-    // way, the refresh the app makes before `exp` brings the later date.
+    // The grace ends at the later of the paid-through date and the failure plus the grace days; `exp` is the
+    // earlier of that and the refresh deadline. The later of `ptd` and `exp` is therefore the grace's end
+    // whenever the grace is no longer than the refresh window (the server's defaults: 7 and 14 days); were
+    // it longer, this date is early and the refresh the app makes before `exp` brings a later one.
     case 'past_due':
-      return { kind: 'past_due', paidThrough, enterpriseUntil: iso(claims.exp) };
+      return { kind: 'past_due', paidThrough, enterpriseUntil: iso(Math.max(claims.ptd, claims.exp)) };
     // A cancelled subscription that still grants access does so until its paid-through date.
     case 'canceled':
       return { kind: 'canceled', accessEndsOn: paidThrough };

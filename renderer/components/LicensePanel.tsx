@@ -1,6 +1,7 @@
-import type { LicenseSnapshot } from '../../common/app-state';
+import type { EntitlementSummary, LicenseSnapshot } from '../../common/app-state';
 import { formatDate, formatDateTime, statusLabel } from '../format';
 import { useUi } from '../store-context';
+import { pastDueBanner } from '../subscription-text';
 import { CopyButton } from './CopyButton';
 import { OfflineIndicator } from './OfflineIndicator';
 
@@ -8,6 +9,7 @@ export function LicensePanel({ license }: { license: LicenseSnapshot }) {
   const refresh = useUi((s) => s.refresh);
   const refreshing = useUi((s) => s.refreshing);
   const entitlement = license.entitlement;
+  const standing = entitlement?.subscription ?? null;
   return (
     <section className="panel" aria-labelledby="license-title" data-testid="license-panel">
       <div className="panel-header">
@@ -17,6 +19,11 @@ export function LicensePanel({ license }: { license: LicenseSnapshot }) {
       {license.storage === 'file' && (
         <p className="notice notice-warning" data-testid="storage-warning">
           Your license is stored without OS keychain: no keychain answered, so it is kept in a file in the app's data folder.
+        </p>
+      )}
+      {standing?.kind === 'past_due' && (
+        <p className="notice notice-warning" role="alert" data-testid="past-due-banner">
+          {pastDueBanner(standing)}
         </p>
       )}
       {license.needsOnlineCheck && (
@@ -37,21 +44,7 @@ export function LicensePanel({ license }: { license: LicenseSnapshot }) {
         )}
         {entitlement && (
           <>
-            {entitlement.paidThrough ? (
-              <>
-                <dt>{entitlement.status === 'canceled' ? 'Access until' : 'Paid through'}</dt>
-                <dd>
-                  <time dateTime={entitlement.paidThrough}>{formatDate(entitlement.paidThrough)}</time>
-                </dd>
-              </>
-            ) : (
-              entitlement.tier === 'enterprise' && (
-                <>
-                  <dt>Renewal</dt>
-                  <dd>None: lifetime license</dd>
-                </>
-              )
-            )}
+            <LicenseTerm entitlement={entitlement} />
             <dt>Transaction id</dt>
             <dd className="with-action">
               {entitlement.transactionId ? (
@@ -80,4 +73,37 @@ export function LicensePanel({ license }: { license: LicenseSnapshot }) {
       </div>
     </section>
   );
+}
+
+/** The dates that matter for this license: when it renews, when access ends, or that it never needs renewing. */
+function LicenseTerm({ entitlement }: { entitlement: EntitlementSummary }) {
+  const standing = entitlement.subscription;
+  const row = (label: string, iso: string, testId: string) => (
+    <>
+      <dt>{label}</dt>
+      <dd data-testid={testId}>
+        <time dateTime={iso}>{formatDate(iso)}</time>
+      </dd>
+    </>
+  );
+  if (standing === null) {
+    if (entitlement.tier !== 'enterprise') return null;
+    return (
+      <>
+        <dt>Renewal</dt>
+        <dd>None: lifetime license</dd>
+      </>
+    );
+  }
+  switch (standing.kind) {
+    case 'renewing':
+      return row('Renews on', standing.renewsOn, 'renewal-date');
+    case 'canceled':
+      return row('Access ends', standing.accessEndsOn, 'access-ends');
+    case 'past_due':
+    case 'disputed':
+      return row('Paid through', standing.paidThrough, 'paid-through');
+    case 'ended':
+      return entitlement.paidThrough ? row('Paid through', entitlement.paidThrough, 'paid-through') : null;
+  }
 }

@@ -3,7 +3,14 @@ import type { RefreshResponse } from '../../common/api';
 import type { Plan } from '../../common/plans';
 import { EntitlementCache } from '../../main/license/entitlement-cache';
 import { refreshLicense } from '../../main/license/refresh';
-import { FOCUS_MIN_INTERVAL_MS, REFRESH_INTERVAL_MS, RefreshSchedule, RETRY_AFTER_FAILURE_MS } from '../../main/license/refresh-schedule';
+import {
+  AFTER_LAPSE_MS,
+  FOCUS_MIN_INTERVAL_MS,
+  LAPSE_LEAD_MS,
+  REFRESH_INTERVAL_MS,
+  RefreshSchedule,
+  RETRY_AFTER_FAILURE_MS,
+} from '../../main/license/refresh-schedule';
 import { ServerClientError } from '../../main/license/server-errors';
 import { STORED_ITEMS } from '../../main/license/stored-items';
 import { claimsFor, FakeClock, FakeTimers, ISSUER, makeIssuer, MemorySecretStore, randomAnchor, settle, T0, type TestIssuer } from './core-support';
@@ -157,5 +164,69 @@ describe('one refresh', () => {
     expect(await refresh()).toEqual({ kind: 'nothing_to_refresh', plans });
     expect(presented).toEqual([]);
     expect(await refreshLicense({ client, cache, anchor: null })).toEqual({ kind: 'nothing_to_refresh', plans });
+  });
+});
+
+describe('refresh schedule: an entitlement that lapses before the next regular refresh', () => {
+  let clock: FakeClock;
+  let timers: FakeTimers;
+  let runs: number[];
+  let lapsesAt: number | null;
+  let answer: boolean;
+  let schedule: RefreshSchedule;
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    timers = new FakeTimers(clock);
+    runs = [];
+    lapsesAt = null;
+    answer = true;
+    schedule = new RefreshSchedule({ clock, timers, lapsesAt: () => lapsesAt, run: async () => { runs.push(clock.now() - T0); return answer; } });
+  });
+
+  it('refreshes shortly before the lapse, once more just after it, then back to every 6 hours', async () => {
+    lapsesAt = T0 + 2 * HOUR; // e.g. a cancelled subscription whose paid period ends in 2 hours
+    await schedule.start();
+    expect(timers.pending).toEqual([2 * HOUR - LAPSE_LEAD_MS]);
+    await timers.advance(2 * HOUR - LAPSE_LEAD_MS);
+    // The server had nothing newer yet (same exp): the next try is just past the lapse, not a spin before it.
+    expect(timers.pending).toEqual([LAPSE_LEAD_MS + AFTER_LAPSE_MS]);
+    lapsesAt = T0 + 2 * HOUR + 14 * 24 * HOUR; // after the lapse the server answers Free, valid for weeks
+    await timers.advance(LAPSE_LEAD_MS + AFTER_LAPSE_MS);
+    expect(runs).toEqual([0, 2 * HOUR - LAPSE_LEAD_MS, 2 * HOUR + AFTER_LAPSE_MS]);
+    expect(timers.pending).toEqual([REFRESH_INTERVAL_MS]);
+    schedule.stop();
+  });
+
+  it('does not chase an entitlement that has already lapsed', async () => {
+    lapsesAt = T0 - HOUR;
+    await schedule.start();
+    expect(timers.pending).toEqual([REFRESH_INTERVAL_MS]);
+    answer = false;
+    await schedule.runNow();
+    expect(timers.pending).toEqual([RETRY_AFTER_FAILURE_MS]);
+    schedule.stop();
+  });
+
+  it('after a failure, comes back by the lapse if that is sooner than the retry', async () => {
+    lapsesAt = T0 + 5 * 60_000;
+    answer = false;
+    await schedule.start();
+    expect(timers.pending).toEqual([5 * 60_000 + AFTER_LAPSE_MS]);
+    schedule.stop();
+  });
+
+  it('reconsider(): a new entitlement that lapses sooner moves the next refresh earlier, never later', async () => {
+    await schedule.start();
+    expect(timers.pending).toEqual([REFRESH_INTERVAL_MS]);
+    lapsesAt = T0 + 30 * 24 * HOUR;
+    schedule.reconsider();
+    expect(timers.pending).toEqual([REFRESH_INTERVAL_MS]);
+    lapsesAt = T0 + HOUR;
+    schedule.reconsider();
+    expect(timers.pending).toEqual([HOUR - LAPSE_LEAD_MS]);
+    schedule.stop();
+    schedule.reconsider();
+    expect(timers.pending).toEqual([]);
   });
 });

@@ -219,3 +219,22 @@ describe('long poll', () => {
     expect(await failure(waiting)).toMatchObject({ kind: 'aborted' });
   });
 });
+
+describe('server client: cancel subscription', () => {
+  it('posts anchor and token to the cancel-subscription path and returns the answer', async () => {
+    const answer = { license: { id: 'lic_1', status: 'canceled' }, entitlement: { token: 'jws2', claims: {} }, cancellation: 'recorded' };
+    const s = await scripted({ body: answer });
+    expect(await client(s.url).cancelSubscription('anchor', 'jws')).toEqual(answer);
+    expect(s.seen.map((r) => [r.method, r.url, r.body])).toEqual([['POST', '/v1/entitlements/cancel-subscription', { anchor: 'anchor', token: 'jws' }]]);
+  });
+
+  it('maps 409 not_a_subscription to a rejection with the code, and an answer without cancellation to bad_response', async () => {
+    const refused = await scripted({ status: 409, body: { error: { code: 'not_a_subscription', message: 'This machine has no subscription to cancel.' } } });
+    expect(await failure(client(refused.url).cancelSubscription('a', 't'))).toMatchObject({
+      kind: 'rejected', status: 409, code: 'not_a_subscription', message: 'This machine has no subscription to cancel.',
+    });
+    expect(refused.seen).toHaveLength(1);
+    const odd = await scripted({ body: { license: null, entitlement: { token: 'jws', claims: {} } } });
+    expect(await failure(client(odd.url).cancelSubscription('a', 't'))).toMatchObject({ kind: 'bad_response' });
+  });
+});

@@ -34,6 +34,7 @@ function fakeApi() {
       calls.push(['refresh']);
       throw new Error('server unreachable');
     },
+    cancelSubscription: async () => void calls.push(['cancelSubscription']),
     copyText: async (text) => void calls.push(['copyText', text]),
     onState: (listener) => {
       listeners.add(listener);

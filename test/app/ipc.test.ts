@@ -37,6 +37,7 @@ function fakeApi() {
     cancelUpgrade: async () => void calls.push(['cancelUpgrade']),
     dismissFlow: async () => void calls.push(['dismissFlow']),
     refresh: async () => void calls.push(['refresh']),
+    cancelSubscription: async () => void calls.push(['cancelSubscription']),
     copyText: async (text) => void calls.push(['copyText', text]),
     onState: (listener) => {
       listeners.add(listener);
@@ -69,9 +70,11 @@ describe('IPC registration', () => {
     await ipc.invoke('hardbound:cancel-upgrade', APP);
     await ipc.invoke('hardbound:dismiss-flow', 'app://hardbound/');
     await ipc.invoke('hardbound:refresh', APP);
+    await ipc.invoke('hardbound:cancel-subscription', APP);
     await ipc.invoke('hardbound:copy-text', APP, '2GG279541U471931P');
     expect(core.calls).toEqual([
-      ['getState'], ['listPlans'], ['startUpgrade', 'enterprise-lifetime'], ['cancelUpgrade'], ['dismissFlow'], ['refresh'], ['copyText', '2GG279541U471931P'],
+      ['getState'], ['listPlans'], ['startUpgrade', 'enterprise-lifetime'], ['cancelUpgrade'], ['dismissFlow'], ['refresh'], ['cancelSubscription'],
+      ['copyText', '2GG279541U471931P'],
     ]);
   });
 
@@ -104,6 +107,7 @@ describe('IPC registration', () => {
     ['hardbound:copy-text', [{ toString: () => 'x' }]],
     ['hardbound:get-state', ['unexpected']],
     ['hardbound:refresh', [1]],
+    ['hardbound:cancel-subscription', ['I-BW452GLLEP1G']],
   ])('refuses %s with arguments %j', async (channel, args) => {
     const { ipc, core } = setup();
     await expect(ipc.invoke(channel, APP, ...args)).rejects.toMatchObject({ code: 'invalid_arguments', channel });

@@ -1,6 +1,6 @@
 // A HardboundApi whose state the test sets step by step, recording every call: for UI behaviour that the
 // real core reaches only slowly or not at all here (a non-retryable failure, a keychain-less store, a bad anchor).
-import type { AppState, FlowState, LicenseSnapshot } from '../../common/app-state';
+import type { AppState, FlowState, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
 import type { HardboundApi } from '../../common/ipc';
 import type { Plan } from '../../common/plans';
 
@@ -35,6 +35,7 @@ export const ENTERPRISE_LICENSE: LicenseSnapshot = {
     paidThrough: '2030-01-15T00:00:00.000Z',
     issuedAt: '2029-12-15T00:00:00.000Z',
     expiresAt: '2030-01-22T00:00:00.000Z',
+    subscription: { kind: 'renewing', renewsOn: '2030-01-15T00:00:00.000Z' },
   },
   lastRefreshAt: '2029-12-15T10:00:00.000Z',
 };
@@ -47,8 +48,11 @@ export class ScriptedApi implements HardboundApi {
   private readonly listeners = new Set<(state: AppState) => void>();
 
   constructor(license: LicenseSnapshot = FREE_LICENSE, private readonly plans: Plan[] = PLANS) {
-    this.state = { license, flow: { step: 'idle' }, plans: null };
+    this.state = { license, flow: { step: 'idle' }, manage: { step: 'idle' }, plans: null };
   }
+
+  /** What cancelSubscription() moves the state to once it is called (it always goes through 'cancelling'). */
+  cancelOutcome: SubscriptionManagement | null = null;
 
   setFlow(flow: FlowState): void {
     this.push({ ...this.state, flow });
@@ -56,6 +60,10 @@ export class ScriptedApi implements HardboundApi {
 
   setLicense(license: LicenseSnapshot): void {
     this.push({ ...this.state, license });
+  }
+
+  setManage(manage: SubscriptionManagement): void {
+    this.push({ ...this.state, manage });
   }
 
   callsOf(method: keyof HardboundApi): unknown[][] {
@@ -83,6 +91,11 @@ export class ScriptedApi implements HardboundApi {
   }
   async refresh() {
     this.calls.push({ method: 'refresh', args: [] });
+  }
+  async cancelSubscription() {
+    this.calls.push({ method: 'cancelSubscription', args: [] });
+    this.setManage({ step: 'cancelling' });
+    if (this.cancelOutcome) this.setManage(this.cancelOutcome);
   }
   async copyText(text: string) {
     this.calls.push({ method: 'copyText', args: [text] });

@@ -41,7 +41,7 @@ describe('renderer in Chromium (scripted core)', () => {
       return { keys: Object.keys(w.hardbound).sort(), frozen: Object.isFrozen(w.hardbound), ipc: 'ipcRenderer' in w || 'require' in w };
     });
     expect(exposure).toEqual({
-      keys: ['cancelUpgrade', 'copyText', 'dismissFlow', 'getState', 'listPlans', 'onState', 'refresh', 'startUpgrade'],
+      keys: ['cancelSubscription', 'cancelUpgrade', 'copyText', 'dismissFlow', 'getState', 'listPlans', 'onState', 'refresh', 'startUpgrade'],
       frozen: true,
       ipc: false,
     });

@@ -7,10 +7,12 @@ import type { Sandbox } from '../../sandbox/index';
 /** Seeded plans suspend at their third failed payment (sandbox default paymentFailureThreshold). */
 const FAILURE_THRESHOLD = 3;
 
-// The scripts keep to histories whose outcome does not depend on when the server asks PayPal for the truth
-// (it GETs the subscription as it is when a delivery arrives, and every storm operation runs before the first
-// delivery): no renewal is followed by a cancel, a suspension or a failed payment. Renewals then refunds of
-// the last or an earlier sale, failures below and at the threshold, and cancels each stand alone.
+// The scripts keep to histories whose outcome does not depend on when the server asks PayPal for the truth: it
+// GETs the subscription as it is when a delivery arrives, and every storm operation runs before the first
+// delivery. So no renewal is followed by a failed payment (the renewal would read the next_billing_time the
+// failure moved on) or by a cancel or suspension (PayPal then shows no next_billing_time, and the server does
+// not apply the renewal at all). Renewals then a refund of the last or an earlier sale, failures below and at
+// the threshold, and cancels each stand alone.
 export type Script =
   | { kind: 'renew'; renewals: number }
   | { kind: 'refund-last'; renewals: number }
@@ -44,12 +46,12 @@ function renewalsFor(i: number): number {
 }
 
 /** Deterministic by position: four in ten renew only, the rest refund, fail, suspend or cancel. */
-export function scriptFor(i: number): Script {
+function scriptFor(i: number): Script {
   switch (i % 10) {
     case 0: case 1: case 2: case 3: return { kind: 'renew', renewals: renewalsFor(i) };
     case 4: case 5: return { kind: 'refund-last', renewals: i % 3 === 0 ? 0 : renewalsFor(i) };
     case 6: return { kind: 'refund-earlier', renewals: renewalsFor(i) };
-    case 7: return { kind: 'past-due', failures: 1 + (i % 2) };
+    case 7: return { kind: 'past-due', failures: 1 + (Math.floor(i / 10) % 2) };
     case 8: return { kind: 'suspend' };
     default: return { kind: 'cancel' };
   }
