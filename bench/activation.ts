@@ -14,7 +14,7 @@
 // trip of a bare node:http server, same client, same number of open connections, same pace.
 import {
   encodeRequest, inParallel, KeepAliveConnection, machineLine, millis, openFileLimit, percentile, printTable,
-  processCpuMs, readCommitted, jsonCall, startJsonChild, startStack, type Stack,
+  processCpuMs, readCommitted, jsonCall, runQueueWaitMs, startJsonChild, startStack, type Stack,
 } from './support';
 
 const REQUESTED_APPS = Number(process.env.BENCH_APPS ?? 2_000);
@@ -142,12 +142,14 @@ async function main(): Promise<void> {
 
     const started = performance.now();
     const cpuBefore = processCpuMs(stack.server.pid);
+    const waitBefore = runQueueWaitMs(stack.server.pid);
     await paced(created, PAYMENTS_PER_SECOND, async (app) => {
       await jsonCall(stack.sandbox.baseUrl, null, 'POST', `/__sandbox/orders/${app.orderId}/approve`);
     });
     await waiting;
     const paymentsMs = performance.now() - started;
     const cpuAfter = processCpuMs(stack.server.pid);
+    const waitAfter = runQueueWaitMs(stack.server.pid);
     for (const app of created) app.connection?.close();
 
     const recordedAt = readCommitted(stack.server.databasePath, (db) => new Map(
@@ -169,6 +171,9 @@ async function main(): Promise<void> {
     if (cpuBefore !== undefined && cpuAfter !== undefined) {
       const busy = Math.round((100 * (cpuAfter - cpuBefore)) / paymentsMs);
       console.log(`  server process busy ${busy}% of one core while payments arrived (${Math.round((1000 * (cpuAfter - cpuBefore)) / apps)} µs CPU per payment: two webhooks, a capture and the answer)`);
+    }
+    if (waitBefore !== undefined && waitAfter !== undefined) {
+      console.log(`  server main thread runnable but waiting for a CPU: ${Math.round((100 * (waitAfter - waitBefore)) / paymentsMs)}% of that time (the machine is shared)`);
     }
     if (failed.length > 0) console.log(`  ${failed.length} apps failed, e.g. ${failed.slice(0, 3).map((app) => app.error).join('; ')}`);
   } finally {

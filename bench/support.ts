@@ -296,6 +296,19 @@ export function processCpuMs(pid: number): number | undefined {
   }
 }
 
+/**
+ * How long a process's main thread has waited, runnable, for a CPU (Linux /proc/<pid>/schedstat; undefined
+ * elsewhere): on a machine shared with other work this is time the server wanted to run and could not.
+ */
+export function runQueueWaitMs(pid: number): number | undefined {
+  try {
+    const waitedNs = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(waitedNs) ? waitedNs / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const CLOCK_TICKS_PER_SECOND = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;

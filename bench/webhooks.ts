@@ -34,7 +34,7 @@ import http from 'node:http';
 import { crc32 } from 'node:zlib';
 import {
   closedLoop, encodeRequest, inParallel, machineLine, millis, perSecond, printTable, processCpuMs, readCommitted,
-  rsaVerifyPerSecond, jsonCall, shuffled, startJsonChild, startStack, type Stack,
+  rsaVerifyPerSecond, jsonCall, runQueueWaitMs, shuffled, startJsonChild, startStack, type Stack,
 } from './support';
 
 const TOTAL = Number(process.env.BENCH_WEBHOOKS ?? 20_000);
@@ -197,6 +197,7 @@ async function main(): Promise<void> {
     const acknowledged = new Set<string>();
     const outcomes = new Map<string, number>();
     const cpuBefore = processCpuMs(stack.server.pid);
+    const waitBefore = runQueueWaitMs(stack.server.pid);
     const run = await closedLoop(stack.server.port, requests, {
       connections: CONNECTIONS,
       timeLimitMs: TIME_LIMIT_MS,
@@ -207,6 +208,7 @@ async function main(): Promise<void> {
       },
     });
     const cpuAfter = processCpuMs(stack.server.pid);
+    const waitAfter = runQueueWaitMs(stack.server.pid);
     const { inbox, completed } = readCommitted(stack.server.databasePath, (db) => ({
       inbox: new Set(db.prepare('select event_id from webhook_inbox').pluck().all() as string[]),
       completed: db.prepare(`select count(*) from checkouts where status = 'completed' and id in (${checkoutIds.map(() => '?').join(',')})`).pluck().get(...checkoutIds) as number,
@@ -222,6 +224,9 @@ async function main(): Promise<void> {
       ...cpuRow('server CPU per delivery', cpuBefore, cpuAfter, run.answered),
       ...cpuRow('bare node:http CPU per request', bareCpuBefore, bareCpuAfter, bareRun.answered),
     ]);
+    if (waitBefore !== undefined && waitAfter !== undefined) {
+      console.log(`  server main thread runnable but waiting for a CPU: ${Math.round((100 * (waitAfter - waitBefore)) / run.elapsedMs)}% of the run (the machine is shared)`);
+    }
     console.log(`  outcomes: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}; failed connections: ${run.failed}`);
     console.log(`  real purchases completed by their webhook: ${completed} of ${real}`);
   } finally {

@@ -35,7 +35,7 @@ const STATUS_LABELS: Record<LicenseStatus, string> = {
   pending: 'Payment pending',
   active: 'Active',
   past_due: 'Payment overdue (grace period)',
-  canceled: 'Canceled (access until the end of the paid period)',
+  canceled: 'Canceled',
   expired: 'Expired',
   failed: 'Payment failed',
   refunded: 'Refunded',

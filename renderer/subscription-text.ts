@@ -4,6 +4,9 @@ import type { EntitlementSummary, SubscriptionManagement, SubscriptionStanding }
 import type { Tier } from '../common/plans';
 import { formatDate } from './format';
 
+/** For selectors before main's first state: one shared value, as a fresh object each time would re-render forever. */
+export const IDLE_MANAGEMENT: SubscriptionManagement = { step: 'idle' };
+
 /** The standings the server lets the buyer cancel from (an already cancelled or ended one has nothing to cancel). */
 export function isCancellable(standing: SubscriptionStanding): boolean {
   return standing.kind === 'renewing' || standing.kind === 'past_due' || standing.kind === 'disputed';

@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import type { SubscriptionStanding } from '../../common/app-state';
 import { useUi } from '../store-context';
-import { cancelConsequence, cancelOutcome } from '../subscription-text';
+import { cancelConsequence, cancelOutcome, IDLE_MANAGEMENT } from '../subscription-text';
 import { useDialogFocus } from '../use-dialog-focus';
 import { CommandError } from './CommandError';
 
@@ -12,7 +12,7 @@ const MESSAGE_ID = 'cancel-subscription-message';
  *  states when access ends. The outcome is also spoken by the always-mounted SubscriptionAnnouncer. */
 export function CancelSubscriptionDialog({ standing, returnFocusIds }: { standing: SubscriptionStanding | null; returnFocusIds: readonly string[] }) {
   const phase = useUi((s) => s.cancelDialog);
-  const manage = useUi((s) => s.app?.manage ?? { step: 'idle' as const });
+  const manage = useUi((s) => s.app?.manage ?? IDLE_MANAGEMENT);
   const tier = useUi((s) => s.app?.license.tier ?? 'free');
   const confirm = useUi((s) => s.confirmCancelSubscription);
   const close = useUi((s) => s.closeCancelSubscription);

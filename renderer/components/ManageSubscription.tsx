@@ -1,14 +1,14 @@
 import type { EntitlementSummary } from '../../common/app-state';
 import { formatDate } from '../format';
 import { useUi } from '../store-context';
-import { isCancellable, pendingCancellation } from '../subscription-text';
+import { IDLE_MANAGEMENT, isCancellable, pendingCancellation } from '../subscription-text';
 
 export const CANCEL_SUBSCRIPTION_BUTTON_ID = 'cancel-subscription-button';
 export const MANAGE_TITLE_ID = 'manage-title';
 
 /** "Manage subscription": where it stands and, while there is something to cancel, the way to cancel it. */
 export function ManageSubscription({ entitlement }: { entitlement: EntitlementSummary }) {
-  const manage = useUi((s) => s.app?.manage ?? { step: 'idle' as const });
+  const manage = useUi((s) => s.app?.manage ?? IDLE_MANAGEMENT);
   const openCancel = useUi((s) => s.openCancelSubscription);
   const standing = entitlement.subscription;
   if (!standing || standing.kind === 'ended') return null;

@@ -30,9 +30,14 @@ export class CancelSubscriptionService {
     try {
       await this.deps.provider.cancelSubscription(license.subscriptionId, 'Cancelled by the buyer in the app');
     } catch (error) {
-      parked.cancel();
-      if (isPayPalApiError(error)) throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached; try again in a moment.');
-      throw error;
+      // 422 from PayPal: the subscription is no longer active there — an earlier attempt (a retry after a lost
+      // answer) already cancelled it. Its webhook decides, as for a first cancel.
+      const alreadyCancelled = isPayPalApiError(error, 'provider_rejected') && error.status === 422;
+      if (!alreadyCancelled) {
+        parked.cancel();
+        if (isPayPalApiError(error)) throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached; try again in a moment.');
+        throw error;
+      }
     }
     await parked.done;
     const after = (await licenses.get(this.deps.store.db, license.id)) ?? license;

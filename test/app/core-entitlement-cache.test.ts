@@ -47,6 +47,7 @@ describe('the cached entitlement', () => {
     expect(evaluation.entitlement).toEqual({
       tier: 'enterprise', status: 'active', licenseId: 'lic_test1', planId: 'enterprise-lifetime', transactionId: '3AB12345CD678901E',
       paidThrough: null, issuedAt: new Date(claims.iat * 1000).toISOString(), expiresAt: new Date(claims.exp * 1000).toISOString(),
+      subscription: null,
     });
     expect(secrets.items.get(STORED_ITEMS.clockHighWater)).toBe(String(claims.iat));
   });

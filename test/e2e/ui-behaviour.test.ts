@@ -150,6 +150,70 @@ describe('renderer in Chromium (scripted core)', () => {
     await close();
   });
 
+  itWithSystem(chromiumPart, 'cancel subscription: confirm, a wait that cannot be escaped, a failure with Retry, then done pending PayPal', async () => {
+    const api = new ScriptedApi(ENTERPRISE_LICENSE);
+    const { page, close } = await open(api);
+    expect(await page.getByTestId('renewal-date').innerText()).toBe('Jan 15, 2030');
+    await page.getByRole('button', { name: 'Cancel subscription', exact: true }).click();
+    expect(await dialog(page).innerText()).toContain('Enterprise continues until Jan 15, 2030');
+    expect(api.callsOf('cancelSubscription')).toEqual([]);
+
+    // Main answers nothing yet: no way out of the wait, and nothing to press.
+    await page.getByRole('button', { name: 'Yes, cancel subscription' }).click();
+    await expect.poll(() => api.callsOf('cancelSubscription').length).toBe(1);
+    await expect.poll(() => dialog(page).getAttribute('aria-busy')).toBe('true');
+    await page.keyboard.press('Escape');
+    expect(await dialog(page).count()).toBe(1);
+    expect(await dialog(page).getByRole('button').count()).toBe(0);
+
+    api.setManage({ step: 'failed', reason: 'offline', message: 'The license server cannot be reached. Check your internet connection and try again; nothing was cancelled.', retryable: true });
+    const announcer = page.getByTestId('subscription-announcer');
+    await expect.poll(() => announcer.innerText()).toContain('nothing was cancelled');
+    expect(await focusedText(page)).toBe('Retry');
+    await screenshot(page, 'ui-06-cancel-failed');
+
+    api.cancelOutcome = { step: 'done', licenseId: 'lic_test', endsAt: '2030-01-15T00:00:00.000Z', recorded: false };
+    await page.keyboard.press('Enter');
+    const done = 'Your subscription is cancelled. Enterprise continues until Jan 15, 2030. The license shows the cancellation after PayPal confirms it, at the next refresh.';
+    await expect.poll(() => announcer.innerText()).toBe(done);
+    expect(await dialog(page).innerText()).toContain(done);
+    expect(await focusedText(page)).toBe('Done');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog(page).count()).toBe(0);
+    // Until PayPal's notice shows in the license, the section says it is on its way and offers no second cancel.
+    expect(await page.getByTestId('subscription-summary').innerText()).toMatch(/^Cancellation requested at PayPal: Enterprise continues until Jan 15, 2030/);
+    expect(await page.getByRole('button', { name: 'Cancel subscription', exact: true }).count()).toBe(0);
+    expect(await focusedText(page)).toBe('Manage subscription');
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'past due: the banner with the date Enterprise continues until; a lifetime license has no Manage subscription', async () => {
+    const pastDue = {
+      ...ENTERPRISE_LICENSE,
+      entitlement: {
+        ...ENTERPRISE_LICENSE.entitlement!,
+        status: 'past_due' as const,
+        subscription: { kind: 'past_due' as const, paidThrough: '2030-01-15T00:00:00.000Z', enterpriseUntil: '2030-01-22T00:00:00.000Z' },
+      },
+    };
+    const api = new ScriptedApi(pastDue);
+    const { page, close } = await open(api);
+    const banner = page.getByTestId('past-due-banner');
+    expect(await banner.innerText()).toBe('Your last payment failed — Enterprise continues until Jan 22, 2030; update your payment method at PayPal.');
+    expect(await banner.getAttribute('role')).toBe('alert');
+    expect(await page.getByTestId('paid-through').innerText()).toBe('Jan 15, 2030');
+    await page.getByRole('button', { name: 'Cancel subscription', exact: true }).click();
+    expect(await dialog(page).innerText()).toContain('Your paid period ended on Jan 15, 2030, so Enterprise ends as soon as the cancellation is recorded.');
+    await page.getByRole('button', { name: 'Keep subscription' }).click();
+    await expect.poll(() => dialog(page).count()).toBe(0);
+
+    api.setLicense({ ...ENTERPRISE_LICENSE, entitlement: { ...ENTERPRISE_LICENSE.entitlement!, planId: 'enterprise-lifetime', paidThrough: null, subscription: null } });
+    await expect.poll(() => page.getByTestId('manage-subscription').count()).toBe(0);
+    expect(await banner.count()).toBe(0);
+    expect(await page.getByTestId('license-panel').innerText()).toMatch(/Renewal\s+None: lifetime license/);
+    await close();
+  });
+
   itWithSystem(chromiumPart, 'warnings: stored without OS keychain, offline, clock behind, anchor unavailable', async () => {
     const api = new ScriptedApi({ ...FREE_LICENSE, storage: 'file', online: false, needsOnlineCheck: true, anchor: { error: 'This computer has no usable machine id.' } });
     const { page, close } = await open(api);

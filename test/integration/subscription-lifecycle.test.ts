@@ -1,7 +1,7 @@
 // Issue 5 against the sandbox and its clock (shared with the server): subscribe, renew, fail, suspend,
 // cancel, refund and dispute — each reaching the app as a refreshed entitlement.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CancelSubscriptionResponse, CheckoutView } from '../../common/api';
+import type { CancelSubscriptionResponse, CheckoutView, SupportLookupResponse } from '../../common/api';
 import { createCheckout, newAnchor, payOnHostedPage, poll, refresh, startHarness, type Harness } from './harness';
 
 const DAY = 86_400_000;
@@ -75,6 +75,22 @@ describe('subscriptions over the sandbox clock', () => {
     expect(again.status).toBe(200);
   });
 
+  it('a retried cancel (PayPal already cancelled it) answers like the first, not as an outage', async () => {
+    const { anchor, view } = await subscribe();
+    h.sandbox.control.setFaults({ shuffle: { windowMs: 60_000 } }); // the first cancel's webhook is held
+    try {
+      h.sandbox.control.cancelSubscription(view.license.subscriptionId!, 'first attempt');
+      const res = await h.api<CancelSubscriptionResponse>('POST', '/v1/entitlements/cancel-subscription', { body: { anchor, token: view.entitlement.token } });
+      expect(res.status).toBe(200);
+      expect(res.body.cancellation).toBe('requested');
+    } finally {
+      h.sandbox.control.flushShuffled();
+      h.sandbox.control.clearFaults();
+    }
+    const after = await refreshed(anchor, view.entitlement.token);
+    expect(after.license!.status).toBe('canceled');
+  });
+
   it('a refunded sale gives Free at refresh', async () => {
     const { anchor, view } = await subscribe();
     const r0 = await refreshed(anchor, view.entitlement.token);
@@ -106,5 +122,75 @@ describe('subscriptions over the sandbox clock', () => {
     const res = await h.api<{ error: { code: string } }>('POST', '/v1/entitlements/cancel-subscription', { body: { anchor, token: v.entitlement.token } });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('not_a_subscription');
+  });
+});
+
+/** The sandbox's JSON of a subscription, as far as these tests read it. */
+type SubscriptionJson = { id: string; billing_info: { next_billing_time: string } };
+
+/** The id of the first recorded event of `type` whose resource has `field` = `value`. */
+function eventResourceId(type: string, field: string, value: string): string {
+  for (const event of h.sandbox.control.listEvents()) {
+    if (event.eventType !== type) continue;
+    const resource = (JSON.parse(event.body) as { resource: Record<string, unknown> }).resource;
+    if (resource[field] === value && typeof resource.id === 'string') return resource.id;
+  }
+  throw new Error(`no ${type} event with ${field} ${value}`);
+}
+
+/** Holds every webhook while `act` runs (the server down, or PayPal slow), then delivers them all, shuffled. */
+async function withWebhooksHeld<T>(act: () => Promise<T>): Promise<T> {
+  h.sandbox.control.setFaults({ shuffle: { windowMs: 60_000 } });
+  try {
+    return await act();
+  } finally {
+    h.sandbox.control.flushShuffled();
+    h.sandbox.control.clearFaults();
+    await h.sandbox.control.settle(10_000);
+  }
+}
+
+describe('payments whose webhooks arrive only after the subscription was cancelled', () => {
+  it('subscribe, then cancel ten minutes later: the payment counts and the license runs to the paid date', async () => {
+    const anchor = newAnchor();
+    const c = await createCheckout(h, anchor, 'enterprise-monthly');
+    await h.sandbox.control.settle(10_000);
+    const subscriptionId = eventResourceId('BILLING.SUBSCRIPTION.CREATED', 'custom_id', c.checkoutId);
+    const paidDate = await withWebhooksHeld(async () => {
+      const approved = h.sandbox.control.approveSubscription(subscriptionId) as SubscriptionJson;
+      await h.sandbox.control.advanceClock(10 * 60_000);
+      h.sandbox.control.cancelSubscription(subscriptionId);
+      return approved.billing_info.next_billing_time;
+    });
+    const saleId = eventResourceId('PAYMENT.SALE.COMPLETED', 'billing_agreement_id', subscriptionId);
+
+    const view = await poll(h, c, 20);
+    if (view.status !== 'completed') throw new Error(`not completed: ${JSON.stringify(view)}`);
+    expect(view.license).toMatchObject({ status: 'canceled', subscriptionId, transactionId: saleId });
+    expect(Date.parse(view.license.accessEndsAt!)).toBe(Date.parse(paidDate));
+    expect(view.entitlement.claims.tier).toBe('enterprise');
+
+    const staff = await h.server.support.createToken('lifecycle-support');
+    const found = await h.api<SupportLookupResponse>('GET', `/v1/support/lookup?q=${encodeURIComponent(saleId)}`, { token: staff });
+    expect(found.status).toBe(200);
+    expect(found.body.licenses.map((license) => license.id)).toEqual([view.license.id]);
+  });
+
+  it('renew, then cancel: the renewal still extends the paid-through date and is the license transaction', async () => {
+    const { anchor, view } = await subscribe();
+    const sub = view.license.subscriptionId!;
+    const renewal = await withWebhooksHeld(async () => {
+      const renewed = h.sandbox.control.renewSubscription(sub);
+      await h.sandbox.control.advanceClock(60_000);
+      h.sandbox.control.cancelSubscription(sub);
+      return { saleId: String(renewed.sale.id), paidDate: (renewed.subscription as SubscriptionJson).billing_info.next_billing_time };
+    });
+    expect(Date.parse(renewal.paidDate)).toBeGreaterThan(Date.parse(view.license.paidThrough!) + 27 * DAY);
+
+    const after = await refreshed(anchor, view.entitlement.token);
+    expect(after.license).toMatchObject({ status: 'canceled', transactionId: renewal.saleId });
+    expect(Date.parse(after.license!.accessEndsAt!)).toBe(Date.parse(renewal.paidDate));
+    expect(Date.parse(after.license!.paidThrough!)).toBe(Date.parse(renewal.paidDate));
+    expect(after.entitlement.claims.tier).toBe('enterprise');
   });
 });

@@ -9,17 +9,18 @@ const FAILURE_THRESHOLD = 3;
 
 // The scripts keep to histories whose outcome does not depend on when the server asks PayPal for the truth: it
 // GETs the subscription as it is when a delivery arrives, and every storm operation runs before the first
-// delivery. So no renewal is followed by a failed payment (the renewal would read the next_billing_time the
-// failure moved on) or by a cancel or suspension (PayPal then shows no next_billing_time, and the server does
-// not apply the renewal at all). Renewals then a refund of the last or an earlier sale, failures below and at
-// the threshold, and cancels each stand alone.
+// delivery. So no renewal is followed by a failed payment that leaves the subscription active (the renewal
+// would read the next_billing_time the failure moved on). Renewals followed by a cancel, or by failures up to
+// the suspension, are played: PayPal then shows no next_billing_time, and the server takes the paid-through
+// date from the plan's billing cycle. Renewals then a refund of the last or an earlier sale, failures below
+// and at the threshold, and cancels standing alone are played too.
 export type Script =
   | { kind: 'renew'; renewals: number }
   | { kind: 'refund-last'; renewals: number }
   | { kind: 'refund-earlier'; renewals: number }
   | { kind: 'past-due'; failures: number }
-  | { kind: 'suspend' }
-  | { kind: 'cancel' };
+  | { kind: 'suspend'; renewals: number }
+  | { kind: 'cancel'; renewals: number };
 
 const ROUND_MS = 1_000;
 
@@ -45,15 +46,16 @@ function renewalsFor(i: number): number {
   return 50 + ((i * 7) % 31);
 }
 
-/** Deterministic by position: four in ten renew only, the rest refund, fail, suspend or cancel. */
+/** Deterministic by position: four in ten renew only, the rest refund, fail, suspend or cancel (half of the
+ *  suspensions and cancels after renewals). */
 function scriptFor(i: number): Script {
   switch (i % 10) {
     case 0: case 1: case 2: case 3: return { kind: 'renew', renewals: renewalsFor(i) };
     case 4: case 5: return { kind: 'refund-last', renewals: i % 3 === 0 ? 0 : renewalsFor(i) };
     case 6: return { kind: 'refund-earlier', renewals: renewalsFor(i) };
     case 7: return { kind: 'past-due', failures: 1 + (Math.floor(i / 10) % 2) };
-    case 8: return { kind: 'suspend' };
-    default: return { kind: 'cancel' };
+    case 8: return { kind: 'suspend', renewals: i % 20 < 10 ? 0 : renewalsFor(i) };
+    default: return { kind: 'cancel', renewals: i % 20 < 10 ? 0 : renewalsFor(i) };
   }
 }
 
@@ -64,8 +66,8 @@ function opsOf(script: Script): Op[] {
     case 'refund-last': return [...renew(script.renewals), 'refund-last'];
     case 'refund-earlier': return [...renew(script.renewals), 'refund-earlier'];
     case 'past-due': return Array.from({ length: script.failures }, () => 'fail');
-    case 'suspend': return Array.from({ length: FAILURE_THRESHOLD }, () => 'fail');
-    case 'cancel': return ['cancel'];
+    case 'suspend': return [...renew(script.renewals), ...Array.from({ length: FAILURE_THRESHOLD }, (): Op => 'fail')];
+    case 'cancel': return [...renew(script.renewals), 'cancel'];
   }
 }
 

@@ -257,12 +257,17 @@ describe('subscriptions, sales and disputes', () => {
 
     const { sale } = sandbox.control.renewSubscription(subscriptionId);
     const saleId = String(sale.id);
-    expect(await paypal.getSale(saleId)).toEqual({ id: saleId, state: 'completed', amount: { value: '9.00', currency: 'USD' }, billingAgreementId: subscriptionId });
+    expect(await paypal.getSale(saleId)).toEqual({
+      id: saleId, state: 'completed', amount: { value: '9.00', currency: 'USD' }, billingAgreementId: subscriptionId, createTime: Date.parse(String(sale.create_time)),
+    });
     const renewed = await paypal.getSubscription(subscriptionId);
     expect(renewed.nextBillingTime).toBeGreaterThan(active.nextBillingTime ?? Infinity);
 
     await paypal.cancelSubscription(subscriptionId, 'Cancelled from the app');
-    expect(await paypal.getSubscription(subscriptionId)).toMatchObject({ status: 'CANCELLED' });
+    // Cancelled: no next_billing_time any more, but the start, the paid cycles and the plan's cycle remain.
+    expect(await paypal.getSubscription(subscriptionId)).toMatchObject({ status: 'CANCELLED', nextBillingTime: null, startTime: active.startTime, cyclesCompleted: 2 });
+    expect(await paypal.getPlan(PLAN_ID)).toEqual({ id: PLAN_ID, interval: { unit: 'MONTH', count: 1 } });
+    expect((await rejection(paypal.getPlan('P-NOSUCHPLAN0000000000'))).code).toBe('not_found');
     const again = await rejection(paypal.cancelSubscription(subscriptionId, 'twice'));
     expect(again.code).toBe('provider_rejected');
     expect(again.status).toBe(422);

@@ -45,12 +45,16 @@ describe('views of API answers', () => {
       status: 'ACTIVE',
       planId: PLAN_ID,
       customId: CHECKOUT_ID,
+      startTime: Date.parse('2024-05-01T10:00:00Z'),
       nextBillingTime: Date.parse('2024-06-01T10:00:00Z'),
+      cyclesCompleted: 1,
       lastPayment: { amount: { value: '9.00', currency: 'USD' }, time: Date.parse('2024-05-01T10:00:01Z') },
       failedPaymentsCount: 0,
       statusUpdateTime: Date.parse('2024-05-01T10:00:02Z'),
     });
-    expect(sale()).toEqual({ id: SALE_ID, state: 'completed', amount: { value: '9.00', currency: 'USD' }, billingAgreementId: SUBSCRIPTION_ID });
+    expect(sale()).toEqual({
+      id: SALE_ID, state: 'completed', amount: { value: '9.00', currency: 'USD' }, billingAgreementId: SUBSCRIPTION_ID, createTime: Date.parse('2024-06-01T10:00:05Z'),
+    });
     expect(dispute('RESOLVED_BUYER_FAVOUR')).toEqual({ id: DISPUTE_ID, status: 'RESOLVED', outcome: 'RESOLVED_BUYER_FAVOUR', transactionIds: [CAPTURE_ID] });
     for (const view of [order, subscription(), sale(), dispute(), capture()]) expect(leakedValues(view)).toEqual([]);
   });

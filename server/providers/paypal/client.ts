@@ -7,9 +7,9 @@ import { asObject, get, ids, type Json } from './fields';
 import { TokenSource } from './token';
 import { exchange, type Fetch } from './transport';
 import {
-  parseCapture, parseDispute, parseOrder, parseSale, parseSubscription, SUBSCRIPTION_STATUSES,
-  type CaptureView, type DisputeView, type OrderStatus, type OrderView, type SaleView, type SubscriptionStatus,
-  type SubscriptionView,
+  parseCapture, parseDispute, parseOrder, parsePlan, parseSale, parseSubscription, SUBSCRIPTION_STATUSES,
+  type CaptureView, type DisputeView, type OrderStatus, type OrderView, type PlanView, type SaleView,
+  type SubscriptionStatus, type SubscriptionView,
 } from './views';
 
 export interface PayPalClientOptions {
@@ -178,6 +178,12 @@ export class PayPalClient {
   async getSubscription(subscriptionId: string): Promise<SubscriptionView> {
     const id = pathId(ids.subscription, subscriptionId, 'getSubscription');
     return parsed('getSubscription', parseSubscription(await this.call('getSubscription', 'GET', `/v1/billing/subscriptions/${id}`)));
+  }
+
+  /** The plan's billing cycle: how long a paid cycle lasts once a subscription no longer shows its next date. */
+  async getPlan(planId: string): Promise<PlanView> {
+    const id = pathId(ids.plan, planId, 'getPlan');
+    return parsed('getPlan', parsePlan(await this.call('getPlan', 'GET', `/v1/billing/plans/${id}`)));
   }
 
   /** PayPal answers 204; the BILLING.SUBSCRIPTION.CANCELLED webhook follows. */

@@ -3,8 +3,9 @@
 import type { PayPalClient } from './client';
 import type { ProviderTruth } from './to-billing-events';
 import type { ActionableReference } from './translate';
+import type { SubscriptionView } from './views';
 
-export type TruthSource = Pick<PayPalClient, 'getCapture' | 'getSale' | 'getSubscription' | 'getDispute'>;
+export type TruthSource = Pick<PayPalClient, 'getCapture' | 'getSale' | 'getSubscription' | 'getPlan' | 'getDispute'>;
 
 /** Throws the client's PayPalApiError: `not_found` for an id PayPal does not know (a forged reference). */
 export async function fetchTruth(client: TruthSource, reference: ActionableReference): Promise<ProviderTruth> {
@@ -18,16 +19,26 @@ export async function fetchTruth(client: TruthSource, reference: ActionableRefer
       return reference.transaction === 'capture'
         ? { capture: await client.getCapture(reference.captureId) }
         : { sale: await client.getSale(reference.captureId) };
-    case 'subscription':
-      return { subscription: await client.getSubscription(reference.subscriptionId) };
+    case 'subscription': {
+      const subscription = await client.getSubscription(reference.subscriptionId);
+      if (reference.eventType !== 'BILLING.SUBSCRIPTION.ACTIVATED') return { subscription };
+      return { subscription, ...(await planIfNeeded(client, subscription)) };
+    }
     case 'sale': {
       const [sale, subscription] = await Promise.all([
         client.getSale(reference.saleId),
         client.getSubscription(reference.subscriptionId),
       ]);
-      return { sale, subscription };
+      return { sale, subscription, ...(await planIfNeeded(client, subscription)) };
     }
     case 'dispute':
       return { dispute: await client.getDispute(reference.disputeId) };
   }
+}
+
+/** A payment's paid-through date is next_billing_time while PayPal shows one; after that, the plan's cycle
+ *  tells it (see to-billing-events.ts). */
+async function planIfNeeded(client: TruthSource, subscription: SubscriptionView): Promise<Pick<ProviderTruth, 'plan'>> {
+  if (subscription.nextBillingTime !== null || subscription.planId === null) return {};
+  return { plan: await client.getPlan(subscription.planId) };
 }

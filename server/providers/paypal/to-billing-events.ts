@@ -2,10 +2,11 @@
 // The webhook only says where to look: statuses, amounts and billing dates come from the API answer, and a
 // claim the API does not bear out yields no event, so a forged or replayed body cannot grant or revoke.
 import type { BillingEvent } from '../../billing/events';
+import { billingDate, billingDateAfter } from './billing-period';
 import type {
   ActionableReference, DisputeReference, RefundReference, SaleReference, SubscriptionReference,
 } from './translate';
-import type { CaptureView, DisputeView, SaleView, SubscriptionView } from './views';
+import type { CaptureView, DisputeView, PlanView, SaleView, SubscriptionView } from './views';
 
 /** The API answers fetched for a reference (see fetch-truth.ts): only the one(s) its kind needs are read. */
 export interface ProviderTruth {
@@ -13,6 +14,8 @@ export interface ProviderTruth {
   sale?: SaleView;
   subscription?: SubscriptionView;
   dispute?: DisputeView;
+  /** The subscription's plan, fetched only when the subscription no longer shows next_billing_time. */
+  plan?: PlanView;
 }
 
 export type TruthProblem =
@@ -23,7 +26,8 @@ export type TruthProblem =
   /** The resource's current state does not bear the event out. It may have moved on since (the event is then
    *  superseded), or PayPal's API may lag its webhooks; either way nothing is granted or taken from it. */
   | 'not_confirmed'
-  /** A subscription event needs billing_info.next_billing_time, which PayPal drops once a subscription ends. */
+  /** A payment's paid-through date could be read neither from billing_info.next_billing_time (which PayPal drops
+   *  once a subscription is suspended or ends) nor from the plan's billing cycle. */
   | 'no_paid_through';
 
 export type BillingResult = { ok: true; events: BillingEvent[] } | { ok: false; reason: TruthProblem };
@@ -50,7 +54,7 @@ export function toBillingEvents(reference: ActionableReference, truth: ProviderT
     case 'reversal':
       return reference.transaction === 'capture' ? captureRefund(reference, truth.capture) : saleRefund(reference, truth.sale);
     case 'subscription':
-      return subscriptionEvent(reference, truth.subscription);
+      return subscriptionEvent(reference, truth.subscription, truth.plan);
     case 'sale':
       return saleCompleted(reference, truth);
     case 'dispute':
@@ -101,7 +105,9 @@ function refundEvent(reference: RefundReference, full: boolean): BillingEvent {
 
 const AFTER_ACTIVATION: ReadonlySet<SubscriptionView['status']> = new Set(['ACTIVE', 'SUSPENDED', 'CANCELLED', 'EXPIRED']);
 
-function subscriptionEvent(reference: SubscriptionReference, subscription: SubscriptionView | undefined): BillingResult {
+function subscriptionEvent(
+  reference: SubscriptionReference, subscription: SubscriptionView | undefined, plan: PlanView | undefined,
+): BillingResult {
   if (subscription === undefined) return problem('missing_truth');
   if (subscription.id !== reference.subscriptionId) return problem('wrong_resource');
   if (!AFTER_ACTIVATION.has(subscription.status)) return problem('not_confirmed');
@@ -111,8 +117,9 @@ function subscriptionEvent(reference: SubscriptionReference, subscription: Subsc
   const movedOnSince = subscription.statusUpdateTime !== null && subscription.statusUpdateTime > at;
   switch (reference.eventType) {
     case 'BILLING.SUBSCRIPTION.ACTIVATED': {
-      if (subscription.nextBillingTime === null) return problem('no_paid_through');
-      return events({ id, at, type: 'subscription.activated', subscriptionId, paidThrough: subscription.nextBillingTime });
+      const paidThrough = subscription.nextBillingTime ?? paidThroughByPlan(subscription, plan, subscription.lastPayment?.time ?? null);
+      if (paidThrough === null) return problem('no_paid_through');
+      return events({ id, at, type: 'subscription.activated', subscriptionId, paidThrough });
     }
     case 'BILLING.SUBSCRIPTION.RE-ACTIVATED':
       if (status !== 'ACTIVE' && !movedOnSince) return problem('not_confirmed');
@@ -140,7 +147,8 @@ function saleCompleted(reference: SaleReference, truth: ProviderTruth): BillingR
   if (sale.id !== reference.saleId || subscription.id !== reference.subscriptionId) return problem('wrong_resource');
   if (sale.billingAgreementId !== subscription.id) return problem('wrong_resource');
   if (!SALE_WAS_PAID.has(sale.state)) return problem('not_confirmed');
-  if (subscription.nextBillingTime === null) return problem('no_paid_through');
+  const paidThrough = subscription.nextBillingTime ?? paidThroughByPlan(subscription, truth.plan, sale.createTime);
+  if (paidThrough === null) return problem('no_paid_through');
   return events({
     id: reference.eventId,
     at: reference.at,
@@ -148,8 +156,24 @@ function saleCompleted(reference: SaleReference, truth: ProviderTruth): BillingR
     subscriptionId: subscription.id,
     transactionId: sale.id,
     amount: sale.amount,
-    paidThrough: subscription.nextBillingTime,
+    paidThrough,
   });
+}
+
+/**
+ * What next_billing_time said before PayPal dropped it, from the plan's cycle: the billing date after the
+ * given payment, or after all the cycles the subscription has paid, whichever is later (a payment made
+ * ahead of its date, or one that also settled a failed cycle, is counted both ways). Null when nothing was
+ * paid or the plan cannot tell.
+ */
+function paidThroughByPlan(subscription: SubscriptionView, plan: PlanView | undefined, paidAt: number | null): number | null {
+  const { startTime: start, cyclesCompleted } = subscription;
+  if (plan === undefined || plan.id !== subscription.planId || start === null) return null;
+  const dates = [
+    ...(paidAt === null ? [] : [billingDateAfter(start, plan.interval, paidAt)]),
+    ...(cyclesCompleted > 0 ? [billingDate(start, plan.interval, cyclesCompleted)] : []),
+  ];
+  return dates.length === 0 ? null : Math.max(...dates);
 }
 
 /** PayPal's dispute_outcome.outcome_code, read as who the money went to. */

@@ -43,8 +43,12 @@ export interface SubscriptionView {
   status: SubscriptionStatus;
   planId: string | null;
   customId: string | null;
-  /** billing_info.next_billing_time, epoch ms; absent once a subscription has ended. */
+  /** start_time, epoch ms: the anchor billing dates are counted from. */
+  startTime: number | null;
+  /** billing_info.next_billing_time, epoch ms; absent once a subscription is suspended or has ended. */
   nextBillingTime: number | null;
+  /** Paid cycles of the REGULAR tenure (billing_info.cycle_executions), kept after the subscription ends. */
+  cyclesCompleted: number;
   lastPayment: { amount: Money; time: number } | null;
   failedPaymentsCount: number;
   statusUpdateTime: number | null;
@@ -56,6 +60,17 @@ export interface SaleView {
   amount: Money;
   /** The subscription (I-…) a recurring payment belongs to. */
   billingAgreementId: string | null;
+  /** create_time, epoch ms: when the cycle was paid. */
+  createTime: number | null;
+}
+
+export const INTERVAL_UNITS = ['DAY', 'WEEK', 'MONTH', 'YEAR'] as const;
+export type IntervalUnit = (typeof INTERVAL_UNITS)[number];
+
+/** A billing plan reduced to the length of its REGULAR cycle: what a paid cycle buys. */
+export interface PlanView {
+  id: string;
+  interval: { unit: IntervalUnit; count: number };
 }
 
 export interface DisputeView {
@@ -127,17 +142,27 @@ export function parseSubscription(value: unknown): SubscriptionView | undefined 
   const status = oneOf(SUBSCRIPTION_STATUSES, get(subscription, 'status'));
   if (id === undefined || status === undefined) return undefined;
   const billing = getObject(subscription, 'billing_info');
-  const failed = get(billing, 'failed_payments_count');
   return {
     id,
     status,
     planId: nullable(ids.plan(get(subscription, 'plan_id'))),
     customId: nullable(ids.custom(get(subscription, 'custom_id'))),
+    startTime: nullable(time(get(subscription, 'start_time'))),
     nextBillingTime: nullable(time(get(billing, 'next_billing_time'))),
+    cyclesCompleted: regularCyclesCompleted(getArray(billing, 'cycle_executions')),
     lastPayment: lastPayment(getObject(billing, 'last_payment')),
-    failedPaymentsCount: Number.isSafeInteger(failed) && (failed as number) >= 0 ? (failed as number) : 0,
+    failedPaymentsCount: count(get(billing, 'failed_payments_count')) ?? 0,
     statusUpdateTime: nullable(time(get(subscription, 'status_update_time'))),
   };
+}
+
+function count(value: unknown): number | undefined {
+  return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
+}
+
+function regularCyclesCompleted(executions: readonly unknown[] | undefined): number {
+  const regular = executions?.map(asObject).find((execution) => get(execution, 'tenure_type') === 'REGULAR');
+  return count(get(regular, 'cycles_completed')) ?? 0;
 }
 
 function lastPayment(payment: Json | undefined): SubscriptionView['lastPayment'] {
@@ -152,7 +177,28 @@ export function parseSale(value: unknown): SaleView | undefined {
   const state = oneOf(SALE_STATES, get(sale, 'state'));
   const amount = legacyMoney(get(sale, 'amount'));
   if (id === undefined || state === undefined || amount === undefined) return undefined;
-  return { id, state, amount, billingAgreementId: nullable(ids.subscription(get(sale, 'billing_agreement_id'))) };
+  return {
+    id,
+    state,
+    amount,
+    billingAgreementId: nullable(ids.subscription(get(sale, 'billing_agreement_id'))),
+    createTime: nullable(time(get(sale, 'create_time'))),
+  };
+}
+
+/** PayPal caps interval_count at 365 (days); anything beyond is not a plan PayPal made. */
+const MAX_INTERVAL_COUNT = 365;
+
+export function parsePlan(value: unknown): PlanView | undefined {
+  const plan = asObject(value);
+  const id = ids.plan(get(plan, 'id'));
+  const regular = getArray(plan, 'billing_cycles')?.map(asObject).find((cycle) => get(cycle, 'tenure_type') === 'REGULAR');
+  const frequency = getObject(regular, 'frequency');
+  const unit = oneOf(INTERVAL_UNITS, get(frequency, 'interval_unit'));
+  const intervalCount = count(get(frequency, 'interval_count'));
+  if (id === undefined || unit === undefined || intervalCount === undefined) return undefined;
+  if (intervalCount < 1 || intervalCount > MAX_INTERVAL_COUNT) return undefined;
+  return { id, interval: { unit, count: intervalCount } };
 }
 
 export function parseDispute(value: unknown): DisputeView | undefined {
