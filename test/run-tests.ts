@@ -4,7 +4,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
-interface VitestJson { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numFailedTestSuites: number }
+interface VitestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: { status: string; assertionResults: unknown[] }[];
+}
 
 const passes: { name: string; args: string[] }[] = [
   { name: 'unit and integration', args: ['--exclude', 'test/e2e/**'] },
@@ -31,8 +37,9 @@ for (const pass of extra.length ? [{ name: 'selected', args: extra }] : passes) 
     continue;
   }
   passed += tally.numPassedTests;
-  // A suite that fails to load has no test results of its own; count it so it cannot hide.
-  failed += tally.numFailedTests + tally.numFailedTestSuites;
+  // A file that fails to load (or fails in a hook) has no failed test of its own; count it so it cannot hide.
+  const brokenFiles = tally.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => (a as { status?: string }).status === 'failed')).length;
+  failed += tally.numFailedTests + brokenFiles;
   skipped += tally.numPendingTests + tally.numTodoTests;
   if (run.status !== 0) ok = false;
 }
