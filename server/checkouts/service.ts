@@ -99,7 +99,9 @@ export class CheckoutService {
       checkout = await this.expireIfDue(checkout);
       const remaining = deadline - this.deps.clock.now();
       if (!OPEN.has(checkout.status) || remaining <= 0 || this.deps.waiters.closed) return this.view(checkout);
-      const parked = this.deps.waiters.park(id, Math.min(remaining, this.deps.recheckMs));
+      // Rechecks a little apart: polls that arrived together (say, every app reconnecting after a restart) would
+      // otherwise all wake in one instant every recheckMs, and thousands of re-reads at once stall every request.
+      const parked = this.deps.waiters.park(id, Math.min(remaining, this.deps.recheckMs * (0.8 + 0.2 * Math.random())));
       // Re-read after parking: a change committed in between must not be slept through.
       const fresh = await this.get(id);
       if (fresh.status !== checkout.status) {
