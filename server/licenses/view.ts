@@ -2,7 +2,7 @@
 import type { Entitlement } from '../../common/entitlement';
 import type { LicenseView } from '../../common/license';
 import { access, entitlementExpiry, paidOf, type LicenseState } from '../billing';
-import { issueEntitlement, type EntitlementAuthority } from '../entitlements';
+import { issueEntitlement, type EntitlementAuthority, type EntitlementGrant } from '../entitlements';
 import type { LicenseRecord } from '../store/licenses';
 
 export interface GrantPolicy {
@@ -33,20 +33,20 @@ export function licenseView(license: LicenseRecord, now: number, policy: Pick<Gr
   };
 }
 
-/** The entitlement for `anchor` given its current license (or none: Free). */
-export async function entitlementFor(
+/** What an entitlement for `anchor` says, given its current license (or none: Free) — everything but the
+ *  signature and the issue times. Pure: the same license state and time give the same grant. */
+export function grantFor(
   anchor: string,
-  license: LicenseRecord | null,
+  license: Pick<LicenseRecord, 'id' | 'anchor' | 'planId' | 'transactionId' | 'supersededBy' | 'state'> | null,
   now: number,
-  policy: GrantPolicy,
-): Promise<Entitlement> {
-  const state: LicenseState = license ? stateOf(license) : { status: 'pending' };
+  policy: Pick<GrantPolicy, 'pastDueGraceMs' | 'refreshWindowMs'>,
+): { grant: EntitlementGrant; expiresAt: number } {
+  const state: LicenseState = license ? (license.state as LicenseState) : { status: 'pending' };
   const bound = license !== null && license.anchor === anchor && license.supersededBy === null;
   const granted = bound ? access(state, now, policy) : null;
   const paidThrough = paidOf(state)?.paidThrough ?? null;
-  return issueEntitlement(
-    policy.authority,
-    {
+  return {
+    grant: {
       sub: anchor,
       tier: granted?.tier ?? 'free',
       lic: license?.id ?? '',
@@ -55,6 +55,12 @@ export async function entitlementFor(
       plan: license?.planId ?? '',
       ...(paidThrough !== null ? { ptd: Math.floor(paidThrough / 1000) } : {}),
     },
-    { now, expiresAt: entitlementExpiry(bound ? state : { status: 'pending' }, now, policy) },
-  );
+    expiresAt: entitlementExpiry(bound ? state : { status: 'pending' }, now, policy),
+  };
+}
+
+/** The signed entitlement for `anchor` given its current license (or none: Free). */
+export async function entitlementFor(anchor: string, license: LicenseRecord | null, now: number, policy: GrantPolicy): Promise<Entitlement> {
+  const { grant, expiresAt } = grantFor(anchor, license, now, policy);
+  return issueEntitlement(policy.authority, grant, { now, expiresAt });
 }

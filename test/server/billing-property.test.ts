@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LicenseStatus } from '../../common/license';
 import { type BillingEvent, type LicenseState, licenseState, paidOf } from '../../server/billing';
+import { grantFor } from '../../server/licenses/view';
 import { DAY, type EventBody, T0, USD49, USD9 } from './billing-fixtures';
 
 const PERIOD = 30 * DAY;
@@ -259,19 +260,41 @@ function model(inOrder: readonly BillingEvent[]): KeyFields {
   return paid ? { status, transactionId, paidThrough } : { status, transactionId: null, paidThrough: null };
 }
 
+const ANCHOR = 'A'.repeat(43);
+const POLICY = { pastDueGraceMs: 7 * DAY, refreshWindowMs: 14 * DAY };
+
+/** What a refresh would sign for this state at `now` (signature and issue times aside). */
+function refreshGrant(state: LicenseState, now: number) {
+  const transactionId = paidOf(state)?.transactionId ?? null;
+  return grantFor(ANCHOR, { id: 'lic_1', anchor: ANCHOR, planId: 'plan', transactionId, supersededBy: null, state }, now, POLICY);
+}
+
 function keyFields(state: LicenseState): KeyFields {
   const paid = paidOf(state);
   return { status: state.status, transactionId: paid?.transactionId ?? null, paidThrough: paid?.paidThrough ?? null };
 }
 
 describe('billing state under redelivery and reordering', () => {
-  it('equals in-order delivery and the in-order model for 10,000 generated histories', () => {
+  it('equals in-order delivery (state and the entitlement a refresh returns) and the in-order model for 10,000 generated histories', () => {
     const statusesSeen = new Set<LicenseStatus>();
     fc.assert(
       fc.property(scenario, ({ inOrder, delivered }) => {
         const expected = licenseState(inOrder);
-        expect(licenseState(delivered)).toEqual(expected);
+        const actual = licenseState(delivered);
+        expect(actual).toEqual(expected);
         expect(keyFields(expected)).toEqual(model(inOrder));
+        // The entitlement a refresh returns, soon after the last event and after a period has passed.
+        const last = Math.max(...inOrder.map((e) => e.at));
+        const modelled = model(inOrder);
+        for (const now of [last + DAY, last + PERIOD + DAY]) {
+          const { grant } = refreshGrant(actual, now);
+          expect(grant).toEqual(refreshGrant(expected, now).grant);
+          expect({ status: grant.status, txn: grant.txn, ptd: grant.ptd ?? null }).toEqual({
+            status: modelled.status,
+            txn: modelled.transactionId,
+            ptd: modelled.paidThrough === null ? null : Math.floor(modelled.paidThrough / 1000),
+          });
+        }
         statusesSeen.add(expected.status);
       }),
       { numRuns: 10_000 },
