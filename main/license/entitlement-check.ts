@@ -4,7 +4,7 @@
 // set holding only the pinned keys), `typ`, `iss`, `aud`, `sub` (this machine's anchor), `nbf` and `exp`.
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
 import { ENTITLEMENT_ALG, ENTITLEMENT_AUDIENCE, ENTITLEMENT_TYP, type EntitlementClaims } from '../../common/entitlement';
-import { readClaims } from './entitlement-claims';
+import { readEntitlementClaims } from '../../common/entitlement-claims';
 
 /** Small allowance for clocks that disagree with the server's, on `exp` and `nbf`. */
 export const VERIFY_SKEW_SECONDS = 60;
@@ -68,7 +68,7 @@ export async function verifyEntitlement(token: string, context: VerifyContext): 
       clockTolerance: VERIFY_SKEW_SECONDS,
       requiredClaims: ['iat', 'nbf', 'exp'],
     });
-    const claims = readClaims(payload as Record<string, unknown>);
+    const claims = readEntitlementClaims(payload as Record<string, unknown>);
     return claims ? { ok: true, claims } : reject('bad_claims');
   } catch (error) {
     return reject(rejectionOf(error));

@@ -7,7 +7,7 @@
 import { compactVerify, decodeProtectedHeader, errors } from 'jose';
 import type { RefreshRequest } from '../../common/api';
 import { ENTITLEMENT_ALG, ENTITLEMENT_AUDIENCE, ENTITLEMENT_TYP, type EntitlementClaims } from '../../common/entitlement';
-import { readEntitlementClaims } from './claims';
+import { readEntitlementClaims } from '../../common/entitlement-claims';
 import { CLOCK_SKEW_SECONDS, type EntitlementAuthority } from './signer';
 
 export const DEFAULT_REFRESH_MAX_AGE_SECONDS = 400 * 24 * 60 * 60;

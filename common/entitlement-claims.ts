@@ -1,10 +1,12 @@
-// The signature proves the server issued a payload; this proves the payload has the contract's shape
-// before any field is trusted (an older or newer server might have signed something else).
-import type { EntitlementClaims } from '../../common/entitlement';
-import type { LicenseStatus } from '../../common/license';
-import type { Tier } from '../../common/plans';
+// Reads a verified entitlement payload back into EntitlementClaims, for both sides: the server (a token
+// presented for refresh) and the app (its cached token). The signature proves the server issued a payload;
+// this proves it has the contract's shape before any field is trusted (an older or newer server may have
+// signed something else).
+import type { EntitlementClaims } from './entitlement';
+import type { LicenseStatus } from './license';
+import type { Tier } from './plans';
 
-// Records over the unions so the compiler flags a status or tier added in common/ but not here.
+// Records over the unions so the compiler flags a status or tier added to the contract but not here.
 const STATUSES: Record<LicenseStatus, true> = {
   pending: true,
   active: true,
@@ -20,8 +22,10 @@ const STATUSES: Record<LicenseStatus, true> = {
 };
 const TIERS: Record<Tier, true> = { free: true, enterprise: true };
 
-export function readClaims(payload: Record<string, unknown>): EntitlementClaims | null {
-  const { iss, aud, sub, tier, lic, txn, status, plan, ptd, iat, nbf, exp } = payload;
+/** The claims with exactly the contract's members, or null when the payload does not have that shape. */
+export function readEntitlementClaims(payload: unknown): EntitlementClaims | null {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
+  const { iss, aud, sub, tier, lic, txn, status, plan, ptd, iat, nbf, exp } = payload as Record<string, unknown>;
   if (!isText(iss) || !isText(aud) || !isText(sub)) return null;
   // A Free entitlement for a machine that never bought has an empty license and plan id.
   if (typeof lic !== 'string' || typeof plan !== 'string') return null;
