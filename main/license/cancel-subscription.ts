@@ -5,7 +5,7 @@
 import type { CancelSubscriptionResponse } from '../../common/api';
 import type { CancelFailure, SubscriptionManagement } from '../../common/app-state';
 import type { AnchorResult } from './anchor';
-import type { EntitlementCache } from './entitlement-cache';
+import { presentable, type EntitlementCache } from './entitlement-cache';
 import type { LicenseEvaluation } from './license-evaluation';
 import type { ServerClient } from './server-client';
 import { toServerError, type ServerClientError } from './server-errors';
@@ -32,15 +32,9 @@ export const CANCEL_MESSAGES = {
 } as const;
 
 export async function cancelSubscription(deps: CancelDeps): Promise<CancelOutcome> {
-  const anchor = deps.anchor?.ok ? deps.anchor.anchor : null;
-  const basedOn = deps.cache.generation;
-  let token: string | null = null;
-  try {
-    token = anchor === null ? null : await deps.cache.token();
-  } catch {
-    // An unreadable store leaves nothing to present, as no token does.
-  }
-  if (anchor === null || token === null) return failed('not_a_subscription', CANCEL_MESSAGES.noSubscription, false, null);
+  const { presented, basedOn } = await presentable(deps.cache, deps.anchor);
+  if (presented === null) return failed('not_a_subscription', CANCEL_MESSAGES.noSubscription, false, null);
+  const { anchor, token } = presented;
 
   let answer: CancelSubscriptionResponse;
   try {

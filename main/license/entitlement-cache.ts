@@ -1,5 +1,6 @@
 // The stored entitlement and the clock high-water mark: read and judged offline at start, replaced only
 // by a token from the server that passes the very same checks.
+import type { AnchorResult } from './anchor';
 import { decodeJwt } from 'jose';
 import type { Clock } from '../../common/clock';
 import { clockRolledBack, parseHighWater } from './clock-guard';
@@ -126,3 +127,19 @@ export class EntitlementCache {
 }
 
 const rejected = (reason: string): AcceptedEntitlement => ({ ok: false, superseded: false, reason });
+
+/**
+ * What a call to the server presents: this machine's anchor and stored token (null when either is missing, or
+ * the store cannot be read — nothing to present either way), and the cache generation read BEFORE the call, so
+ * an answer overtaken by a newer token (a checkout that completed meanwhile) is dropped by accept().
+ */
+export async function presentable(
+  cache: EntitlementCache,
+  anchor: AnchorResult | null,
+): Promise<{ presented: { anchor: string; token: string } | null; basedOn: number }> {
+  const basedOn = cache.generation;
+  if (!anchor?.ok) return { presented: null, basedOn };
+  const token = await cache.token().catch(() => null);
+  return { presented: token === null ? null : { anchor: anchor.anchor, token }, basedOn };
+}
+

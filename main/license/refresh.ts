@@ -4,7 +4,7 @@
 // whether the server answers (and the current plans).
 import type { Plan } from '../../common/plans';
 import type { AnchorResult } from './anchor';
-import type { EntitlementCache } from './entitlement-cache';
+import { presentable, type EntitlementCache } from './entitlement-cache';
 import type { LicenseEvaluation } from './license-evaluation';
 import type { ServerClient } from './server-client';
 import { toServerError, type ServerClientError } from './server-errors';
@@ -29,16 +29,11 @@ export interface RefreshDeps {
 }
 
 export async function refreshLicense(deps: RefreshDeps): Promise<RefreshOutcome> {
-  const anchor = deps.anchor?.ok ? deps.anchor.anchor : null;
-  const basedOn = deps.cache.generation;
-  let token: string | null = null;
+  // An unreadable store is shown by the offline evaluation; there is nothing to present either way.
+  const { presented, basedOn } = await presentable(deps.cache, deps.anchor);
   try {
-    token = anchor === null ? null : await deps.cache.token();
-  } catch {
-    // An unreadable store is shown by the offline evaluation; there is nothing to present either way.
-  }
-  try {
-    if (anchor === null || token === null) return { kind: 'nothing_to_refresh', plans: await deps.client.listPlans(deps.signal) };
+    if (presented === null) return { kind: 'nothing_to_refresh', plans: await deps.client.listPlans(deps.signal) };
+    const { anchor, token } = presented;
     const answer = await deps.client.refresh(anchor, token, deps.signal);
     const accepted = await deps.cache.accept(answer.entitlement.token, anchor, basedOn);
     if (!accepted.ok && accepted.superseded) return { kind: 'superseded' };
