@@ -301,9 +301,18 @@ export function processCpuMs(pid: number): number | undefined {
  * elsewhere): on a machine shared with other work this is time the server wanted to run and could not.
  */
 export function runQueueWaitMs(pid: number): number | undefined {
+  return schedstatMs(pid, 1);
+}
+
+/** Time a process's main thread (the event loop) has spent on a CPU; Linux only, like runQueueWaitMs. */
+export function mainThreadCpuMs(pid: number): number | undefined {
+  return schedstatMs(pid, 0);
+}
+
+function schedstatMs(pid: number, field: 0 | 1): number | undefined {
   try {
-    const waitedNs = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
-    return Number.isFinite(waitedNs) ? waitedNs / 1e6 : undefined;
+    const ns = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[field]);
+    return Number.isFinite(ns) ? ns / 1e6 : undefined;
   } catch {
     return undefined;
   }

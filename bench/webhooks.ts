@@ -33,7 +33,7 @@ import { randomInt, X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import { crc32 } from 'node:zlib';
 import {
-  closedLoop, encodeRequest, inParallel, machineLine, millis, perSecond, printTable, processCpuMs, readCommitted,
+  closedLoop, encodeRequest, inParallel, machineLine, mainThreadCpuMs, millis, perSecond, printTable, processCpuMs, readCommitted,
   rsaVerifyPerSecond, jsonCall, runQueueWaitMs, shuffled, startJsonChild, startStack, type Stack,
 } from './support';
 
@@ -153,6 +153,21 @@ async function referenceSignature(stack: Stack, delivery: Recorded) {
   };
 }
 
+/** The event loop is one thread: its CPU time per delivery bounds the rate however many cores there are. */
+function mainThreadRow(before: number | undefined, after: number | undefined, run: { answered: number; elapsedMs: number }): [string, string, string][] {
+  if (before === undefined || after === undefined || run.answered === 0) return [];
+  const perRequest = (after - before) / run.answered;
+  const busy = Math.round((100 * (after - before)) / run.elapsedMs);
+  return [['server event loop CPU per delivery', `${Math.round(perRequest * 1000)} µs`, `its main thread alone, on a CPU ${busy}% of the run (≈ ${perSecond(1000 / perRequest)} at 100%)`]];
+}
+
+/** The server's group-commit counters, from its /metrics. */
+async function groupCommits(stack: Stack): Promise<{ commits: number; pieces: number }> {
+  const text = await (await fetch(`${stack.server.url}/metrics`)).text();
+  const read = (name: string): number => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((line) => line.startsWith(`${name} `)) ?? '')?.[2] ?? 0);
+  return { commits: read('hardbound_store_group_commits_total'), pieces: read('hardbound_store_group_commit_pieces_total') };
+}
+
 function cpuRow(label: string, before: number | undefined, after: number | undefined, answered: number): [string, string, string][] {
   if (before === undefined || after === undefined || answered === 0) return [];
   const perRequest = (after - before) / answered;
@@ -196,7 +211,9 @@ async function main(): Promise<void> {
 
     const acknowledged = new Set<string>();
     const outcomes = new Map<string, number>();
+    const batchesBefore = await groupCommits(stack);
     const cpuBefore = processCpuMs(stack.server.pid);
+    const mainBefore = mainThreadCpuMs(stack.server.pid);
     const waitBefore = runQueueWaitMs(stack.server.pid);
     const run = await closedLoop(stack.server.port, requests, {
       connections: CONNECTIONS,
@@ -208,7 +225,9 @@ async function main(): Promise<void> {
       },
     });
     const cpuAfter = processCpuMs(stack.server.pid);
+    const mainAfter = mainThreadCpuMs(stack.server.pid);
     const waitAfter = runQueueWaitMs(stack.server.pid);
+    const batchesAfter = await groupCommits(stack);
     const { inbox, completed } = readCommitted(stack.server.databasePath, (db) => ({
       inbox: new Set(db.prepare('select event_id from webhook_inbox').pluck().all() as string[]),
       completed: db.prepare(`select count(*) from checkouts where status = 'completed' and id in (${checkoutIds.map(() => '?').join(',')})`).pluck().get(...checkoutIds) as number,
@@ -222,10 +241,15 @@ async function main(): Promise<void> {
       ['machine: raw RSA-SHA256 verify', perSecond(verifyRate), 'node:crypto, one core, the sandbox certificate\'s 2048-bit key'],
       ['machine: bare node:http', perSecond(bareRate), `same client, requests and ${CONNECTIONS} connections; answers 200 and nothing else`],
       ...cpuRow('server CPU per delivery', cpuBefore, cpuAfter, run.answered),
+      ...mainThreadRow(mainBefore, mainAfter, run),
       ...cpuRow('bare node:http CPU per request', bareCpuBefore, bareCpuAfter, bareRun.answered),
     ]);
     if (waitBefore !== undefined && waitAfter !== undefined) {
       console.log(`  server main thread runnable but waiting for a CPU: ${Math.round((100 * (waitAfter - waitBefore)) / run.elapsedMs)}% of the run (the machine is shared)`);
+    }
+    const commits = batchesAfter.commits - batchesBefore.commits;
+    if (commits > 0) {
+      console.log(`  group commit: ${commits} commits (one fsync each), ${((batchesAfter.pieces - batchesBefore.pieces) / commits).toFixed(1)} writes per commit on average`);
     }
     console.log(`  outcomes: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}; failed connections: ${run.failed}`);
     console.log(`  real purchases completed by their webhook: ${completed} of ${real}`);

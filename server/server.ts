@@ -64,7 +64,17 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   const log = runtime.logger ?? createLogger(config.logLevel);
   await mkdir(config.dataDir, { recursive: true });
 
-  const store = await openStore({ url: config.databaseUrl, onBackgroundError: (e) => log.error({ err: e.message }, 'database connection error') });
+  const metrics = new Metrics();
+  metrics.describe('hardbound_store_group_commits_total', 'SQLite group commits (one fsync each).');
+  metrics.describe('hardbound_store_group_commit_pieces_total', 'Writes made durable by group commits; divided by the commits, the mean batch size.');
+  const store = await openStore({
+    url: config.databaseUrl,
+    onBackgroundError: (e) => log.error({ err: e.message }, 'database connection error'),
+    onGroupCommit: (pieces) => {
+      metrics.inc('hardbound_store_group_commits_total');
+      metrics.inc('hardbound_store_group_commit_pieces_total', {}, pieces);
+    },
+  });
   await store.migrate();
 
   const keys = await ensureDevKeys(path.join(config.dataDir, 'keys'), { clock, ...(config.signingKid ? { activeKid: config.signingKid } : {}) });
@@ -74,7 +84,6 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   }
   if (keys.generated) log.warn({ kid: keys.generated.kid }, 'generated a development signing key; run `hardbound-server keys generate` for production and pin its public key in the app');
 
-  const metrics = new Metrics();
   const waiters = new CheckoutWaiters();
   metrics.describe('hardbound_webhooks_total', 'Webhook deliveries by outcome (applied, duplicate, ignored, unmatched, not_confirmed or an error code).');
   metrics.describe('hardbound_long_polls_waiting', 'Long-polls currently parked.');
@@ -129,9 +138,9 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   });
   // A request still running when close() starts must not leave its keep-alive connection open afterwards:
   // close() waits for every connection, and an idle one would hold it for the whole keep-alive timeout.
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (!accepting) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 
   const url = await app.listen({ host: config.host, port: config.port });

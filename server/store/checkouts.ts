@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { CheckoutStatus } from '../../common/api';
 import type { CheckoutKind, CheckoutsTable, Queryable } from './database';
+import { precompiled } from './precompiled';
 
 export interface CheckoutRecord {
   id: string;
@@ -63,10 +64,13 @@ export async function insert(db: Queryable, checkout: NewCheckout): Promise<Chec
 
 /** `forUpdate` locks the row until the transaction ends (PostgreSQL; SQLite transactions are serial anyway). */
 export async function get(db: Queryable, id: string, options: { forUpdate?: boolean } = {}): Promise<CheckoutRecord | undefined> {
-  const query = db.selectFrom('checkouts').selectAll().where('id', '=', id);
-  const row = await (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
+  const [row] = (await (options.forUpdate ? selectForUpdate : selectOne)(db, id)).rows;
   return row && toRecord(row);
 }
+
+// Webhook deliveries and long-polls read checkouts by id all the time; see precompiled.ts.
+const selectOne = precompiled((db, id: string) => db.selectFrom('checkouts').selectAll().where('id', '=', id));
+const selectForUpdate = precompiled((db, id: string) => db.selectFrom('checkouts').selectAll().where('id', '=', id).forUpdate());
 
 export async function getByOrderId(db: Queryable, provider: string, orderId: string): Promise<CheckoutRecord | undefined> {
   const row = await db

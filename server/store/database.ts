@@ -5,7 +5,7 @@ import type { Generated, Kysely, Transaction } from 'kysely';
 import type { CheckoutStatus } from '../../common/api';
 import type { LicenseStatus } from '../../common/license';
 import type { Tier } from '../../common/plans';
-import { GroupCommit } from './group-commit';
+import { GroupCommit, MAX_BATCH } from './group-commit';
 import { migrateToLatest } from './migrations/index';
 import { openPostgres } from './postgres';
 import { openSqlite } from './sqlite';
@@ -145,6 +145,8 @@ export interface StoreConfig {
   url: string;
   /** PostgreSQL only: errors of idle pooled connections (the pool replaces them; without a handler they crash). */
   onBackgroundError?: (error: Error) => void;
+  /** SQLite only: called with the number of pieces each group commit made durable with one fsync. */
+  onGroupCommit?: (pieces: number) => void;
 }
 
 /** Opens (and for PostgreSQL, checks the reachability of) the store; run `migrate()` before first use. */
@@ -154,7 +156,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     target.dialect === 'sqlite'
       ? openSqlite(target.path)
       : await openPostgres(target.url, config.onBackgroundError ?? (() => undefined));
-  const group = target.dialect === 'sqlite' ? new GroupCommit(db) : undefined;
+  const group = target.dialect === 'sqlite' ? new GroupCommit(db, MAX_BATCH, config.onGroupCommit) : undefined;
   return {
     db,
     dialect: target.dialect,

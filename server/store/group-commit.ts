@@ -30,6 +30,8 @@ export class GroupCommit {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly maxBatch = MAX_BATCH,
+    /** Told each committed batch's size: operators (and the benchmark) read how well batching works. */
+    private readonly onCommit: (pieces: number) => void = () => undefined,
   ) {}
 
   /** Runs work in the next batch; resolves with its value once that batch has committed. */
@@ -81,6 +83,7 @@ export class GroupCommit {
       const outcomes: Outcome[] = [];
       for (const pending of batch) outcomes.push(await this.inSavepoint(trx, pending.work));
       await trx.commit().execute();
+      this.onCommit(batch.length);
       return outcomes;
     } catch (error) {
       // A savepoint command or the COMMIT failed: nothing of the batch is durable, so nobody may be told so.

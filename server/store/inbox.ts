@@ -2,6 +2,7 @@
 // the state change it causes is what turns a redelivered webhook into a no-op.
 import type { Selectable } from 'kysely';
 import type { InboxOutcome, Queryable, WebhookInboxTable } from './database';
+import { precompiled } from './precompiled';
 
 export interface InboxEntry {
   provider: string;
@@ -18,20 +19,22 @@ export interface InboxEntry {
  * commit, so exactly one of them gets 'recorded'.
  */
 export async function record(db: Queryable, entry: InboxEntry): Promise<'recorded' | 'duplicate'> {
-  const result = await db
-    .insertInto('webhook_inbox')
-    .values({
-      provider: entry.provider,
-      event_id: entry.eventId,
-      event_type: entry.eventType,
-      resource_id: entry.resourceId,
-      outcome: entry.outcome,
-      received_at: entry.receivedAt,
-    })
-    .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-    .executeTakeFirst();
-  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n ? 'recorded' : 'duplicate';
+  const result = await insertOnce(db, entry.provider, entry.eventId, entry.eventType, entry.resourceId, entry.outcome, entry.receivedAt);
+  return (result.numAffectedRows ?? 0n) > 0n ? 'recorded' : 'duplicate';
 }
+
+// Every delivery runs these two; see precompiled.ts.
+const insertOnce = precompiled(
+  (db, provider: string, eventId: string, eventType: string, resourceId: string | null, outcome: InboxOutcome, receivedAt: number) =>
+    db
+      .insertInto('webhook_inbox')
+      .values({ provider, event_id: eventId, event_type: eventType, resource_id: resourceId, outcome, received_at: receivedAt })
+      .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing()),
+);
+
+const selectOne = precompiled((db, provider: string, eventId: string) =>
+  db.selectFrom('webhook_inbox').selectAll().where('provider', '=', provider).where('event_id', '=', eventId),
+);
 
 /** For an outcome known only after applying the event (recorded first to claim it). True if the row exists. */
 export async function setOutcome(db: Queryable, provider: string, eventId: string, outcome: InboxOutcome): Promise<boolean> {
@@ -45,12 +48,7 @@ export async function setOutcome(db: Queryable, provider: string, eventId: strin
 }
 
 export async function get(db: Queryable, provider: string, eventId: string): Promise<InboxEntry | undefined> {
-  const row = await db
-    .selectFrom('webhook_inbox')
-    .selectAll()
-    .where('provider', '=', provider)
-    .where('event_id', '=', eventId)
-    .executeTakeFirst();
+  const [row] = (await selectOne(db, provider, eventId)).rows;
   return row && toEntry(row);
 }
 

@@ -2,6 +2,7 @@
 // and license, so support can find a license from whatever id the buyer quotes.
 import type { Selectable } from 'kysely';
 import type { ProviderRefKind, ProviderRefsTable, Queryable } from './database';
+import { precompiled } from './precompiled';
 
 export interface ProviderRefRecord {
   provider: string;
@@ -44,14 +45,14 @@ export async function upsert(db: Queryable, entry: ProviderRefEntry): Promise<vo
 }
 
 export async function find(db: Queryable, provider: string, ref: string): Promise<ProviderRefRecord | undefined> {
-  const row = await db
-    .selectFrom('provider_refs')
-    .selectAll()
-    .where('provider', '=', provider)
-    .where('ref', '=', ref)
-    .executeTakeFirst();
+  const [row] = (await selectOne(db, provider, ref)).rows;
   return row && toRecord(row);
 }
+
+// Every webhook delivery looks its resource ids up here; see precompiled.ts.
+const selectOne = precompiled((db, provider: string, ref: string) =>
+  db.selectFrom('provider_refs').selectAll().where('provider', '=', provider).where('ref', '=', ref),
+);
 
 /** The reference under any provider (support does not know which provider an id came from). */
 export async function findAnyProvider(db: Queryable, ref: string): Promise<ProviderRefRecord[]> {

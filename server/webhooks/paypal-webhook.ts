@@ -82,7 +82,6 @@ export class PayPalWebhook {
       }));
       return recorded === 'duplicate' ? 'duplicate' : 'ignored';
     }
-    if (await inbox.get(this.deps.store.db, PROVIDER, reference.eventId)) return 'duplicate';
     return this.apply(reference, eventTypeOf(json), now);
   }
 
@@ -90,7 +89,13 @@ export class PayPalWebhook {
     const entry = (outcome: 'applied' | 'unmatched') => ({
       provider: PROVIDER, eventId: reference.eventId, eventType, resourceId: resourceIdOf(reference), outcome, receivedAt: now,
     });
-    const checkoutId = (await this.checkoutFor(reference)) ?? (await this.checkoutOfRefunded(reference));
+    let checkoutId = await this.checkoutFor(reference);
+    // Whatever goes on to ask PayPal's API first looks in the inbox, so that a redelivery costs no API call (a
+    // copy racing this one is still caught by the inbox insert). Events that are not ours skip the look-up:
+    // recording them is an insert that tells a redelivery apart by itself.
+    const asksPayPal = checkoutId !== null || reference.kind === 'refund' || reference.kind === 'reversal';
+    if (asksPayPal && (await inbox.get(this.deps.store.db, PROVIDER, reference.eventId))) return 'duplicate';
+    checkoutId ??= await this.checkoutOfRefunded(reference);
     if (!checkoutId) {
       const recorded = await this.deps.store.groupCommit((trx) => inbox.record(trx, entry('unmatched')));
       return recorded === 'duplicate' ? 'duplicate' : 'unmatched';

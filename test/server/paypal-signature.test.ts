@@ -93,7 +93,12 @@ describe('verifyPayPalSignature with the genuine 2019 PayPal delivery', () => {
 
   it('rejects a signature header carrying extra characters that a lenient base64 decoder would skip', () => {
     const sig = headers['paypal-transmission-sig'] as string;
-    for (const altered of [`${sig}!`, ` ${sig}`, `${sig.slice(0, 10)}\n${sig.slice(10)}`, `${sig}==`, sig.replaceAll('=', '')]) {
+    // The last character before '==' carries two bits of the signature and four zero bits: the next letter
+    // decodes to the very same bytes, but is not what PayPal sent.
+    const unpadded = sig.replace(/=+$/, '');
+    const nonCanonical = `${unpadded.slice(0, -1)}${String.fromCharCode(unpadded.charCodeAt(unpadded.length - 1) + 1)}${sig.slice(unpadded.length)}`;
+    expect(Buffer.from(nonCanonical, 'base64')).toEqual(Buffer.from(sig, 'base64'));
+    for (const altered of [`${sig}!`, ` ${sig}`, `${sig.slice(0, 10)}\n${sig.slice(10)}`, `${sig}==`, sig.replaceAll('=', ''), nonCanonical]) {
       const verdict = verifyPayPalSignature({ ...genuine, headers: withHeader('paypal-transmission-sig', altered) });
       expect(verdict).toMatchObject({ ok: false, code: 'bad_signature' });
     }

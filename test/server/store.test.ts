@@ -8,11 +8,12 @@ import { afterEach, beforeEach, describe, expect } from 'vitest';
 import type { BillingEvent } from '../../server/billing/events';
 import * as audit from '../../server/store/audit';
 import * as checkouts from '../../server/store/checkouts';
-import { openStore, type Store } from '../../server/store/database';
+import { openStore, type Queryable, type Store } from '../../server/store/database';
 import { isUniqueViolation } from '../../server/store/errors';
 import * as inbox from '../../server/store/inbox';
 import * as licenseEvents from '../../server/store/license-events';
 import * as licenses from '../../server/store/licenses';
+import { precompiled } from '../../server/store/precompiled';
 import * as providerRefs from '../../server/store/provider-refs';
 import * as supportTokens from '../../server/store/support-tokens';
 import { itWithSystem, type SystemPart } from '../support/system';
@@ -317,6 +318,34 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect(await inbox.get(store.db, 'paypal', 'WH-1')).toMatchObject({ outcome: 'unmatched', receivedAt: T0 });
       expect(await inbox.setOutcome(store.db, 'paypal', 'WH-missing', 'applied')).toBe(false);
       expect(await inbox.get(store.db, 'paypal', 'WH-missing')).toBeUndefined();
+    });
+
+    test('precompiled statements: compiled once per handle, right rows for new arguments, constants kept', async (store) => {
+      const byTypeAndOutcome = precompiled((db, eventType: string, after: number) =>
+        db.selectFrom('webhook_inbox').select('event_id').where('event_type', '=', eventType).where('outcome', '=', 'ignored')
+          .where('received_at', '>', after).orderBy('event_id'),
+      );
+      await inbox.record(store.db, { ...inboxEntry('WH-1'), eventType: 'A', outcome: 'ignored' });
+      await inbox.record(store.db, { ...inboxEntry('WH-2'), eventType: 'A', outcome: 'applied' });
+      await inbox.record(store.db, { ...inboxEntry('WH-3'), eventType: 'B', outcome: 'ignored', receivedAt: T0 + 5 });
+      const ids = async (db: Queryable, type: string, after: number) => (await byTypeAndOutcome(db, type, after)).rows.map((r) => r.event_id);
+      expect(await ids(store.db, 'A', 0)).toEqual(['WH-1']);
+      expect(await ids(store.db, 'B', 0)).toEqual(['WH-3']);
+      expect(await ids(store.db, 'B', T0 + 5)).toEqual([]);
+      expect(await store.transaction(async (trx) => {
+        await inbox.record(trx, { ...inboxEntry('WH-4'), eventType: 'B', outcome: 'ignored', receivedAt: T0 + 9 });
+        return ids(trx, 'B', T0);
+      })).toEqual(['WH-3', 'WH-4']);
+      expect(await ids(store.db, 'A', 0)).toEqual(['WH-1']);
+    });
+
+    test('precompiled statements: a builder that does not bind each argument exactly once is refused', async (store) => {
+      const inlined = precompiled((db, eventId: string) => db.selectFrom('webhook_inbox').selectAll().where(sql.lit(eventId), '=', 'x'));
+      const twice = precompiled((db, eventId: string) => db.selectFrom('webhook_inbox').selectAll().where('event_id', '=', eventId).where('resource_id', '=', eventId));
+      const computed = precompiled((db, eventId: string) => db.selectFrom('webhook_inbox').selectAll().where('event_id', '=', eventId.toUpperCase()));
+      for (const statement of [inlined, twice, computed]) {
+        await expect(statement(store.db, 'WH-1')).rejects.toThrow(/argument 0 must be bound as exactly one parameter/);
+      }
     });
 
     test('a duplicate inside a transaction changes nothing yet the transaction commits its other writes', async (store) => {

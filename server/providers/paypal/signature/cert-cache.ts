@@ -121,6 +121,9 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, maxBytes: nu
 
 export class CertificateCache {
   private readonly cached = new Map<string, CachedCertificate>();
+  /** Header values already found allowed, to the URL they normalize to: the check parses a URL, and every
+   *  delivery of a burst carries the same few values. Refused values are not kept (anyone can send those). */
+  private readonly allowed = new Map<string, string>();
   private readonly inflight = new Map<string, Promise<CertLookup>>();
   private readonly roots: X509Certificate[];
   private readonly fetch: FetchLike;
@@ -140,9 +143,14 @@ export class CertificateCache {
 
   /** The checked leaf certificate for a paypal-cert-url; concurrent calls for one URL share a single fetch. */
   get(rawUrl: string): Promise<CertLookup> {
-    const decision = checkCertUrl(rawUrl, this.options);
-    if (!decision.ok) return Promise.resolve(decision);
-    const url = decision.url;
+    let url = this.allowed.get(rawUrl);
+    if (url === undefined) {
+      const decision = checkCertUrl(rawUrl, this.options);
+      if (!decision.ok) return Promise.resolve(decision);
+      url = decision.url;
+      if (this.allowed.size >= this.maxEntries) this.allowed.clear();
+      this.allowed.set(rawUrl, url);
+    }
 
     const hit = this.cached.get(url);
     if (hit) {
