@@ -23,6 +23,7 @@ import { PayPalCheckoutProvider } from './providers/paypal/checkout-provider';
 import { PayPalClient } from './providers/paypal/client';
 import { PayPalSignatureVerifier } from './providers/paypal/signature';
 import { PayPalApiSignatureVerifier } from './providers/paypal/signature/api-verifier';
+import { RsaVerifyPool } from './providers/paypal/signature/rsa-verify-pool';
 import { openStore, type Store } from './store/database';
 import { SupportService } from './support/service';
 import { PayPalWebhook, type WebhookVerifier } from './webhooks/paypal-webhook';
@@ -112,6 +113,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   const cancellation = new CancelSubscriptionService({ store, clock, grant, provider, waiters, waitMs: 10_000 });
   const support = new SupportService({ store, clock, grant, checkouts: checkoutService });
 
+  const rsaPool = new RsaVerifyPool();
   let webhookId = runtime.paypal.webhookId === 'register' ? '' : runtime.paypal.webhookId;
   // The webhook id is known only once the listener is registered, after listen(); until then nothing verifies.
   const verifierRef: { current?: WebhookVerifier } = {};
@@ -154,6 +156,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     : new PayPalSignatureVerifier({
         webhookId,
         clock,
+        rsa: (message, key, signature) => rsaPool.verify(message, key, signature),
         ...(runtime.paypal.sandboxOrigin ? { sandboxOrigin: runtime.paypal.sandboxOrigin } : {}),
         ...(runtime.paypal.trustedCaPem ? { trustedCaPem: runtime.paypal.trustedCaPem } : {}),
       });
@@ -162,6 +165,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     url, publicUrl, webhookId, store, metrics, support,
     close: async () => {
       await app.close();
+      await rsaPool.close();
       await store.close();
     },
   };

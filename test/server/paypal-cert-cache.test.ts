@@ -182,7 +182,7 @@ describe('PayPalSignatureVerifier with fetched certificates', () => {
   it('rejects a correctly named certificate whose key is not RSA', async () => {
     const ec = await issue(`CN=${SANDBOX_CN}`, { keyAlgorithm: ECDSA });
     const delivery = await deliveryFrom(leaf, 'unused');
-    const verdict = verifyPayPalSignature({ ...delivery, webhookId: WEBHOOK_ID, certificate: new X509Certificate(ec.pem), now: startedAt });
+    const verdict = await verifyPayPalSignature({ ...delivery, webhookId: WEBHOOK_ID, certificate: new X509Certificate(ec.pem), now: startedAt });
     expect(verdict).toMatchObject({ ok: false, code: 'unsupported_algorithm' });
   });
 

@@ -32,66 +32,66 @@ function alterCharacter(value: string, index: number): string {
 }
 
 describe('verifyPayPalSignature with the genuine 2019 PayPal delivery', () => {
-  it('accepts it as delivered', () => {
-    expect(verifyPayPalSignature(genuine)).toEqual({ ok: true });
+  it('accepts it as delivered', async () => {
+    expect(await verifyPayPalSignature(genuine)).toEqual({ ok: true });
   });
 
-  it('accepts it at both ends of the certificate validity', () => {
-    expect(verifyPayPalSignature({ ...genuine, now: validFrom })).toEqual({ ok: true });
-    expect(verifyPayPalSignature({ ...genuine, now: validTo })).toEqual({ ok: true });
+  it('accepts it at both ends of the certificate validity', async () => {
+    expect(await verifyPayPalSignature({ ...genuine, now: validFrom })).toEqual({ ok: true });
+    expect(await verifyPayPalSignature({ ...genuine, now: validTo })).toEqual({ ok: true });
   });
 
-  it('rejects the body with any single bit flipped, at every byte position', () => {
+  it('rejects the body with any single bit flipped, at every byte position', async () => {
     expect(rawBody.length).toBeGreaterThan(3000);
     const accepted: number[] = [];
     for (let position = 0; position < rawBody.length; position += 1) {
       const mutated = Buffer.from(rawBody);
       mutated[position] = (mutated[position] as number) ^ (1 << position % 8);
-      const verdict = verifyPayPalSignature({ ...genuine, rawBody: mutated });
+      const verdict = await verifyPayPalSignature({ ...genuine, rawBody: mutated });
       if (verdict.ok || verdict.code !== 'bad_signature') accepted.push(position);
     }
     expect(accepted).toEqual([]);
   });
 
-  it('rejects a body with a byte added or removed', () => {
+  it('rejects a body with a byte added or removed', async () => {
     for (const body of [Buffer.concat([rawBody, Buffer.from('\n')]), rawBody.subarray(0, -1), Buffer.concat([Buffer.from(' '), rawBody])]) {
-      expect(verifyPayPalSignature({ ...genuine, rawBody: body })).toMatchObject({ ok: false, code: 'bad_signature' });
+      expect(await verifyPayPalSignature({ ...genuine, rawBody: body })).toMatchObject({ ok: false, code: 'bad_signature' });
     }
   });
 
-  it('rejects a changed transmission id, at every character', () => {
+  it('rejects a changed transmission id, at every character', async () => {
     const id = headers['paypal-transmission-id'] as string;
     for (let index = 0; index < id.length; index += 1) {
-      const verdict = verifyPayPalSignature({ ...genuine, headers: withHeader('paypal-transmission-id', alterCharacter(id, index)) });
+      const verdict = await verifyPayPalSignature({ ...genuine, headers: withHeader('paypal-transmission-id', alterCharacter(id, index)) });
       expect(verdict, `character ${index}`).toMatchObject({ ok: false, code: 'bad_signature' });
     }
   });
 
-  it('rejects a changed transmission time, including the same instant written differently', () => {
+  it('rejects a changed transmission time, including the same instant written differently', async () => {
     for (const time of ['2019-08-29T10:49:34Z', '2019-08-29T10:49:33.000Z', '2019-08-29T10:49:33+00:00', '2019-08-29 10:49:33Z']) {
-      const verdict = verifyPayPalSignature({ ...genuine, headers: withHeader('paypal-transmission-time', time) });
+      const verdict = await verifyPayPalSignature({ ...genuine, headers: withHeader('paypal-transmission-time', time) });
       expect(verdict, time).toMatchObject({ ok: false, code: 'bad_signature' });
     }
   });
 
-  it('rejects when configured with another webhook id', () => {
+  it('rejects when configured with another webhook id', async () => {
     for (const otherId of [alterCharacter(webhookId, 0), alterCharacter(webhookId, webhookId.length - 1), `${webhookId} `, '']) {
-      expect(verifyPayPalSignature({ ...genuine, webhookId: otherId }), otherId).toMatchObject({ ok: false, code: 'bad_signature' });
+      expect(await verifyPayPalSignature({ ...genuine, webhookId: otherId }), otherId).toMatchObject({ ok: false, code: 'bad_signature' });
     }
   });
 
-  it('rejects the signature with any single bit flipped', () => {
+  it('rejects the signature with any single bit flipped', async () => {
     const signature = Buffer.from(headers['paypal-transmission-sig'] as string, 'base64');
     expect(signature.length).toBe(256);
     for (let bit = 0; bit < signature.length * 8; bit += 1) {
       const mutated = Buffer.from(signature);
       mutated[bit >> 3] = (mutated[bit >> 3] as number) ^ (1 << bit % 8);
-      const verdict = verifyPayPalSignature({ ...genuine, headers: withHeader('paypal-transmission-sig', mutated.toString('base64')) });
+      const verdict = await verifyPayPalSignature({ ...genuine, headers: withHeader('paypal-transmission-sig', mutated.toString('base64')) });
       expect(verdict.ok, `bit ${bit}`).toBe(false);
     }
   });
 
-  it('rejects a signature header carrying extra characters that a lenient base64 decoder would skip', () => {
+  it('rejects a signature header carrying extra characters that a lenient base64 decoder would skip', async () => {
     const sig = headers['paypal-transmission-sig'] as string;
     // The last character before '==' carries two bits of the signature and four zero bits: the next letter
     // decodes to the very same bytes, but is not what PayPal sent.
@@ -99,36 +99,36 @@ describe('verifyPayPalSignature with the genuine 2019 PayPal delivery', () => {
     const nonCanonical = `${unpadded.slice(0, -1)}${String.fromCharCode(unpadded.charCodeAt(unpadded.length - 1) + 1)}${sig.slice(unpadded.length)}`;
     expect(Buffer.from(nonCanonical, 'base64')).toEqual(Buffer.from(sig, 'base64'));
     for (const altered of [`${sig}!`, ` ${sig}`, `${sig.slice(0, 10)}\n${sig.slice(10)}`, `${sig}==`, sig.replaceAll('=', ''), nonCanonical]) {
-      const verdict = verifyPayPalSignature({ ...genuine, headers: withHeader('paypal-transmission-sig', altered) });
+      const verdict = await verifyPayPalSignature({ ...genuine, headers: withHeader('paypal-transmission-sig', altered) });
       expect(verdict).toMatchObject({ ok: false, code: 'bad_signature' });
     }
   });
 
-  it('rejects a clock outside the certificate validity', () => {
-    expect(verifyPayPalSignature({ ...genuine, now: validFrom - 1 })).toMatchObject({ ok: false, code: 'cert_not_yet_valid' });
-    expect(verifyPayPalSignature({ ...genuine, now: validTo + 1 })).toMatchObject({ ok: false, code: 'cert_expired' });
-    expect(verifyPayPalSignature({ ...genuine, now: Date.parse('2025-01-01T00:00:00Z') })).toMatchObject({ ok: false, code: 'cert_expired' });
+  it('rejects a clock outside the certificate validity', async () => {
+    expect(await verifyPayPalSignature({ ...genuine, now: validFrom - 1 })).toMatchObject({ ok: false, code: 'cert_not_yet_valid' });
+    expect(await verifyPayPalSignature({ ...genuine, now: validTo + 1 })).toMatchObject({ ok: false, code: 'cert_expired' });
+    expect(await verifyPayPalSignature({ ...genuine, now: Date.parse('2025-01-01T00:00:00Z') })).toMatchObject({ ok: false, code: 'cert_expired' });
   });
 
-  it('rejects any other auth algorithm', () => {
+  it('rejects any other auth algorithm', async () => {
     for (const algo of ['SHA512withRSA', 'sha256withrsa', 'SHA256withECDSA', 'SHA256withRSA ', 'SHA1withRSA']) {
-      const verdict = verifyPayPalSignature({ ...genuine, headers: withHeader('paypal-auth-algo', algo) });
+      const verdict = await verifyPayPalSignature({ ...genuine, headers: withHeader('paypal-auth-algo', algo) });
       expect(verdict, algo).toMatchObject({ ok: false, code: 'unsupported_algorithm' });
     }
   });
 
-  it('rejects a missing, empty or repeated signed header', () => {
+  it('rejects a missing, empty or repeated signed header', async () => {
     for (const name of ['paypal-transmission-id', 'paypal-transmission-time', 'paypal-transmission-sig', 'paypal-auth-algo']) {
       for (const value of [undefined, '', [headers[name] as string, headers[name] as string]]) {
-        const verdict = verifyPayPalSignature({ ...genuine, headers: withHeader(name, value) });
+        const verdict = await verifyPayPalSignature({ ...genuine, headers: withHeader(name, value) });
         expect(verdict, `${name}=${JSON.stringify(value)}`).toMatchObject({ ok: false, code: 'missing_header' });
       }
     }
   });
 
-  it('reads header names lower-case only, as node delivers them', () => {
+  it('reads header names lower-case only, as node delivers them', async () => {
     const { 'paypal-transmission-sig': sig, ...rest } = headers;
-    const verdict = verifyPayPalSignature({ ...genuine, headers: { ...rest, 'PAYPAL-TRANSMISSION-SIG': sig } });
+    const verdict = await verifyPayPalSignature({ ...genuine, headers: { ...rest, 'PAYPAL-TRANSMISSION-SIG': sig } });
     expect(verdict).toMatchObject({ ok: false, code: 'missing_header' });
   });
 });

@@ -7,6 +7,7 @@ import {
   readSignatureHeaders,
   verifyPayPalSignature,
   type RequestHeaders,
+  type RsaSha256Verify,
   type SignatureFailureCode,
   type VerificationFailure,
 } from './verify';
@@ -27,6 +28,8 @@ export interface PayPalSignatureVerifierOptions {
   /** PEM of the stand-in's CA, trusted besides the system CAs. */
   trustedCaPem?: string;
   fetch?: FetchLike;
+  /** Where the RSA step runs; the calling thread when not given. */
+  rsa?: RsaSha256Verify;
 }
 
 export class PayPalSignatureVerifier {
@@ -58,6 +61,6 @@ export class PayPalSignatureVerifier {
       webhookId: this.options.webhookId,
       certificate: certificate.certificate,
       now: this.options.clock.now(),
-    });
+    }, this.options.rsa);
   }
 }

@@ -1,6 +1,6 @@
 // PayPal's offline webhook signature check, as PayPal documents it: RSA-SHA256 over
 // `transmissionId|transmissionTime|webhookId|crc32(rawBody)`. Pure: the certificate and the time are given.
-import { verify, type X509Certificate } from 'node:crypto';
+import { verify, type KeyObject, type X509Certificate } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 export const PAYPAL_SIGNATURE_HEADERS = {
@@ -130,7 +130,14 @@ function strictBase64(value: string): Buffer | undefined {
   return bytes.toString('base64') === value ? bytes : undefined;
 }
 
-export function verifyPayPalSignature(input: SignatureInput): SignatureVerdict {
+/** The RSA-SHA256 step: on the calling thread by default, or batched on a worker thread (rsa-verify-pool.ts). */
+export type RsaSha256Verify = (message: Buffer, key: KeyObject, signature: Buffer) => boolean | Promise<boolean>;
+
+// PKCS#1 v1.5, what SHA256withRSA means, is node's default for an RSA key; spelling it out as
+// { key, padding } costs a key preparation on every call.
+const onThisThread: RsaSha256Verify = (message, key, signature) => verify('sha256', message, key, signature);
+
+export async function verifyPayPalSignature(input: SignatureInput, rsa: RsaSha256Verify = onThisThread): Promise<SignatureVerdict> {
   const headers = readSignatureHeaders(input.headers);
   if (!headers.ok) return headers;
   const { transmissionId, transmissionTime, transmissionSig } = headers.value;
@@ -141,8 +148,6 @@ export function verifyPayPalSignature(input: SignatureInput): SignatureVerdict {
   const signature = strictBase64(transmissionSig);
   if (signature === undefined) return fail('bad_signature', 'paypal-transmission-sig is not base64');
   const message = signedMessage({ transmissionId, transmissionTime, webhookId: input.webhookId, rawBody: input.rawBody });
-  // PKCS#1 v1.5, what SHA256withRSA means, is node's default for an RSA key; spelling it out as
-  // { key, padding } costs a key preparation on every call.
-  const valid = verify('sha256', message, input.certificate.publicKey, signature);
+  const valid = await rsa(message, input.certificate.publicKey, signature);
   return valid ? { ok: true } : fail('bad_signature', 'signature does not match the delivery');
 }

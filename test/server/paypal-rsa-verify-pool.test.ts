@@ -1,0 +1,55 @@
+// The worker-thread RSA step must give exactly the verdicts of the in-thread one — on the genuine 2019 PayPal
+// delivery and on its mutations — and fail loudly, never with a false verdict, when its worker is gone.
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RsaVerifyPool } from '../../server/providers/paypal/signature/rsa-verify-pool';
+import { verifyPayPalSignature } from '../../server/providers/paypal/signature/verify';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const vectorDir = path.resolve(repoRoot, '../shared/testvectors/paypal-java-sdk-2019');
+const rawBody = readFileSync(path.join(vectorDir, 'body.json'));
+const headers = JSON.parse(readFileSync(path.join(vectorDir, 'headers.json'), 'utf8')) as Record<string, string>;
+const certificate = new X509Certificate(readFileSync(path.join(vectorDir, 'cert.pem')));
+const genuine = { headers, rawBody, webhookId: '0FV983392A0531201', certificate, now: Date.parse(headers['paypal-transmission-time'] as string) };
+
+describe('RsaVerifyPool', () => {
+  let pool: RsaVerifyPool;
+  afterEach(async () => {
+    await pool.close();
+  });
+  const onPool = () => (message: Buffer, key: X509Certificate['publicKey'], signature: Buffer) => pool.verify(message, key, signature);
+
+  it('gives the in-thread verdict for the genuine delivery and for every single-bit change of its body, asked all at once', async () => {
+    pool = new RsaVerifyPool();
+    const bodies = [rawBody];
+    for (let position = 0; position < rawBody.length; position += 7) {
+      const mutated = Buffer.from(rawBody);
+      mutated[position] = (mutated[position] as number) ^ (1 << position % 8);
+      bodies.push(mutated);
+    }
+    const pooled = await Promise.all(bodies.map((body) => verifyPayPalSignature({ ...genuine, rawBody: body }, onPool())));
+    const inThread = await Promise.all(bodies.map((body) => verifyPayPalSignature({ ...genuine, rawBody: body })));
+    expect(pooled).toEqual(inThread);
+    expect(pooled[0]).toEqual({ ok: true });
+    expect(pooled.slice(1).every((verdict) => !verdict.ok && verdict.code === 'bad_signature')).toBe(true);
+  });
+
+  it('keeps answering after its worker dies: the checks in flight fail, the next ones run on a new worker', async () => {
+    pool = new RsaVerifyPool();
+    expect(await verifyPayPalSignature(genuine, onPool())).toEqual({ ok: true });
+    const worker = (pool as unknown as { worker: { terminate(): Promise<number> } }).worker;
+    const inFlight = verifyPayPalSignature(genuine, onPool());
+    await worker.terminate();
+    await expect(inFlight).rejects.toThrow(/RSA verify worker exited/);
+    expect(await verifyPayPalSignature(genuine, onPool())).toEqual({ ok: true });
+  });
+
+  it('refuses work once closed', async () => {
+    pool = new RsaVerifyPool();
+    await pool.close();
+    await expect(verifyPayPalSignature(genuine, onPool())).rejects.toThrow(/closed/);
+  });
+});
