@@ -152,11 +152,15 @@ export interface StoreConfig {
 /** Opens (and for PostgreSQL, checks the reachability of) the store; run `migrate()` before first use. */
 export async function openStore(config: StoreConfig): Promise<Store> {
   const target = parseStoreUrl(config.url);
-  const db =
-    target.dialect === 'sqlite'
-      ? openSqlite(target.path)
-      : await openPostgres(target.url, config.onBackgroundError ?? (() => undefined));
-  const group = target.dialect === 'sqlite' ? new GroupCommit(db, MAX_BATCH, config.onGroupCommit) : undefined;
+  let db: Kysely<Database>;
+  let group: GroupCommit | undefined;
+  if (target.dialect === 'sqlite') {
+    const sqlite = openSqlite(target.path);
+    db = sqlite.db;
+    group = new GroupCommit(db, sqlite.savepoint, MAX_BATCH, config.onGroupCommit);
+  } else {
+    db = await openPostgres(target.url, config.onBackgroundError ?? (() => undefined));
+  }
   return {
     db,
     dialect: target.dialect,

@@ -3,9 +3,10 @@
 // a second. Work that arrives while a batch runs (or in the same turn of the event loop) is run in ONE
 // transaction, each piece inside its own SAVEPOINT so that a piece that throws rolls back alone; one COMMIT —
 // one fsync — then makes them all durable, and only after it is any caller's promise settled.
-import { CompiledQuery, type ControlledTransaction, type Kysely, type Transaction } from 'kysely';
+import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
 import type { Database } from './database';
 import { StoreError } from './errors';
+import type { SavepointCommand } from './sqlite';
 
 /** A piece of work: only queries on `trx`, nothing slow (it holds up the whole batch), no query on `db`. */
 export type GroupWork<T> = (trx: Transaction<Database>) => Promise<T>;
@@ -29,6 +30,7 @@ export class GroupCommit {
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly savepoint: (command: SavepointCommand) => void,
     private readonly maxBatch = MAX_BATCH,
     /** Told each committed batch's size: operators (and the benchmark) read how well batching works. */
     private readonly onCommit: (pieces: number) => void = () => undefined,
@@ -93,20 +95,15 @@ export class GroupCommit {
   }
 
   private async inSavepoint(trx: ControlledTransaction<Database>, work: GroupWork<unknown>): Promise<Outcome> {
-    await trx.executeQuery(SAVEPOINT);
+    this.savepoint('savepoint piece');
     try {
       const value = await work(trx);
-      await trx.executeQuery(RELEASE);
+      this.savepoint('release savepoint piece');
       return { ok: true, value };
     } catch (error) {
-      await trx.executeQuery(ROLLBACK_TO);
-      await trx.executeQuery(RELEASE);
+      this.savepoint('rollback to savepoint piece');
+      this.savepoint('release savepoint piece');
       return { ok: false, error };
     }
   }
 }
-
-// Precompiled: Kysely's trx.savepoint() builds a new transaction object and compiles the command each time.
-const SAVEPOINT = CompiledQuery.raw('savepoint piece');
-const RELEASE = CompiledQuery.raw('release savepoint piece');
-const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint piece');

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../common/clock';
 import type { CheckoutService } from '../checkouts/service';
 import { ApiError } from '../http/api-error';
+import { isCheckoutId } from '../ids';
 import type { Metrics } from '../observability/metrics';
 import type { PayPalCheckoutProvider } from '../providers/paypal/checkout-provider';
 import { truthEventId } from '../providers/paypal/checkout-provider';
@@ -151,7 +152,7 @@ export class PayPalWebhook {
   /** Our checkout: by the custom_id PayPal echoes, else by any provider id we recorded. */
   private async checkoutFor(reference: ActionableReference): Promise<string | null> {
     const db = this.deps.store.db;
-    if ((reference.kind === 'order-approved' || reference.kind === 'capture' || reference.kind === 'subscription') && reference.checkoutId) {
+    if ((reference.kind === 'order-approved' || reference.kind === 'capture' || reference.kind === 'subscription') && reference.checkoutId && isCheckoutId(reference.checkoutId)) {
       if (await checkouts.get(db, reference.checkoutId)) return reference.checkoutId;
     }
     const candidates: string[] = [];
