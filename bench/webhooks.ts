@@ -7,7 +7,7 @@
 // Every delivery is distinct and signed by the sandbox itself: the sandbox delivers each event to a recorder
 // registered as the webhook listener, and the server is configured with that listener's webhook id, so the
 // recorded headers verify at the server exactly as a live delivery would. The recorded deliveries are then
-// replayed to the server, each once, in a fixed shuffled order, by a keep-alive client at ~100 connections.
+// replayed to the server, each once, in a fixed shuffled order, by a keep-alive client over BENCH_CONNECTIONS (default 100) connections.
 // A delivery counts only if it was answered 2xx AND its webhook_inbox row is visible to another connection
 // after the run (so committed, not merely acknowledged).
 //
@@ -28,7 +28,8 @@
 //
 // Also printed: the server process's CPU time (user + system, from /proc) per delivery over the run. The machine
 // is shared (load average printed at start); throughput moves with whatever else runs, CPU per delivery much less.
-// BENCH_SERVER_NODE_ARGS passes node flags to the server process (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+// BENCH_SERVER_NODE_ARGS passes node flags to the server process (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof);
+// BENCH_CONNECTIONS sets the number of client connections (default 100).
 import { randomInt, X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import { crc32 } from 'node:zlib';
@@ -38,7 +39,7 @@ import {
 } from './support';
 
 const TOTAL = Number(process.env.BENCH_WEBHOOKS ?? 20_000);
-const CONNECTIONS = 100;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const TIME_LIMIT_MS = 120_000;
 const REAL_SHARE = 0.05;
 const IGNORED_SHARE = 0.3;
