@@ -113,7 +113,9 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   const cancellation = new CancelSubscriptionService({ store, clock, grant, provider, waiters, waitMs: 10_000 });
   const support = new SupportService({ store, clock, grant, checkouts: checkoutService });
 
-  const rsaPool = new RsaVerifyPool();
+  // Offline verification's RSA step runs on a worker thread, started now so the first delivery does not wait for it.
+  const rsaPool = runtime.paypal.verify === 'api' ? undefined : new RsaVerifyPool();
+  rsaPool?.start();
   let webhookId = runtime.paypal.webhookId === 'register' ? '' : runtime.paypal.webhookId;
   // The webhook id is known only once the listener is registered, after listen(); until then nothing verifies.
   const verifierRef: { current?: WebhookVerifier } = {};
@@ -151,7 +153,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     webhookId = await client.registerWebhook(`${publicUrl}/v1/webhooks/paypal`, ['*']);
     log.info({ webhookId }, 'registered this server as a PayPal webhook listener');
   }
-  verifierRef.current = runtime.paypal.verify === 'api'
+  verifierRef.current = rsaPool === undefined
     ? new PayPalApiSignatureVerifier(client, webhookId)
     : new PayPalSignatureVerifier({
         webhookId,
@@ -165,7 +167,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     url, publicUrl, webhookId, store, metrics, support,
     close: async () => {
       await app.close();
-      await rsaPool.close();
+      await rsaPool?.close();
       await store.close();
     },
   };

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../common/clock';
 import { PayPalClient } from '../../server/providers/paypal/client';
 import { PayPalApiError } from '../../server/providers/paypal/errors';
+import { MAX_ANSWER_BYTES } from '../../server/providers/paypal/node-http-fetch';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -110,6 +111,29 @@ describe('provider_unavailable', () => {
     expect(wrongShape.error.code).toBe('provider_unavailable');
   });
 
+  it('a connection cut in the middle of the body is a network failure, at once', async () => {
+    const baseUrl = await stub((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4000' });
+      res.write('{"id":"5O190127TN364715T",');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const { error, elapsedMs } = await failure(client(baseUrl).getOrder(ORDER_ID));
+    expect(error.detail).toMatchObject({ operation: 'getOrder', cause: 'network' });
+    expect(elapsedMs).toBeLessThan(TIMEOUT_MS);
+  });
+
+  it('an answer larger than any PayPal answer is refused without being kept', async () => {
+    const baseUrl = await stub((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      // Ends well before the timeout if nothing stops it; the client must give up on its own first.
+      for (let i = 0; i <= MAX_ANSWER_BYTES / chunk.length; i += 1) res.write(chunk);
+      res.end('{}');
+    });
+    const { error } = await failure(client(baseUrl).getOrder(ORDER_ID));
+    expect(error.detail).toMatchObject({ operation: 'getOrder', cause: 'network' });
+  });
+
   it('a token answer without a token is a bad response', async () => {
     const { error } = await failure(client(await stub(hang, (_req, res) => json(res, 200, { token_type: 'Bearer' }))).getOrder(ORDER_ID));
     expect(error.detail).toMatchObject({ operation: 'getAccessToken', cause: 'bad_response' });
@@ -124,6 +148,22 @@ describe('not_found and provider_rejected', () => {
     const { error } = await failure(client(baseUrl).getCapture('27M47624FP291604U'));
     expect(error.code).toBe('not_found');
     expect(error.detail).toMatchObject({ status: 404, paypalName: 'RESOURCE_NOT_FOUND', issue: 'INVALID_RESOURCE_ID' });
+  });
+
+  it('a redirect is not followed: the 3xx is a rejection, and its target is never asked', async () => {
+    let followed = false;
+    const baseUrl = await stub((req, res) => {
+      if (req.url?.startsWith('/elsewhere')) {
+        followed = true;
+        json(res, 200, { id: ORDER_ID, status: 'COMPLETED' });
+      } else {
+        res.writeHead(302, { location: '/elsewhere' }).end();
+      }
+    });
+    const { error } = await failure(client(baseUrl).getOrder(ORDER_ID));
+    expect(error.code).toBe('provider_rejected');
+    expect(error.detail).toMatchObject({ operation: 'getOrder', status: 302 });
+    expect(followed).toBe(false);
   });
 
   it('another 4xx → provider_rejected with the first issue, not its value', async () => {

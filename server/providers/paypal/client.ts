@@ -4,6 +4,7 @@
 import type { Clock } from '../../../common/clock';
 import { PayPalApiError, isPayPalApiError } from './errors';
 import { asObject, get, ids, type Json } from './fields';
+import { nodeHttpFetch } from './node-http-fetch';
 import { TokenSource } from './token';
 import { exchange, type Fetch } from './transport';
 import {
@@ -20,7 +21,7 @@ export interface PayPalClientOptions {
   clock: Clock;
   /** Deadline for each HTTP exchange, the token request included. */
   timeoutMs: number;
-  /** Defaults to the global fetch. */
+  /** Defaults to node:http(s) with keep-alive (node-http-fetch.ts). */
   fetch?: Fetch;
 }
 
@@ -82,7 +83,7 @@ export class PayPalClient {
   private readonly baseUrl: string;
 
   constructor(private readonly options: PayPalClientOptions) {
-    this.fetch = options.fetch ?? globalThis.fetch;
+    this.fetch = options.fetch ?? nodeHttpFetch;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.tokens = new TokenSource({ ...options, baseUrl: this.baseUrl, fetch: this.fetch });
   }

@@ -3,7 +3,16 @@
 import { asObject, enumValue, get, getArray } from './fields';
 import { PayPalApiError, type PayPalErrorDetail } from './errors';
 
-export type Fetch = typeof globalThis.fetch;
+/** What an exchange needs of an HTTP client; globalThis.fetch fits, and so does nodeHttpFetch (the default). */
+export type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; redirect: 'error' },
+) => Promise<FetchAnswer>;
+
+export interface FetchAnswer {
+  status: number;
+  text(): Promise<string>;
+}
 
 export interface Exchange {
   operation: string;

@@ -41,6 +41,11 @@ export class RsaVerifyPool {
     });
   }
 
+  /** Starts the worker thread ahead of the first check (it takes a few hundred milliseconds to load). */
+  start(): void {
+    if (!this.closed) this.workerThread();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const worker = this.worker;
