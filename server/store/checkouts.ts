@@ -141,14 +141,13 @@ export async function updateStatus(db: Queryable, id: string, change: StatusChan
 
 /** Links the license the checkout produced; true only for the first link (a checkout yields one license). */
 export async function attachLicense(db: Queryable, id: string, licenseId: string, at: number): Promise<boolean> {
-  const result = await db
-    .updateTable('checkouts')
-    .set({ license_id: licenseId, updated_at: at })
-    .where('id', '=', id)
-    .where('license_id', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const result = await attachOnce(db, licenseId, at, id);
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
+
+const attachOnce = precompiled((db, licenseId: string, at: number, id: string) =>
+  db.updateTable('checkouts').set({ license_id: licenseId, updated_at: at }).where('id', '=', id).where('license_id', 'is', null),
+);
 
 function toRecord(row: Selectable<CheckoutsTable>): CheckoutRecord {
   return {

@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { BillingEvent } from '../billing/events';
 import type { EventSource, LicenseEventsTable, Queryable } from './database';
+import { precompiled } from './precompiled';
 
 export interface LicenseEventRecord {
   id: number;
@@ -35,37 +36,65 @@ export interface NewLicenseEvent {
 export async function append(db: Queryable, entry: NewLicenseEvent): Promise<boolean> {
   const { event } = entry;
   const money = 'amount' in event ? event.amount : null;
-  const result = await db
-    .insertInto('license_events')
-    .values({
-      license_id: entry.licenseId,
-      event_id: event.id,
-      type: event.type,
-      source: entry.source,
-      occurred_at: event.at,
-      recorded_at: entry.recordedAt,
-      transaction_id: 'transactionId' in event ? event.transactionId : null,
-      amount: money?.value ?? null,
-      currency: money?.currency ?? null,
-      reference: entry.reference ?? null,
-      event_json: JSON.stringify(event),
-    })
-    .onConflict((oc) => oc.columns(['license_id', 'event_id']).doNothing())
-    .executeTakeFirst();
-  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  const result = await insertOnce(
+    db,
+    entry.licenseId,
+    event.id,
+    event.type,
+    entry.source,
+    event.at,
+    entry.recordedAt,
+    'transactionId' in event ? (event.transactionId ?? null) : null,
+    money?.value ?? null,
+    money?.currency ?? null,
+    entry.reference ?? null,
+    JSON.stringify(event),
+  );
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
 
 /** The license's events in the order they happened (ties in the order they were recorded). */
 export async function listByLicense(db: Queryable, licenseId: string): Promise<LicenseEventRecord[]> {
-  const rows = await db
-    .selectFrom('license_events')
-    .selectAll()
-    .where('license_id', '=', licenseId)
-    .orderBy('occurred_at')
-    .orderBy('id')
-    .execute();
-  return rows.map(toRecord);
+  return (await selectByLicense(db, licenseId)).rows.map(toRecord);
 }
+
+// Every payment, renewal and refund runs these; see precompiled.ts.
+const insertOnce = precompiled(
+  (
+    db,
+    licenseId: string,
+    eventId: string,
+    type: BillingEvent['type'],
+    source: EventSource,
+    occurredAt: number,
+    recordedAt: number,
+    transactionId: string | null,
+    amount: string | null,
+    currency: string | null,
+    reference: string | null,
+    eventJson: string,
+  ) =>
+    db
+      .insertInto('license_events')
+      .values({
+        license_id: licenseId,
+        event_id: eventId,
+        type,
+        source,
+        occurred_at: occurredAt,
+        recorded_at: recordedAt,
+        transaction_id: transactionId,
+        amount,
+        currency,
+        reference,
+        event_json: eventJson,
+      })
+      .onConflict((oc) => oc.columns(['license_id', 'event_id']).doNothing()),
+);
+
+const selectByLicense = precompiled((db, licenseId: string) =>
+  db.selectFrom('license_events').selectAll().where('license_id', '=', licenseId).orderBy('occurred_at').orderBy('id'),
+);
 
 function toRecord(row: Selectable<LicenseEventsTable>): LicenseEventRecord {
   const event = JSON.parse(row.event_json) as BillingEvent;

@@ -3,6 +3,7 @@ import type { Selectable, Updateable } from 'kysely';
 import type { LicenseStatus } from '../../common/license';
 import type { Tier } from '../../common/plans';
 import type { LicensesTable, Queryable } from './database';
+import { precompiled } from './precompiled';
 
 export interface LicenseRecord {
   id: string;
@@ -81,7 +82,8 @@ export async function insert(db: Queryable, license: NewLicense): Promise<Licens
     created_at: license.createdAt,
     updated_at: license.createdAt,
   };
-  await db.insertInto('licenses').values(row).execute();
+  await insertRow(db, row.id, row.anchor, row.plan_id, row.provider, row.checkout_id, row.status, row.tier, row.transaction_id, row.order_id,
+    row.subscription_id, row.amount, row.currency, row.paid_through, row.state_json, row.created_at, row.updated_at);
   return toRecord(row);
 }
 
@@ -90,8 +92,7 @@ export async function insert(db: Queryable, license: NewLicense): Promise<Licens
  * (PostgreSQL, several connections) read-modify-write in turn instead of losing one update.
  */
 export async function get(db: Queryable, id: string, options: { forUpdate?: boolean } = {}): Promise<LicenseRecord | undefined> {
-  const query = db.selectFrom('licenses').selectAll().where('id', '=', id);
-  const row = await (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
+  const [row] = (await (options.forUpdate ? selectForUpdate : selectOne)(db, id)).rows;
   return row && toRecord(row);
 }
 
@@ -108,26 +109,52 @@ export async function listByAnchor(db: Queryable, anchor: string): Promise<Licen
 }
 
 /**
- * The anchor's licenses that are not superseded and have a status in `statuses` (default ACCESS_STATUSES),
- * newest first. Normally at most one; a new purchase supersedes the others in its own transaction.
+ * The anchor's licenses that are not superseded and grant access (ACCESS_STATUSES), newest first. Normally at
+ * most one; a new purchase supersedes the others in its own transaction.
  */
-export async function activeForAnchor(
-  db: Queryable,
-  anchor: string,
-  statuses: readonly LicenseStatus[] = ACCESS_STATUSES,
-): Promise<LicenseRecord[]> {
-  if (statuses.length === 0) return [];
-  const rows = await db
+export async function activeForAnchor(db: Queryable, anchor: string): Promise<LicenseRecord[]> {
+  return (await selectActive(db, anchor)).rows.map(toRecord);
+}
+
+// Every payment and refresh runs these; see precompiled.ts.
+const insertRow = precompiled(
+  (
+    db,
+    id: string,
+    anchor: string,
+    planId: string,
+    provider: string,
+    checkoutId: string,
+    status: LicenseStatus,
+    tier: Tier,
+    transactionId: string | null,
+    orderId: string | null,
+    subscriptionId: string | null,
+    amount: string | null,
+    currency: string | null,
+    paidThrough: number | null,
+    stateJson: string,
+    createdAt: number,
+    updatedAt: number,
+  ) =>
+    db.insertInto('licenses').values({
+      id, anchor, plan_id: planId, provider, checkout_id: checkoutId, status, tier, transaction_id: transactionId, order_id: orderId,
+      subscription_id: subscriptionId, amount, currency, paid_through: paidThrough, superseded_by: null, state_json: stateJson,
+      created_at: createdAt, updated_at: updatedAt,
+    }),
+);
+const selectOne = precompiled((db, id: string) => db.selectFrom('licenses').selectAll().where('id', '=', id));
+const selectForUpdate = precompiled((db, id: string) => db.selectFrom('licenses').selectAll().where('id', '=', id).forUpdate());
+const selectActive = precompiled((db, anchor: string) =>
+  db
     .selectFrom('licenses')
     .selectAll()
     .where('anchor', '=', anchor)
     .where('superseded_by', 'is', null)
-    .where('status', 'in', statuses)
+    .where('status', 'in', ACCESS_STATUSES)
     .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  return rows.map(toRecord);
-}
+    .orderBy('id', 'desc'),
+);
 
 /** True if the license exists (and was updated). */
 export async function update(db: Queryable, id: string, patch: LicensePatch): Promise<boolean> {

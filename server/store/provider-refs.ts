@@ -25,24 +25,23 @@ export interface ProviderRefEntry {
  * (an order seen first with only its checkout gains its license later).
  */
 export async function upsert(db: Queryable, entry: ProviderRefEntry): Promise<void> {
-  await db
-    .insertInto('provider_refs')
-    .values({
-      provider: entry.provider,
-      ref: entry.ref,
-      kind: entry.kind,
-      license_id: entry.licenseId ?? null,
-      checkout_id: entry.checkoutId ?? null,
-    })
-    .onConflict((oc) =>
-      oc.columns(['provider', 'ref']).doUpdateSet((eb) => ({
-        kind: eb.ref('excluded.kind'),
-        license_id: eb.fn.coalesce('excluded.license_id', 'provider_refs.license_id'),
-        checkout_id: eb.fn.coalesce('excluded.checkout_id', 'provider_refs.checkout_id'),
-      })),
-    )
-    .execute();
+  await upsertOne(db, entry.provider, entry.ref, entry.kind, entry.licenseId ?? null, entry.checkoutId ?? null);
 }
+
+// Every payment links its ids here; see precompiled.ts.
+const upsertOne = precompiled(
+  (db, provider: string, ref: string, kind: ProviderRefKind, licenseId: string | null, checkoutId: string | null) =>
+    db
+      .insertInto('provider_refs')
+      .values({ provider, ref, kind, license_id: licenseId, checkout_id: checkoutId })
+      .onConflict((oc) =>
+        oc.columns(['provider', 'ref']).doUpdateSet((eb) => ({
+          kind: eb.ref('excluded.kind'),
+          license_id: eb.fn.coalesce('excluded.license_id', 'provider_refs.license_id'),
+          checkout_id: eb.fn.coalesce('excluded.checkout_id', 'provider_refs.checkout_id'),
+        })),
+      ),
+);
 
 export async function find(db: Queryable, provider: string, ref: string): Promise<ProviderRefRecord | undefined> {
   const [row] = (await selectOne(db, provider, ref)).rows;
