@@ -64,8 +64,9 @@ export interface LicenseSnapshot {
   entitlement: EntitlementSummary | null;
   /** Why the app is on Free, in words ("No license on this machine", "Token signature is not valid", …). */
   reason: string | null;
-  /** The short anchor for support screens, or why no anchor could be made. */
-  anchor: { short: string } | { error: string };
+  /** This machine's anchor — `short` to compare by eye, `code` for support to transfer a license to — or why no
+   *  anchor could be made. */
+  anchor: { short: string; code: string } | { error: string };
   /** Where the token is kept: the OS keychain, or a file when no keychain answers (shown to the user). */
   storage: 'keychain' | 'file';
   online: boolean;
@@ -81,3 +82,7 @@ export interface AppState {
   manage: SubscriptionManagement;
   plans: Plan[] | null;
 }
+
+/** Pasting a license token support issued (after moving a license to this machine, or a reinstall): applied
+ *  when it verifies offline for this machine, else why not, in words. */
+export type LicenseImport = { ok: true } | { ok: false; message: string };

@@ -1,6 +1,6 @@
 // The one IPC contract between the renderer (through preload) and main: channel → arguments → result.
 // main/electron registers exactly these with ipcMain.handle; preload exposes exactly these as window.hardbound.
-import type { AppState } from './app-state';
+import type { AppState, LicenseImport } from './app-state';
 import type { Plan } from './plans';
 
 export interface IpcInvokeMap {
@@ -12,6 +12,7 @@ export interface IpcInvokeMap {
   'hardbound:refresh': { args: []; result: void };
   'hardbound:cancel-subscription': { args: []; result: void };
   'hardbound:copy-text': { args: [text: string]; result: void };
+  'hardbound:import-license': { args: [token: string]; result: LicenseImport };
 }
 
 export type IpcChannel = keyof IpcInvokeMap;
@@ -30,6 +31,7 @@ export const IPC_CHANNELS: readonly IpcChannel[] = [
   'hardbound:refresh',
   'hardbound:cancel-subscription',
   'hardbound:copy-text',
+  'hardbound:import-license',
 ];
 
 /** window.hardbound, as preload exposes it (and as browser tests stand it in). */
@@ -44,6 +46,8 @@ export interface HardboundApi {
    *  AppState.manage. Enterprise continues until the paid period ends. */
   cancelSubscription(): Promise<void>;
   copyText(text: string): Promise<void>;
+  /** Applies a license token support sent (verified offline for this machine first); never rejects for a bad one. */
+  importLicense(token: string): Promise<LicenseImport>;
   /** Calls `listener` with every new state; returns the unsubscribe function. */
   onState(listener: (state: AppState) => void): () => void;
 }

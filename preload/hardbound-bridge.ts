@@ -23,6 +23,7 @@ export function createHardboundBridge(ipc: IpcRendererPort): HardboundApi {
     refresh: () => invoke('hardbound:refresh'),
     cancelSubscription: () => invoke('hardbound:cancel-subscription'),
     copyText: (text) => invoke('hardbound:copy-text', text),
+    importLicense: (token) => invoke('hardbound:import-license', token),
     onState(listener) {
       // The IPC event (whose `sender` is ipcRenderer itself) must never reach the page: forward the state only.
       // A fresh wrapper per subscription, so unsubscribing removes exactly this one.

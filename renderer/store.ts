@@ -1,7 +1,7 @@
 // The renderer's one store: the AppState main pushes, plus what only the UI knows (dialog, plans request,
 // pending commands, the demo workflows). Every command goes through window.hardbound; nothing else talks to main.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppState } from '../common/app-state';
+import type { AppState, LicenseImport } from '../common/app-state';
 import type { HardboundApi } from '../common/ipc';
 import type { Plan } from '../common/plans';
 import { isFlowInProgress } from './flow-steps';
@@ -51,6 +51,8 @@ export interface UiActions {
   confirmCancelSubscription(): Promise<void>;
   closeCancelSubscription(): void;
   copyText(text: string): Promise<boolean>;
+  /** Hands a pasted license token to main; the answer (applied, or why not) is for the form to show. */
+  importLicense(token: string): Promise<LicenseImport>;
   addWorkflow(): void;
   removeWorkflow(id: number): void;
 }
@@ -139,6 +141,13 @@ export function createUiStore(api: HardboundApi): StoreApi<UiStore> {
           copied = true;
         });
         return copied;
+      },
+      async importLicense(token) {
+        try {
+          return await api.importLicense(token);
+        } catch (error) {
+          return { ok: false, message: errorMessage(error) };
+        }
       },
       addWorkflow() {
         const { app, workflows, nextWorkflowId } = get();

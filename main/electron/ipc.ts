@@ -29,6 +29,8 @@ export class IpcRefusal extends Error {
 const PLAN_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 /** Copyable values are short (a transaction id, an anchor): a bound keeps the clipboard from being flooded. */
 const MAX_COPY_LENGTH = 256;
+/** Our entitlement tokens are well under 2 KiB; a paste far beyond that is not one. */
+const MAX_TOKEN_LENGTH = 8 * 1024;
 
 const noArgs = (args: unknown[]): args is [] => args.length === 0;
 const ARGUMENT_CHECKS: { [C in IpcChannel]: (args: unknown[]) => args is IpcArgs<C> } = {
@@ -41,6 +43,8 @@ const ARGUMENT_CHECKS: { [C in IpcChannel]: (args: unknown[]) => args is IpcArgs
   'hardbound:cancel-subscription': noArgs,
   'hardbound:copy-text': (args): args is [string] =>
     args.length === 1 && typeof args[0] === 'string' && args[0].length > 0 && args[0].length <= MAX_COPY_LENGTH,
+  'hardbound:import-license': (args): args is [string] =>
+    args.length === 1 && typeof args[0] === 'string' && args[0].length <= MAX_TOKEN_LENGTH,
 };
 
 export function isIpcChannel(name: unknown): name is IpcChannel {
@@ -65,6 +69,7 @@ export function handlersFromApi(api: HardboundApi): IpcHandlers {
     'hardbound:refresh': () => api.refresh(),
     'hardbound:cancel-subscription': () => api.cancelSubscription(),
     'hardbound:copy-text': (text) => api.copyText(text),
+    'hardbound:import-license': (token) => api.importLicense(token),
   };
 }
 

@@ -3,7 +3,7 @@
 // main/electron/ hands it Electron-backed ports; tests and the browser preview hand it their own.
 import type { JSONWebKeySet } from 'jose';
 import { shortAnchor } from '../../common/anchor';
-import type { AppState, FlowState, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
+import type { AppState, FlowState, LicenseImport, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
 import type { HardboundApi } from '../../common/ipc';
 import type { Plan } from '../../common/plans';
 import { deriveAnchor, type AnchorResult } from './anchor';
@@ -156,6 +156,24 @@ export class LicenseCore {
     return this.cancelling;
   }
 
+  /** A token support issued for this machine, pasted by the person: applied only if it verifies offline for
+   *  this anchor (signature, issuer, audience, times), like a token the server just sent; a refresh follows so
+   *  the server confirms where the license stands now. */
+  async importLicense(pasted: string): Promise<LicenseImport> {
+    const anchor = this.anchor;
+    if (!anchor?.ok) return { ok: false, message: anchor ? anchor.error.message : 'The license is still being checked; try again in a moment.' };
+    const token = pasted.replace(/\s+/g, '');
+    if (!looksLikeJwt(token)) {
+      return { ok: false, message: 'That is not a license token. Paste the whole token support sent you: three parts separated by dots, starting with "eyJ".' };
+    }
+    const accepted = await this.cache.accept(token, anchor.anchor);
+    if (!accepted.ok) return { ok: false, message: accepted.reason };
+    this.update({}, { ...accepted.evaluation, lastRefreshError: accepted.saveError });
+    this.schedule.reconsider();
+    void this.schedule.runAfresh();
+    return { ok: true };
+  }
+
   /** The app window gained focus. */
   notifyFocus(): void {
     this.schedule.poke();
@@ -181,7 +199,7 @@ export class LicenseCore {
     });
     const anchor = this.anchor;
     const evaluation = anchor.ok ? await this.cache.evaluate(anchor.anchor) : freeBecause(anchor.error.message);
-    this.update({}, { ...evaluation, anchor: anchor.ok ? { short: shortAnchor(anchor.anchor) } : { error: anchor.error.message } });
+    this.update({}, { ...evaluation, anchor: anchor.ok ? { short: shortAnchor(anchor.anchor), code: anchor.anchor } : { error: anchor.error.message } });
     void this.schedule.start();
   }
 
@@ -266,6 +284,9 @@ export class LicenseCore {
   }
 }
 
+const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const looksLikeJwt = (value: string): boolean => JWT_SHAPE.test(value);
+
 /** window.hardbound over a core, for the browser preview and tests (Electron's preload does the same over IPC). */
 export function createHardboundApi(core: LicenseCore, copyText: (text: string) => Promise<void> | void): HardboundApi {
   return {
@@ -279,6 +300,7 @@ export function createHardboundApi(core: LicenseCore, copyText: (text: string) =
     copyText: async (text) => {
       await copyText(text);
     },
+    importLicense: (token) => core.importLicense(token),
     onState: (listener) => core.onState(listener),
   };
 }

@@ -49,6 +49,12 @@ export class RefreshSchedule {
     return this.inFlight;
   }
 
+  /** A refresh that starts from now on: after the running one, if any (it presents what was stored before). */
+  runAfresh(): Promise<void> {
+    const running = this.inFlight;
+    return running ? running.then(() => this.runNow()) : this.runNow();
+  }
+
   /** Focus or resume: refreshes unless one started less than the minimum interval ago. */
   poke(): void {
     if (this.stopped) return;

@@ -3,6 +3,7 @@ import { formatDate, formatDateTime, statusLabel } from '../format';
 import { useUi } from '../store-context';
 import { pastDueBanner } from '../subscription-text';
 import { CopyButton } from './CopyButton';
+import { ImportLicense } from './ImportLicense';
 import { OfflineIndicator } from './OfflineIndicator';
 
 export function LicensePanel({ license }: { license: LicenseSnapshot }) {
@@ -59,7 +60,16 @@ export function LicensePanel({ license }: { license: LicenseSnapshot }) {
           </>
         )}
         <dt>Machine</dt>
-        <dd>{'short' in license.anchor ? <code data-testid="anchor">{license.anchor.short}</code> : <span className="error-text">{license.anchor.error}</span>}</dd>
+        <dd className="with-action">
+          {'code' in license.anchor ? (
+            <>
+              <code data-testid="anchor" title={license.anchor.code}>{license.anchor.short}</code>
+              <CopyButton text={license.anchor.code} label="Copy machine code (support needs it to move a license here)" />
+            </>
+          ) : (
+            <span className="error-text">{license.anchor.error}</span>
+          )}
+        </dd>
         <dt>Last refresh</dt>
         <dd data-testid="last-refresh">
           {license.lastRefreshAt ? <time dateTime={license.lastRefreshAt}>{formatDateTime(license.lastRefreshAt)}</time> : 'Never'}
@@ -71,6 +81,7 @@ export function LicensePanel({ license }: { license: LicenseSnapshot }) {
           {refreshing ? 'Refreshing…' : 'Refresh now'}
         </button>
       </div>
+      <ImportLicense />
     </section>
   );
 }

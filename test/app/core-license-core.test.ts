@@ -6,7 +6,7 @@ import { systemClock } from '../../common/clock';
 import { createHardboundApi, LicenseCore, type LicenseCoreOptions } from '../../main/license/license-core';
 import { NO_LICENSE } from '../../main/license/license-evaluation';
 import { STORED_ITEMS } from '../../main/license/stored-items';
-import { claimsFor, FakeCheckoutWindow, FakeClock, FakeTimers, ISSUER, makeIssuer, MemorySecretStore, waitFor, type TestIssuer } from './core-support';
+import { claimsFor, FakeCheckoutWindow, FakeClock, FakeTimers, ISSUER, makeIssuer, MemorySecretStore, randomAnchor, waitFor, type TestIssuer } from './core-support';
 
 const PLANS = [{ id: 'enterprise-lifetime', name: 'Enterprise (lifetime)', tier: 'enterprise', price: '49.00', currency: 'USD', billing: { kind: 'one_time' } }];
 const MACHINE_ID = '8a1f0c55e2b34d7f9e61c0a4b2d3e5f6';
@@ -94,7 +94,7 @@ describe('LicenseCore', () => {
     await core.start();
     const license = core.getState().license;
     expect(license).toMatchObject({ tier: 'free', entitlement: null, reason: NO_LICENSE, storage: 'file', needsOnlineCheck: false });
-    expect(license.anchor).toEqual({ short: expect.stringMatching(/^[A-Za-z0-9_-]{6}…[A-Za-z0-9_-]{4}$/) });
+    expect(license.anchor).toEqual({ short: expect.stringMatching(/^[A-Za-z0-9_-]{6}…[A-Za-z0-9_-]{4}$/), code: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     const after = await online;
     expect(after.plans).toEqual(PLANS);
     expect(after.license.lastRefreshError).toBeNull();
@@ -165,6 +165,45 @@ describe('LicenseCore', () => {
     await online.core.start();
     await online.core.refresh();
     expect(online.core.getState().license).toMatchObject({ tier: 'enterprise', needsOnlineCheck: false, reason: null, online: true });
+  });
+
+  it('applies a license token support sent for this machine (wrapped over lines as e-mail does), then refreshes', async () => {
+    const s = await fakeServer();
+    const { core, secrets } = makeCore(s.url);
+    await core.start();
+    const anchor = core.getState().license.anchor;
+    if (!('code' in anchor)) throw new Error('no anchor');
+    expect(anchor.short).toBe(`${anchor.code.slice(0, 6)}…${anchor.code.slice(-4)}`);
+    const token = await issuer.sign(claimsFor(anchor.code, Date.now(), { lic: 'lic_moved', txn: '9XY12345AB678901C' }));
+    const wrapped = `  ${token.slice(0, 60)}\n${token.slice(60, 130)}\r\n${token.slice(130)}\n`;
+    const refreshed = until(core, (st) => (st.license.lastRefreshAt !== null && s.state.refreshes > 0 ? st : undefined));
+
+    expect(await core.importLicense(wrapped)).toEqual({ ok: true });
+    expect(core.getState().license).toMatchObject({ tier: 'enterprise', reason: null, entitlement: { licenseId: 'lic_moved', transactionId: '9XY12345AB678901C' } });
+    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(token);
+    await refreshed; // the server is asked where the license stands now
+  });
+
+  it('refuses, in words and without storing anything, a token for another machine, from another signer, or not a token', async () => {
+    const s = await fakeServer();
+    const { core, secrets } = makeCore(s.url);
+    await core.start();
+    const anchor = core.getState().license.anchor;
+    if (!('code' in anchor)) throw new Error('no anchor');
+    const stranger = await makeIssuer('other-key');
+    const cases: [string, RegExp][] = [
+      [await issuer.sign(claimsFor(randomAnchor(), Date.now())), /belongs to another machine/],
+      [await stranger.sign(claimsFor(anchor.code, Date.now())), /not signed by this app's license server/],
+      [await issuer.sign(claimsFor(anchor.code, Date.now() - 60 * 24 * 3600_000)), /expired/],
+      ['lic_test1', /not a license token/],
+      ['', /not a license token/],
+    ];
+    for (const [pasted, reason] of cases) {
+      const answer = await core.importLicense(pasted);
+      expect(answer, pasted.slice(0, 20)).toEqual({ ok: false, message: expect.stringMatching(reason) });
+    }
+    expect(core.getState().license).toMatchObject({ tier: 'free', entitlement: null });
+    expect(secrets.items.has(STORED_ITEMS.entitlement)).toBe(false);
   });
 
   it('refuses to bind to a placeholder machine id: anchor error and a failed upgrade', async () => {

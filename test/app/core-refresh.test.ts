@@ -78,6 +78,24 @@ describe('refresh schedule', () => {
     expect(calls).toBe(1);
   });
 
+  it('runAfresh() starts a refresh of its own after the one running (which presented the old token)', async () => {
+    const releases: (() => void)[] = [];
+    const slow = new RefreshSchedule({ clock, timers, run: () => new Promise((r) => { releases.push(() => r(true)); }) });
+    const running = slow.runNow();
+    const fresh = slow.runAfresh();
+    expect(releases).toHaveLength(1);
+    releases[0]!();
+    await running;
+    await settle();
+    expect(releases).toHaveLength(2);
+    releases[1]!();
+    await fresh;
+    const idle = slow.runAfresh();
+    expect(releases).toHaveLength(3);
+    releases[2]!();
+    await idle;
+  });
+
   it('stop() leaves no timer behind and ignores focus', async () => {
     await schedule.start();
     schedule.stop();

@@ -36,6 +36,7 @@ function fakeApi() {
     },
     cancelSubscription: async () => void calls.push(['cancelSubscription']),
     copyText: async (text) => void calls.push(['copyText', text]),
+    importLicense: async (token) => (calls.push(['importLicense', token]), { ok: false, message: 'not for this machine' }),
     onState: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -39,6 +39,7 @@ function fakeApi() {
     refresh: async () => void calls.push(['refresh']),
     cancelSubscription: async () => void calls.push(['cancelSubscription']),
     copyText: async (text) => void calls.push(['copyText', text]),
+    importLicense: async (token) => (calls.push(['importLicense', token]), { ok: false, message: 'not for this machine' }),
     onState: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -72,9 +73,10 @@ describe('IPC registration', () => {
     await ipc.invoke('hardbound:refresh', APP);
     await ipc.invoke('hardbound:cancel-subscription', APP);
     await ipc.invoke('hardbound:copy-text', APP, '2GG279541U471931P');
+    await expect(ipc.invoke('hardbound:import-license', APP, 'eyJ.a.b')).resolves.toEqual({ ok: false, message: 'not for this machine' });
     expect(core.calls).toEqual([
       ['getState'], ['listPlans'], ['startUpgrade', 'enterprise-lifetime'], ['cancelUpgrade'], ['dismissFlow'], ['refresh'], ['cancelSubscription'],
-      ['copyText', '2GG279541U471931P'],
+      ['copyText', '2GG279541U471931P'], ['importLicense', 'eyJ.a.b'],
     ]);
   });
 
@@ -87,7 +89,7 @@ describe('IPC registration', () => {
   ])('refuses every channel from %s without touching the core', async (_what, url) => {
     const { ipc, core } = setup();
     for (const channel of IPC_CHANNELS) {
-      const args = channel === 'hardbound:start-upgrade' ? ['enterprise-lifetime'] : channel === 'hardbound:copy-text' ? ['x'] : [];
+      const args = channel === 'hardbound:start-upgrade' ? ['enterprise-lifetime'] : channel === 'hardbound:copy-text' || channel === 'hardbound:import-license' ? ['x'] : [];
       const refusal = await ipc.invoke(channel, url, ...args).catch((e: unknown) => e);
       expect(refusal).toBeInstanceOf(IpcRefusal);
       expect(refusal).toMatchObject({ code: 'untrusted_sender', channel });
@@ -105,6 +107,10 @@ describe('IPC registration', () => {
     ['hardbound:copy-text', ['']],
     ['hardbound:copy-text', ['x'.repeat(257)]],
     ['hardbound:copy-text', [{ toString: () => 'x' }]],
+    ['hardbound:import-license', []],
+    ['hardbound:import-license', ['x'.repeat(8 * 1024 + 1)]],
+    ['hardbound:import-license', [{ toString: () => 'eyJ' }]],
+    ['hardbound:import-license', ['eyJ.a.b', 'extra']],
     ['hardbound:get-state', ['unexpected']],
     ['hardbound:refresh', [1]],
     ['hardbound:cancel-subscription', ['I-BW452GLLEP1G']],

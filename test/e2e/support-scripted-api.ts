@@ -1,6 +1,6 @@
 // A HardboundApi whose state the test sets step by step, recording every call: for UI behaviour that the
 // real core reaches only slowly or not at all here (a non-retryable failure, a keychain-less store, a bad anchor).
-import type { AppState, FlowState, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
+import type { AppState, FlowState, LicenseImport, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
 import type { HardboundApi } from '../../common/ipc';
 import type { Plan } from '../../common/plans';
 
@@ -14,7 +14,7 @@ export const FREE_LICENSE: LicenseSnapshot = {
   tier: 'free',
   entitlement: null,
   reason: 'No license on this machine',
-  anchor: { short: 'AbCdEf…wxyz' },
+  anchor: { short: 'AbCdEf…wxyz', code: 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_awxyz' },
   storage: 'keychain',
   online: true,
   lastRefreshAt: null,
@@ -99,6 +99,12 @@ export class ScriptedApi implements HardboundApi {
   }
   async copyText(text: string) {
     this.calls.push({ method: 'copyText', args: [text] });
+  }
+  /** What importLicense() answers (the real core verifies the token; this only records the call). */
+  importAnswer: LicenseImport = { ok: true };
+  async importLicense(token: string) {
+    this.calls.push({ method: 'importLicense', args: [token] });
+    return this.importAnswer;
   }
   onState(listener: (state: AppState) => void) {
     this.listeners.add(listener);

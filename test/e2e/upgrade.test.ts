@@ -3,7 +3,10 @@
 // proxy that can take the server away, and each PayPal checkout in its own browser context.
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { API_PATHS } from '../../common/api';
+import type { Entitlement } from '../../common/entitlement';
 import { STORED_ITEMS } from '../../main/license/stored-items';
+import { buy, supportCall } from '../integration/support-staff';
 import { itWithSystem } from '../support/system';
 import { chromiumPart, screenshot } from './support-browser';
 import {
@@ -167,6 +170,49 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     await page.getByRole('button', { name: 'Done' }).click();
     expect(await page.getByTestId('license-panel').innerText()).toMatch(/Renews on\s+\w{3} \d{1,2}, \d{4}/);
     await screenshot(page, 'e2e-10-retried-enterprise');
+    await world.stopApp(session);
+  });
+
+  itWithSystem(chromiumPart, 'a license moved to a new computer: machine code to support, transfer and re-issue, token pasted → Enterprise', async () => {
+    const oldComputer = await buy(world.harness);
+    const newComputer = machine();
+    const session = await world.startApp(newComputer);
+    const { page } = session.app;
+    expect(await badge(page).innerText()).toContain('Free');
+
+    await page.getByRole('button', { name: /Copy machine code/ }).click();
+    await expect.poll(() => newComputer.copied.length).toBe(1);
+    const machineCode = newComputer.copied[0]!;
+    expect(await page.getByTestId('anchor').innerText()).toBe(`${machineCode.slice(0, 6)}…${machineCode.slice(-4)}`);
+
+    const dana = await world.harness.server.support.createToken('dana');
+    const licenseId = oldComputer.view.license.id;
+    const transfer = await supportCall(world.harness, dana, 'POST', API_PATHS.supportAction(licenseId, 'transfer'), { anchor: machineCode, reason: 'new laptop' });
+    expect(transfer.status).toBe(200);
+    const reissued = await supportCall<{ entitlement: Entitlement }>(world.harness, dana, 'POST', API_PATHS.supportAction(licenseId, 'reissue'), { reason: 'deliver to new laptop' });
+    const token = reissued.body.entitlement.token;
+
+    await page.getByText('Have a license token from support?').click();
+    const field = page.getByLabel(/Paste the token support sent you/);
+    // A token for another machine (the old one's) is refused, in words, and changes nothing.
+    await field.fill(oldComputer.view.entitlement.token);
+    await page.getByRole('button', { name: 'Use this license' }).click();
+    await expect.poll(() => page.getByTestId('import-result').innerText()).toBe('The license belongs to another machine.');
+    expect(await badge(page).innerText()).toContain('Free');
+
+    // As it arrives by e-mail: wrapped over lines.
+    await field.fill(`${token.slice(0, 70)}\n${token.slice(70)}\n`);
+    await page.getByRole('button', { name: 'Use this license' }).click();
+    await badgeReads(page, 'Enterprise');
+    expect(await page.getByTestId('import-result').innerText()).toBe('License applied to this machine.');
+    expect(await page.getByTestId('transaction-id').innerText()).toBe(oldComputer.view.license.transactionId);
+    expect(await newComputer.secrets.get(STORED_ITEMS.entitlement)).toBe(token);
+    // From now on it refreshes like any license.
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    await expect.poll(() => page.getByTestId('last-refresh').innerText()).not.toBe('Never');
+    expect(await badge(page).innerText()).toContain('Enterprise');
+    expect(session.app.cspViolations).toEqual([]);
+    await screenshot(page, 'e2e-11-license-moved-here');
     await world.stopApp(session);
   });
 });
