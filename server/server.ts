@@ -158,7 +158,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     : new PayPalSignatureVerifier({
         webhookId,
         clock,
-        rsa: (message, key, signature) => rsaPool.verify(message, key, signature),
+        worker: rsaPool,
         ...(runtime.paypal.sandboxOrigin ? { sandboxOrigin: runtime.paypal.sandboxOrigin } : {}),
         ...(runtime.paypal.trustedCaPem ? { trustedCaPem: runtime.paypal.trustedCaPem } : {}),
       });

@@ -11,9 +11,9 @@ import type { PayPalCheckoutProvider } from '../providers/paypal/checkout-provid
 import { truthEventId } from '../providers/paypal/checkout-provider';
 import { isPayPalApiError } from '../providers/paypal/errors';
 import { fetchTruth, type TruthSource } from '../providers/paypal/fetch-truth';
-import { asObject, get, ids } from '../providers/paypal/fields';
 import type { PayPalVerification, RequestHeaders } from '../providers/paypal/signature';
-import { matchesCheckout, toBillingEvents, translateWebhook, type ActionableReference, type ProviderTruth } from '../providers/paypal/translate';
+import { readDelivery } from '../providers/paypal/read-delivery';
+import { matchesCheckout, toBillingEvents, type ActionableReference, type ProviderTruth } from '../providers/paypal/translate';
 import type { BillingEvent } from '../billing/events';
 import * as checkouts from '../store/checkouts';
 import type { Store } from '../store/database';
@@ -63,27 +63,23 @@ export class PayPalWebhook {
       if (verdict.code === 'cert_url_not_allowed') throw new ApiError(401, 'cert_url_not_allowed', 'The certificate URL is not an allowed PayPal host.');
       throw new ApiError(401, 'bad_signature', 'The webhook signature does not verify.');
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      throw new ApiError(400, 'invalid_json', 'The webhook body is not valid JSON.');
-    }
-    const reference = translateWebhook(json);
+    // The offline verifier's worker reads the body right after checking its signature; otherwise it is read here.
+    const reading = verdict.reading ?? readDelivery(rawBody);
+    if (reading.kind === 'invalid_json') throw new ApiError(400, 'invalid_json', 'The webhook body is not valid JSON.');
+    const { reference, eventId, eventType } = reading;
     if (reference.kind === 'invalid') {
       this.deps.log.warn({ provider: PROVIDER, reason: reference.reason }, 'webhook rejected: unexpected shape');
       throw new ApiError(400, 'bad_request', `The webhook event is not in PayPal's shape (${reference.reason}).`);
     }
     const now = this.deps.clock.now();
     if (reference.kind === 'ignored') {
-      const eventId = ids.event(get(asObject(json), 'id'));
       if (!eventId) throw new ApiError(400, 'bad_request', 'The webhook event has no id.');
       const recorded = await this.deps.store.groupCommit((trx) => inbox.record(trx, {
         provider: PROVIDER, eventId, eventType: reference.eventType, resourceId: null, outcome: 'ignored', receivedAt: now,
       }));
       return recorded === 'duplicate' ? 'duplicate' : 'ignored';
     }
-    return this.apply(reference, eventTypeOf(json), now);
+    return this.apply(reference, eventType, now);
   }
 
   private async apply(reference: ActionableReference, eventType: string, now: number): Promise<WebhookOutcome> {
@@ -170,11 +166,6 @@ export class PayPalWebhook {
     }
     return null;
   }
-}
-
-function eventTypeOf(json: unknown): string {
-  const type = get(asObject(json), 'event_type');
-  return typeof type === 'string' ? type : 'unknown';
 }
 
 function resourceIdOf(reference: ActionableReference): string {

@@ -36,7 +36,7 @@ describe('preload bridge', () => {
     const api = createHardboundBridge(ipc.port);
     const answers = await Promise.all([
       api.getState(), api.listPlans(), api.startUpgrade('enterprise-annual'), api.cancelUpgrade(),
-      api.dismissFlow(), api.refresh(), api.cancelSubscription(), api.copyText('7TX12345AB678901C'),
+      api.dismissFlow(), api.refresh(), api.cancelSubscription(), api.copyText('7TX12345AB678901C'), api.importLicense('eyJ.a.b'),
     ]);
     expect(ipc.invoked).toEqual([
       ['hardbound:get-state', []],
@@ -47,6 +47,7 @@ describe('preload bridge', () => {
       ['hardbound:refresh', []],
       ['hardbound:cancel-subscription', []],
       ['hardbound:copy-text', ['7TX12345AB678901C']],
+      ['hardbound:import-license', ['eyJ.a.b']],
     ]);
     expect(ipc.invoked.map(([channel]) => channel).sort()).toEqual([...IPC_CHANNELS].sort());
     expect(answers[0]).toBe('answer of hardbound:get-state');
@@ -90,7 +91,7 @@ describe('preload bridge', () => {
     }
     expect(exposed.map(([key]) => key)).toEqual(['hardbound']);
     const api = exposed[0]![1] as Record<string, unknown>;
-    const methods: Array<keyof HardboundApi> = ['cancelSubscription', 'cancelUpgrade', 'copyText', 'dismissFlow', 'getState', 'listPlans', 'onState', 'refresh', 'startUpgrade'];
+    const methods: Array<keyof HardboundApi> = ['cancelSubscription', 'cancelUpgrade', 'copyText', 'dismissFlow', 'getState', 'importLicense', 'listPlans', 'onState', 'refresh', 'startUpgrade'];
     expect(Object.keys(api).sort()).toEqual(methods);
     expect(Object.values(api).every((v) => typeof v === 'function' && v !== ipcRenderer.invoke)).toBe(true);
   });

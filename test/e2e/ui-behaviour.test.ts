@@ -41,7 +41,7 @@ describe('renderer in Chromium (scripted core)', () => {
       return { keys: Object.keys(w.hardbound).sort(), frozen: Object.isFrozen(w.hardbound), ipc: 'ipcRenderer' in w || 'require' in w };
     });
     expect(exposure).toEqual({
-      keys: ['cancelSubscription', 'cancelUpgrade', 'copyText', 'dismissFlow', 'getState', 'listPlans', 'onState', 'refresh', 'startUpgrade'],
+      keys: ['cancelSubscription', 'cancelUpgrade', 'copyText', 'dismissFlow', 'getState', 'importLicense', 'listPlans', 'onState', 'refresh', 'startUpgrade'],
       frozen: true,
       ipc: false,
     });
@@ -147,6 +147,31 @@ describe('renderer in Chromium (scripted core)', () => {
     await page.getByText('Copied').waitFor();
     await page.getByRole('button', { name: 'Refresh now' }).click();
     await expect.poll(() => api.callsOf('refresh').length).toBe(1);
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'a license token from support: the form is closed until asked for, says why a token is refused, keeps it for a fix', async () => {
+    const api = new ScriptedApi();
+    const { page, close } = await open(api);
+    await page.getByRole('button', { name: /Copy machine code/ }).click();
+    await expect.poll(() => api.callsOf('copyText')).toEqual([['AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_awxyz']]);
+    const field = page.getByLabel(/Paste the token support sent you/);
+    expect(await field.isVisible()).toBe(false);
+    await page.getByText('Have a license token from support?').click();
+    const use = page.getByRole('button', { name: 'Use this license' });
+    expect(await use.isDisabled()).toBe(true);
+
+    api.importAnswer = { ok: false, message: 'The license belongs to another machine.' };
+    await field.fill('eyJhbGciOiJFZERTQSJ9.e30.c2ln');
+    await use.click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toBe('The license belongs to another machine.');
+    expect(await field.inputValue()).toBe('eyJhbGciOiJFZERTQSJ9.e30.c2ln');
+
+    api.importAnswer = { ok: true };
+    await use.click();
+    await expect.poll(() => page.getByTestId('import-result').innerText()).toBe('License applied to this machine.');
+    expect(await field.inputValue()).toBe('');
+    expect(api.callsOf('importLicense')).toEqual([['eyJhbGciOiJFZERTQSJ9.e30.c2ln'], ['eyJhbGciOiJFZERTQSJ9.e30.c2ln']]);
     await close();
   });
 

@@ -43,7 +43,8 @@ function mutations(d: SignedDelivery): SignedDelivery[] {
     { ...d, body: Buffer.concat([d.body, Buffer.from(' ')]) },
     { ...d, transmissionId: d.transmissionId.replace(/.$/, (c) => (c === '0' ? '1' : '0')) },
     { ...d, transmissionTime: d.transmissionTime.replace(/\d(?=Z$)/, (c) => String((Number(c) + 1) % 10)) },
-    { ...d, webhookId: `${d.webhookId.slice(0, -1)}X` },
+    // A changed last character (a random id may already end in 'X': then 'Y').
+    { ...d, webhookId: d.webhookId.replace(/.$/, (c) => (c === 'X' ? 'Y' : 'X')) },
     { ...d, authAlgo: 'SHA1withRSA' },
   ];
 }

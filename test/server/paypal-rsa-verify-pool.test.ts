@@ -1,10 +1,11 @@
 // The worker-thread RSA step must give exactly the verdicts of the in-thread one — on the genuine 2019 PayPal
 // delivery and on its mutations — and fail loudly, never with a false verdict, when its worker is gone.
-import { X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readDelivery } from '../../server/providers/paypal/read-delivery';
 import { RsaVerifyPool } from '../../server/providers/paypal/signature/rsa-verify-pool';
 import { verifyPayPalSignature } from '../../server/providers/paypal/signature/verify';
 
@@ -20,7 +21,7 @@ describe('RsaVerifyPool', () => {
   afterEach(async () => {
     await pool.close();
   });
-  const onPool = () => (message: Buffer, key: X509Certificate['publicKey'], signature: Buffer) => pool.verify(message, key, signature);
+  const onPool = () => async (message: Buffer, key: X509Certificate['publicKey'], signature: Buffer) => (await pool.verify(message, key, signature)).valid;
 
   it('gives the in-thread verdict for the genuine delivery and for every single-bit change of its body, asked all at once', async () => {
     pool = new RsaVerifyPool();
@@ -45,6 +46,21 @@ describe('RsaVerifyPool', () => {
     await worker.terminate();
     await expect(inFlight).rejects.toThrow(/RSA verify worker exited/);
     expect(await verifyPayPalSignature(genuine, onPool())).toEqual({ ok: true });
+  });
+
+  it('reads the body of a delivery whose signature verified, exactly as the event loop would, and never one that did not', async () => {
+    pool = new RsaVerifyPool();
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const message = Buffer.from('id|time|webhook|123');
+    const signature = sign('sha256', message, privateKey);
+    const forged = Buffer.from(signature);
+    forged[0] = (forged[0] as number) ^ 1;
+
+    expect(await pool.verify(message, publicKey, signature, rawBody)).toEqual({ valid: true, reading: readDelivery(rawBody) });
+    expect(readDelivery(rawBody)).toMatchObject({ kind: 'read', eventType: 'PAYMENTS.PAYMENT.CREATED', eventId: 'WH-7MU294299R542214K-4N1831857K851783H' });
+    expect(await pool.verify(message, publicKey, signature, Buffer.from('{"id": "WH-1", '))).toEqual({ valid: true, reading: { kind: 'invalid_json' } });
+    expect(await pool.verify(message, publicKey, forged, rawBody)).toEqual({ valid: false });
+    expect(await pool.verify(message, publicKey, signature)).toEqual({ valid: true });
   });
 
   it('refuses work once closed', async () => {

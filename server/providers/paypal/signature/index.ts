@@ -1,6 +1,9 @@
 // PayPal webhook verification as the HTTP layer uses it: headers and raw body in, a verdict with a
 // machine-readable code out (every failure maps to 401). Runs before the body is parsed.
 import type { Clock } from '../../../../common/clock';
+import type { KeyObject } from 'node:crypto';
+import type { DeliveryReading } from '../read-delivery';
+import type { SignatureCheck } from './rsa-verify-pool';
 import { CertificateCache, type CertFailureCode, type FetchLike } from './cert-cache';
 import {
   readHeader,
@@ -17,7 +20,9 @@ export type { RequestHeaders, SignatureFailureCode } from './verify';
 
 export const PAYPAL_CERT_URL_HEADER = 'paypal-cert-url';
 
-export type PayPalVerification = { ok: true } | VerificationFailure<SignatureFailureCode | CertFailureCode>;
+/** On success a verifier may hand back the body already read (see read-delivery.ts), which it does only after
+ *  the signature verified; without it the caller reads the body itself. */
+export type PayPalVerification = { ok: true; reading?: DeliveryReading } | VerificationFailure<SignatureFailureCode | CertFailureCode>;
 
 export interface PayPalSignatureVerifierOptions {
   /** The id PayPal gave the webhook listener; it is part of the signed message. */
@@ -28,8 +33,13 @@ export interface PayPalSignatureVerifierOptions {
   /** PEM of the stand-in's CA, trusted besides the system CAs. */
   trustedCaPem?: string;
   fetch?: FetchLike;
-  /** Where the RSA step runs; the calling thread when not given. */
-  rsa?: RsaSha256Verify;
+  /** A worker thread for the RSA step, which also reads the body of a delivery that verified; without it,
+   *  both run on the calling thread. */
+  worker?: SignatureWorker;
+}
+
+export interface SignatureWorker {
+  verify(message: Buffer, key: KeyObject, signature: Buffer, body: Uint8Array): Promise<SignatureCheck>;
 }
 
 export class PayPalSignatureVerifier {
@@ -55,12 +65,20 @@ export class PayPalSignatureVerifier {
 
     const certificate = await this.certificates.get(certUrl);
     if (!certificate.ok) return certificate;
-    return verifyPayPalSignature({
+    const { worker } = this.options;
+    let reading: DeliveryReading | undefined;
+    const rsa: RsaSha256Verify | undefined = worker && (async (message, key, signature) => {
+      const check = await worker.verify(message, key, signature, delivery.rawBody);
+      reading = check.reading;
+      return check.valid;
+    });
+    const verdict = await verifyPayPalSignature({
       headers: delivery.headers,
       rawBody: delivery.rawBody,
       webhookId: this.options.webhookId,
       certificate: certificate.certificate,
       now: this.options.clock.now(),
-    }, this.options.rsa);
+    }, rsa);
+    return verdict.ok && reading ? { ok: true, reading } : verdict;
   }
 }

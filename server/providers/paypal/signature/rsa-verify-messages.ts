@@ -1,10 +1,13 @@
-// What the event loop and the RSA worker thread say to each other (rsa-verify-pool.ts, rsa-verify-worker.ts).
+// What the event loop and the signature worker thread say to each other (rsa-verify-pool.ts, rsa-verify-worker.ts).
 import type { KeyObject } from 'node:crypto';
+import type { DeliveryReading } from '../read-delivery';
 
 export interface VerifyItem {
   keyId: number;
   message: Buffer;
   signature: Buffer;
+  /** The delivery's body, to be read (read-delivery.ts) if, and only if, the signature verifies. */
+  body?: Uint8Array;
 }
 
 export interface VerifyBatch {
@@ -14,8 +17,9 @@ export interface VerifyBatch {
   items: VerifyItem[];
 }
 
-/** Per item: the verdict, or 'error' when node:crypto threw (never a false "bad signature"). */
-export type VerifyResult = boolean | 'error';
+/** Per item: the verdict (with the body read when it verified and was sent), or 'error' when node:crypto threw
+ *  (never a false "bad signature"). */
+export type VerifyResult = { valid: boolean; reading?: DeliveryReading } | 'error';
 
 export interface VerifyResults {
   batch: number;

@@ -1,16 +1,25 @@
-// RSA-SHA256 verification on a worker thread, in batches. The signature check is the largest single cost of a
-// webhook delivery; on the event loop it is time taken from HTTP and SQLite, which only that thread can do.
+// RSA-SHA256 verification on a worker thread, in batches, and for a verified delivery the reading of its body
+// (JSON parse and translation). Those are the largest costs of a webhook delivery; on the event loop they are
+// time taken from HTTP and SQLite, which only that thread can do.
 // Handing each check over alone costs about as much as doing it (thread wake-ups, message copies), so the
 // checks asked for in one turn of the event loop travel together, as the group commit does with fsyncs.
 import type { KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import type { DeliveryReading } from '../read-delivery';
 import type { VerifyBatch, VerifyResults } from './rsa-verify-messages';
+
+export interface SignatureCheck {
+  valid: boolean;
+  /** The body read, when it was given and the signature verified. */
+  reading?: DeliveryReading;
+}
 
 interface Pending {
   keyId: number;
   message: Buffer;
   signature: Buffer;
-  resolve(valid: boolean): void;
+  body: Uint8Array | undefined;
+  resolve(check: SignatureCheck): void;
   reject(error: Error): void;
 }
 
@@ -29,11 +38,12 @@ export class RsaVerifyPool {
   private unsentKeys: [number, KeyObject][] = [];
   private closed = false;
 
-  /** Resolves with the verdict; rejects only when the check itself could not be made (worker failure). */
-  verify(message: Buffer, key: KeyObject, signature: Buffer): Promise<boolean> {
+  /** Resolves with the verdict, and with `body` read if it verified; rejects only when the check itself could
+   *  not be made (worker failure). */
+  verify(message: Buffer, key: KeyObject, signature: Buffer, body?: Uint8Array): Promise<SignatureCheck> {
     if (this.closed) return Promise.reject(new Error('the RSA verify pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ keyId: this.idOf(key), message, signature, resolve, reject });
+      this.queue.push({ keyId: this.idOf(key), message, signature, body, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.send());
@@ -73,7 +83,7 @@ export class RsaVerifyPool {
       const message: VerifyBatch = {
         batch,
         newKeys: this.unsentKeys,
-        items: items.map(({ keyId, message: signed, signature }) => ({ keyId, message: signed, signature })),
+        items: items.map(({ keyId, message: signed, signature, body }) => ({ keyId, message: signed, signature, ...(body ? { body } : {}) })),
       };
       this.unsentKeys = [];
       this.workerThread().postMessage(message);
@@ -90,8 +100,8 @@ export class RsaVerifyPool {
       this.inFlight.delete(batch);
       items.forEach((item, i) => {
         const result = results[i];
-        if (typeof result === 'boolean') item.resolve(result);
-        else item.reject(new Error('node:crypto could not run the RSA verification'));
+        if (result === undefined || result === 'error') item.reject(new Error('node:crypto could not run the RSA verification'));
+        else item.resolve(result);
       });
     });
     const lost = (error: Error) => {
