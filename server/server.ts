@@ -23,7 +23,7 @@ import { PayPalCheckoutProvider } from './providers/paypal/checkout-provider';
 import { PayPalClient } from './providers/paypal/client';
 import { PayPalSignatureVerifier } from './providers/paypal/signature';
 import { PayPalApiSignatureVerifier } from './providers/paypal/signature/api-verifier';
-import { RsaVerifyPool } from './providers/paypal/signature/rsa-verify-pool';
+import { SignatureWorkerPool } from './providers/paypal/signature/signature-worker-pool';
 import { openStore, type Store } from './store/database';
 import { SupportService } from './support/service';
 import { PayPalWebhook, type WebhookVerifier } from './webhooks/paypal-webhook';
@@ -114,8 +114,8 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   const support = new SupportService({ store, clock, grant, checkouts: checkoutService });
 
   // Offline verification's RSA step runs on a worker thread, started now so the first delivery does not wait for it.
-  const rsaPool = runtime.paypal.verify === 'api' ? undefined : new RsaVerifyPool();
-  rsaPool?.start();
+  const signatureWorker = runtime.paypal.verify === 'api' ? undefined : new SignatureWorkerPool();
+  signatureWorker?.start();
   let webhookId = runtime.paypal.webhookId === 'register' ? '' : runtime.paypal.webhookId;
   // The webhook id is known only once the listener is registered, after listen(); until then nothing verifies.
   const verifierRef: { current?: WebhookVerifier } = {};
@@ -153,12 +153,12 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     webhookId = await client.registerWebhook(`${publicUrl}/v1/webhooks/paypal`, ['*']);
     log.info({ webhookId }, 'registered this server as a PayPal webhook listener');
   }
-  verifierRef.current = rsaPool === undefined
+  verifierRef.current = signatureWorker === undefined
     ? new PayPalApiSignatureVerifier(client, webhookId)
     : new PayPalSignatureVerifier({
         webhookId,
         clock,
-        worker: rsaPool,
+        worker: signatureWorker,
         ...(runtime.paypal.sandboxOrigin ? { sandboxOrigin: runtime.paypal.sandboxOrigin } : {}),
         ...(runtime.paypal.trustedCaPem ? { trustedCaPem: runtime.paypal.trustedCaPem } : {}),
       });
@@ -167,7 +167,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     url, publicUrl, webhookId, store, metrics, support,
     close: async () => {
       await app.close();
-      await rsaPool?.close();
+      await signatureWorker?.close();
       await store.close();
     },
   };

@@ -1,6 +1,6 @@
 // A verified delivery's body, read: parsed, translated into the whitelisted reference, plus the two envelope
 // fields the inbox keeps. Pure: it runs on the event loop, or on the worker thread right after that worker has
-// checked the signature (rsa-verify-worker.ts) — never on a body whose signature has not verified.
+// checked the signature (signature-worker.ts) — never on a body whose signature has not verified.
 import { asObject, get, ids } from './fields';
 import { translateWebhook, type WebhookReference } from './translate';
 

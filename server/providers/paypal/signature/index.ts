@@ -3,7 +3,7 @@
 import type { Clock } from '../../../../common/clock';
 import type { KeyObject } from 'node:crypto';
 import type { DeliveryReading } from '../read-delivery';
-import type { SignatureCheck } from './rsa-verify-pool';
+import type { SignatureCheck } from './signature-worker-pool';
 import { CertificateCache, type CertFailureCode, type FetchLike } from './cert-cache';
 import {
   readHeader,

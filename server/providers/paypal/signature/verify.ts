@@ -130,7 +130,7 @@ function strictBase64(value: string): Buffer | undefined {
   return bytes.toString('base64') === value ? bytes : undefined;
 }
 
-/** The RSA-SHA256 step: on the calling thread by default, or batched on a worker thread (rsa-verify-pool.ts). */
+/** The RSA-SHA256 step: on the calling thread by default, or batched on a worker thread (signature-worker-pool.ts). */
 export type RsaSha256Verify = (message: Buffer, key: KeyObject, signature: Buffer) => boolean | Promise<boolean>;
 
 // PKCS#1 v1.5, what SHA256withRSA means, is node's default for an RSA key; spelling it out as

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readDelivery } from '../../server/providers/paypal/read-delivery';
-import { RsaVerifyPool } from '../../server/providers/paypal/signature/rsa-verify-pool';
+import { SignatureWorkerPool } from '../../server/providers/paypal/signature/signature-worker-pool';
 import { verifyPayPalSignature } from '../../server/providers/paypal/signature/verify';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -16,15 +16,15 @@ const headers = JSON.parse(readFileSync(path.join(vectorDir, 'headers.json'), 'u
 const certificate = new X509Certificate(readFileSync(path.join(vectorDir, 'cert.pem')));
 const genuine = { headers, rawBody, webhookId: '0FV983392A0531201', certificate, now: Date.parse(headers['paypal-transmission-time'] as string) };
 
-describe('RsaVerifyPool', () => {
-  let pool: RsaVerifyPool;
+describe('SignatureWorkerPool', () => {
+  let pool: SignatureWorkerPool;
   afterEach(async () => {
     await pool.close();
   });
   const onPool = () => async (message: Buffer, key: X509Certificate['publicKey'], signature: Buffer) => (await pool.verify(message, key, signature)).valid;
 
   it('gives the in-thread verdict for the genuine delivery and for every single-bit change of its body, asked all at once', async () => {
-    pool = new RsaVerifyPool();
+    pool = new SignatureWorkerPool();
     const bodies = [rawBody];
     for (let position = 0; position < rawBody.length; position += 7) {
       const mutated = Buffer.from(rawBody);
@@ -39,17 +39,17 @@ describe('RsaVerifyPool', () => {
   });
 
   it('keeps answering after its worker dies: the checks in flight fail, the next ones run on a new worker', async () => {
-    pool = new RsaVerifyPool();
+    pool = new SignatureWorkerPool();
     expect(await verifyPayPalSignature(genuine, onPool())).toEqual({ ok: true });
     const worker = (pool as unknown as { worker: { terminate(): Promise<number> } }).worker;
     const inFlight = verifyPayPalSignature(genuine, onPool());
     await worker.terminate();
-    await expect(inFlight).rejects.toThrow(/RSA verify worker exited/);
+    await expect(inFlight).rejects.toThrow(/signature worker exited/);
     expect(await verifyPayPalSignature(genuine, onPool())).toEqual({ ok: true });
   });
 
   it('reads the body of a delivery whose signature verified, exactly as the event loop would, and never one that did not', async () => {
-    pool = new RsaVerifyPool();
+    pool = new SignatureWorkerPool();
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const message = Buffer.from('id|time|webhook|123');
     const signature = sign('sha256', message, privateKey);
@@ -64,7 +64,7 @@ describe('RsaVerifyPool', () => {
   });
 
   it('refuses work once closed', async () => {
-    pool = new RsaVerifyPool();
+    pool = new SignatureWorkerPool();
     await pool.close();
     await expect(verifyPayPalSignature(genuine, onPool())).rejects.toThrow(/closed/);
   });

@@ -1,4 +1,4 @@
-// What the event loop and the signature worker thread say to each other (rsa-verify-pool.ts, rsa-verify-worker.ts).
+// What the event loop and the signature worker thread say to each other (signature-worker-pool.ts, signature-worker.ts).
 import type { KeyObject } from 'node:crypto';
 import type { DeliveryReading } from '../read-delivery';
 

@@ -1,9 +1,9 @@
-// Runs on the worker thread started by rsa-verify-pool.ts: RSA-SHA256 verifications, one batch per message, and
+// Runs on the worker thread started by signature-worker-pool.ts: RSA-SHA256 verifications, one batch per message, and
 // for a delivery whose signature verified, its body read — so neither costs the event loop.
 import { verify, type KeyObject } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { readDelivery } from '../read-delivery';
-import type { VerifyBatch, VerifyItem, VerifyResult, VerifyResults } from './rsa-verify-messages';
+import type { VerifyBatch, VerifyItem, VerifyResult, VerifyResults } from './signature-worker-messages';
 
 const keys = new Map<number, KeyObject>();
 

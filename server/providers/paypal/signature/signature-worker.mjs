@@ -2,4 +2,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./rsa-verify-worker.ts');
+await import('./signature-worker.ts');

@@ -6,7 +6,7 @@
 import type { KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { DeliveryReading } from '../read-delivery';
-import type { VerifyBatch, VerifyResults } from './rsa-verify-messages';
+import type { VerifyBatch, VerifyResults } from './signature-worker-messages';
 
 export interface SignatureCheck {
   valid: boolean;
@@ -26,7 +26,7 @@ interface Pending {
 /** Bounds one message (and so what one worker failure can fail at once). */
 const MAX_BATCH = 256;
 
-export class RsaVerifyPool {
+export class SignatureWorkerPool {
   private worker: Worker | undefined;
   private queue: Pending[] = [];
   private scheduled = false;
@@ -41,7 +41,7 @@ export class RsaVerifyPool {
   /** Resolves with the verdict, and with `body` read if it verified; rejects only when the check itself could
    *  not be made (worker failure). */
   verify(message: Buffer, key: KeyObject, signature: Buffer, body?: Uint8Array): Promise<SignatureCheck> {
-    if (this.closed) return Promise.reject(new Error('the RSA verify pool is closed'));
+    if (this.closed) return Promise.reject(new Error('the signature worker pool is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ keyId: this.idOf(key), message, signature, body, resolve, reject });
       if (!this.scheduled) {
@@ -60,7 +60,7 @@ export class RsaVerifyPool {
     this.closed = true;
     const worker = this.worker;
     this.worker = undefined;
-    this.failAll(new Error('the RSA verify pool closed'));
+    this.failAll(new Error('the signature worker pool closed'));
     await worker?.terminate();
   }
 
@@ -92,7 +92,7 @@ export class RsaVerifyPool {
 
   private workerThread(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./rsa-verify-worker.mjs', import.meta.url));
+    const worker = new Worker(new URL('./signature-worker.mjs', import.meta.url));
     // An idle pool must not keep the process alive; close() ends it for good.
     worker.unref();
     worker.on('message', ({ batch, results }: VerifyResults) => {
@@ -114,7 +114,7 @@ export class RsaVerifyPool {
       this.failAll(error);
     };
     worker.on('error', lost);
-    worker.on('exit', (code) => lost(new Error(`the RSA verify worker exited (code ${code})`)));
+    worker.on('exit', (code) => lost(new Error(`the signature worker exited (code ${code})`)));
     this.worker = worker;
     return worker;
   }
