@@ -82,7 +82,3 @@ export interface AppState {
   manage: SubscriptionManagement;
   plans: Plan[] | null;
 }
-
-/** Pasting a license token support issued (after moving a license to this machine, or a reinstall): applied
- *  when it verifies offline for this machine, else why not, in words. */
-export type LicenseImport = { ok: true } | { ok: false; message: string };

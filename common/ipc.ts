@@ -1,6 +1,6 @@
 // The one IPC contract between the renderer (through preload) and main: channel → arguments → result.
 // main/electron registers exactly these with ipcMain.handle; preload exposes exactly these as window.hardbound.
-import type { AppState, LicenseImport } from './app-state';
+import type { AppState } from './app-state';
 import type { Plan } from './plans';
 
 export interface IpcInvokeMap {
@@ -14,6 +14,10 @@ export interface IpcInvokeMap {
   'hardbound:copy-text': { args: [text: string]; result: void };
   'hardbound:import-license': { args: [token: string]; result: LicenseImport };
 }
+
+/** Pasting a license token support issued (after moving a license to this machine, or a reinstall): applied
+ *  when it verifies offline for this machine, else why not, in words. */
+export type LicenseImport = { ok: true } | { ok: false; message: string };
 
 export type IpcChannel = keyof IpcInvokeMap;
 export type IpcArgs<C extends IpcChannel> = IpcInvokeMap[C]['args'];

@@ -1,8 +1,8 @@
 // The renderer's one store: the AppState main pushes, plus what only the UI knows (dialog, plans request,
 // pending commands, the demo workflows). Every command goes through window.hardbound; nothing else talks to main.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppState, LicenseImport } from '../common/app-state';
-import type { HardboundApi } from '../common/ipc';
+import type { AppState } from '../common/app-state';
+import type { HardboundApi, LicenseImport } from '../common/ipc';
 import type { Plan } from '../common/plans';
 import { isFlowInProgress } from './flow-steps';
 import { errorMessage } from './format';

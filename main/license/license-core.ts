@@ -3,8 +3,8 @@
 // main/electron/ hands it Electron-backed ports; tests and the browser preview hand it their own.
 import type { JSONWebKeySet } from 'jose';
 import { shortAnchor } from '../../common/anchor';
-import type { AppState, FlowState, LicenseImport, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
-import type { HardboundApi } from '../../common/ipc';
+import type { AppState, FlowState, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
+import type { HardboundApi, LicenseImport } from '../../common/ipc';
 import type { Plan } from '../../common/plans';
 import { deriveAnchor, type AnchorResult } from './anchor';
 import { cancelSubscription } from './cancel-subscription';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { LicenseImport } from '../../common/app-state';
+import type { LicenseImport } from '../../common/ipc';
 import { useUi } from '../store-context';
 
 /** Where a token from support goes: after support moved a license to this machine, or after a reinstall. */

@@ -13,6 +13,7 @@ import { startPreview, type RunningPreview } from '../../launch/preview/bridge-s
 import { CheckoutTabs } from '../../launch/preview/checkout-tabs';
 import { MAIN_CSP } from '../../main/electron/security-policy';
 import { itWithSystem } from '../support/system';
+import { recordingApi } from './recording-api';
 import { chromiumPart, launchChromium } from '../e2e/support-browser';
 
 /** What the test page's window holds (the test tsconfig has no DOM types). */
@@ -21,32 +22,13 @@ type PageGlobals = { hardbound: HardboundApi; seen: string[] };
 const STATE = (step: string) => ({ flow: { step }, plans: null, license: { tier: 'free' } }) as unknown as AppState;
 
 function fakeApi() {
-  const calls: Array<[string, ...unknown[]]> = [];
-  const listeners = new Set<(state: AppState) => void>();
-  let state = STATE('idle');
-  const api: HardboundApi = {
-    getState: async () => (calls.push(['getState']), state),
-    listPlans: async () => (calls.push(['listPlans']), []),
-    startUpgrade: async (planId) => void calls.push(['startUpgrade', planId]),
-    cancelUpgrade: async () => void calls.push(['cancelUpgrade']),
-    dismissFlow: async () => void calls.push(['dismissFlow']),
+  const recording = recordingApi(STATE('idle'), {
     refresh: async () => {
-      calls.push(['refresh']);
+      recording.calls.push(['refresh']);
       throw new Error('server unreachable');
     },
-    cancelSubscription: async () => void calls.push(['cancelSubscription']),
-    copyText: async (text) => void calls.push(['copyText', text]),
-    importLicense: async (token) => (calls.push(['importLicense', token]), { ok: false, message: 'not for this machine' }),
-    onState: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const publish = (next: AppState) => {
-    state = next;
-    listeners.forEach((l) => l(next));
-  };
-  return { api, calls, publish, listeners };
+  });
+  return recording;
 }
 
 let rendererDir: string;

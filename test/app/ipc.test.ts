@@ -2,7 +2,8 @@
 // frame and arguments checked before the core is touched, state pushed to the live main window.
 import { describe, expect, it } from 'vitest';
 import type { AppState } from '../../common/app-state';
-import { IPC_CHANNELS, STATE_CHANNEL, type HardboundApi } from '../../common/ipc';
+import { IPC_CHANNELS, STATE_CHANNEL } from '../../common/ipc';
+import { recordingApi } from './recording-api';
 import { forwardState, handlersFromApi, IpcRefusal, registerIpcHandlers, type InvokeEvent, type IpcMainLike } from '../../main/electron/ipc';
 
 type Listener = (event: InvokeEvent, ...args: unknown[]) => Promise<unknown>;
@@ -27,26 +28,7 @@ class FakeIpcMain implements IpcMainLike {
 const APP = 'app://hardbound/index.html';
 const STATE = { flow: { step: 'idle' }, plans: null } as unknown as AppState;
 
-function fakeApi() {
-  const calls: Array<[string, ...unknown[]]> = [];
-  const listeners = new Set<(state: AppState) => void>();
-  const api: HardboundApi = {
-    getState: async () => (calls.push(['getState']), STATE),
-    listPlans: async () => (calls.push(['listPlans']), []),
-    startUpgrade: async (planId) => void calls.push(['startUpgrade', planId]),
-    cancelUpgrade: async () => void calls.push(['cancelUpgrade']),
-    dismissFlow: async () => void calls.push(['dismissFlow']),
-    refresh: async () => void calls.push(['refresh']),
-    cancelSubscription: async () => void calls.push(['cancelSubscription']),
-    copyText: async (text) => void calls.push(['copyText', text]),
-    importLicense: async (token) => (calls.push(['importLicense', token]), { ok: false, message: 'not for this machine' }),
-    onState: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  return { api, calls, emit: (state: AppState) => listeners.forEach((l) => l(state)), listeners };
-}
+const fakeApi = () => recordingApi(STATE);
 
 function setup() {
   const ipc = new FakeIpcMain();
@@ -135,11 +117,11 @@ describe('state push', () => {
     let destroyed = false;
     let window: { isDestroyed(): boolean; send(channel: typeof STATE_CHANNEL, state: AppState): void } | null = null;
     const stop = forwardState(core.api.onState, () => window);
-    core.emit(STATE);
+    core.publish(STATE);
     window = { isDestroyed: () => destroyed, send: (channel, state) => void sent.push([channel, state]) };
-    core.emit(STATE);
+    core.publish(STATE);
     destroyed = true;
-    core.emit(STATE);
+    core.publish(STATE);
     expect(sent).toEqual([[STATE_CHANNEL, STATE]]);
     stop();
     expect(core.listeners.size).toBe(0);

@@ -1,7 +1,7 @@
 // A HardboundApi whose state the test sets step by step, recording every call: for UI behaviour that the
 // real core reaches only slowly or not at all here (a non-retryable failure, a keychain-less store, a bad anchor).
-import type { AppState, FlowState, LicenseImport, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
-import type { HardboundApi } from '../../common/ipc';
+import type { AppState, FlowState, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
+import type { HardboundApi, LicenseImport } from '../../common/ipc';
 import type { Plan } from '../../common/plans';
 
 export const PLANS: Plan[] = [
