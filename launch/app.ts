@@ -1,6 +1,7 @@
 // `npm start`: builds the three Electron bundles, starts the local PayPal sandbox and the companion server
-// (SQLite in ./data), then opens the desktop app — or, where Electron cannot run, says exactly why and
-// serves the browser preview (the same renderer and license core) instead.
+// (SQLite in ./data), then opens the desktop app — downloading Electron's binary first if npm install left it
+// out — or, where Electron cannot run, says why in one sentence and serves the browser preview (the same
+// renderer and license core) instead. It ends with a short summary: what runs where, what to click first.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,9 +11,11 @@ import { configFromEnv } from '../server/config/env';
 import { startServer } from '../server/server';
 import { developmentAppEnv } from './app-env';
 import { buildElectronBundles } from './build-app';
-import { findElectronBinary, startupFailure } from './electron-binary';
+import { downloadElectronBinary, findElectronBinary, startupFailure, type ElectronBinary } from './electron-binary';
 import { resolvePayPal } from './paypal-connection';
 import { startBrowserPreview } from './preview/start-preview';
+import { logFormatFromEnv, serverLogger } from './server-log';
+import { startSummary } from './start-summary';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -51,18 +54,33 @@ function previewPort(): number {
   return port;
 }
 
+/** The Electron binary, downloaded now if the package has none yet (see electron-binary.ts for why). */
+async function electronBinary(): Promise<ElectronBinary> {
+  const probe = { resolve: () => require('electron') as string, exists: existsSync, platform: process.platform, env: process.env };
+  const found = findElectronBinary(probe);
+  if (found.ok || !found.downloadable) return found;
+  const download = await downloadElectronBinary({
+    installScript: require.resolve('electron/install.js'),
+    env: process.env,
+    onStart: () => console.log('Downloading the Electron binary (the first time only, about 100 MB)…'),
+  });
+  return download.ok ? findElectronBinary(probe) : { ok: false, downloadable: true, reason: download.reason };
+}
+
 async function main(): Promise<void> {
   const loaded = configFromEnv(process.env);
-  if ('problems' in loaded) {
-    console.error(`The server configuration has ${loaded.problems.length} problem(s):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
+  const logFormat = logFormatFromEnv(process.env);
+  const problems = [...('problems' in loaded ? loaded.problems : []), ...(logFormat.ok ? [] : [logFormat.problem])];
+  if ('problems' in loaded || !logFormat.ok) {
+    console.error(`The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     process.exit(2);
   }
   const config = loaded.config;
-  console.log('Building the app (electron-vite build: main, preload, renderer)…');
-  buildElectronBundles(projectRoot);
+  console.log('Building the app (main, preload and renderer bundles)…');
+  buildElectronBundles(projectRoot, { quiet: true });
 
   const paypal = await resolvePayPal(config);
-  const server = await startServer(config, { paypal: paypal.connection });
+  const server = await startServer(config, { paypal: paypal.connection, logger: serverLogger({ level: config.logLevel, format: logFormat.format }) });
   const stops: Array<() => Promise<void>> = [() => server.close(), async () => paypal.sandbox?.close()];
   let stopping: Promise<void> | null = null;
   const stopAll = () => {
@@ -71,29 +89,36 @@ async function main(): Promise<void> {
     })();
     return stopping;
   };
-  console.log(`Hardbound server at ${server.url}${paypal.sandbox ? `, PayPal sandbox at ${paypal.sandbox.baseUrl}` : ''}; data in ${config.dataDir}`);
+  const summary = {
+    serverUrl: server.url,
+    sandboxUrl: paypal.sandbox?.baseUrl ?? null,
+    dataDir: config.dataDir,
+    logFormat: logFormat.format,
+    cwd: process.cwd(),
+  };
 
   const appEnv = await developmentAppEnv(server.url, config.issuer, paypal.sandbox?.baseUrl ?? null);
-  const electron = findElectronBinary({ resolve: () => require('electron') as string, exists: existsSync, platform: process.platform, env: process.env });
+  const electron = await electronBinary();
   const launch: Launch = electron.ok ? await launchElectron(electron.path, appEnv) : { started: false, reason: electron.reason };
   if (launch.started) {
-    console.log('Electron is running; quit the app to stop the server and sandbox.');
+    console.log(startSummary({ ...summary, previewUrl: null, electronSkipped: null, keychainFallback: null }));
     process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
     await launch.exited;
     await stopAll();
     return;
   }
 
-  console.log(`\nElectron cannot be used here: ${launch.reason}\nServing the browser preview instead (same renderer, same license core).`);
-  const preview = await startBrowserPreview({
-    appEnv,
-    rendererDir: path.join(projectRoot, 'out', 'renderer'),
-    dataDir: path.join(config.dataDir, 'app'),
-    port: previewPort(),
-  });
+  const appDataDir = path.join(config.dataDir, 'app');
+  const preview = await startBrowserPreview({ appEnv, rendererDir: path.join(projectRoot, 'out', 'renderer'), dataDir: appDataDir, port: previewPort() });
   stops.push(() => preview.close());
-  if (preview.storageFallback) console.log(`License storage: no OS keychain (${preview.storageFallback}); the token is kept in ${path.join(config.dataDir, 'app')}`);
-  console.log(`\nBrowser preview: ${preview.url}\n(The PayPal checkout opens in a new tab. Ctrl+C stops everything.)`);
+  console.log(
+    startSummary({
+      ...summary,
+      previewUrl: preview.url,
+      electronSkipped: launch.reason,
+      keychainFallback: preview.storageFallback === null ? null : { reason: preview.storageFallback, dir: appDataDir },
+    }),
+  );
   const stop = () => void stopAll().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

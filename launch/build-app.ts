@@ -5,9 +5,12 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 
-export function buildElectronBundles(projectRoot: string): void {
+/** `quiet`: vite's per-file report is kept back and shown only if the build fails (npm start's own summary stays short). */
+export function buildElectronBundles(projectRoot: string, options: { quiet?: boolean } = {}): void {
   // The package's own entry script through this Node: works whatever the file mode of node_modules/.bin.
   const cli = path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
-  const result = spawnSync(process.execPath, [cli, 'build'], { cwd: projectRoot, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`electron-vite build failed (${result.status === null ? `signal ${result.signal}` : `exit ${result.status}`})`);
+  const result = spawnSync(process.execPath, [cli, 'build'], { cwd: projectRoot, stdio: options.quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+  if (result.status === 0) return;
+  if (options.quiet) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+  throw new Error(`electron-vite build failed (${result.status === null ? `signal ${result.signal}` : `exit ${result.status}`})`);
 }

@@ -2,10 +2,11 @@
 // and sandbox, the isolated checkout window. It runs wherever an Electron binary exists.
 //
 // Where none exists it is skipped, with the reason printed — also under CI=true, unlike the tests that
-// need Chromium or a Secret Service. That is deliberate: the electron package's binary is downloaded from
-// GitHub by its install step, which this workplace and its CI cannot reach, so no install script could
-// provide it and failing here would only make CI permanently red. Everything the Electron glue decides is
-// tested in plain Node (test/app/windows*.test.ts, test/app/ipc*.test.ts); this spec checks the wiring.
+// need Chromium or a Secret Service. That is deliberate: the binary comes from GitHub (package.json's
+// allowScripts keeps that download out of `npm install`; `npm start` fetches it where it can), which this
+// workplace and its CI cannot reach, so failing here would only make CI permanently red. Everything the
+// Electron glue decides is tested in plain Node (test/app/windows*.test.ts, test/app/ipc*.test.ts); this spec
+// checks the wiring.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
