@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckoutView } from '../../common/api';
 import { DEFAULT_BUYER } from '../../sandbox/options';
+import { paypalVector } from '../support/paypal-vectors';
 import { createCheckout, newAnchor, payOnHostedPage, poll, startHarness, type Harness } from './harness';
 import { dumpTables, postWebhook, rawDatabaseText, webhookCount } from './support-webhooks';
 
-const VECTOR_DIR = '/work/shared/testvectors/paypal-java-sdk-2019';
-const vectorBody = readFileSync(`${VECTOR_DIR}/body.json`);
-const vectorHeaders = JSON.parse(readFileSync(`${VECTOR_DIR}/headers.json`, 'utf8')) as Record<string, string>;
+const vectorBody = readFileSync(paypalVector('paypal-java-sdk-2019', 'body.json'));
+const vectorHeaders = JSON.parse(readFileSync(paypalVector('paypal-java-sdk-2019', 'headers.json'), 'utf8')) as Record<string, string>;
 
 /** Personal data of the sandbox buyer and of the test vector's payer (and the shipping recipient it names). */
 const PII: Record<string, string> = {

@@ -5,6 +5,7 @@ import { X509Certificate, createVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/index';
+import { paypalVector } from '../support/paypal-vectors';
 import { sampleEvent, startListener, webhookHarness, apiFor, registerWebhook } from './support-webhooks';
 
 interface SignedDelivery {
@@ -50,17 +51,16 @@ function mutations(d: SignedDelivery): SignedDelivery[] {
 }
 
 describe('the genuine PayPal test vector (paypal-java-sdk-2019)', () => {
-  const dir = new URL('../../../shared/testvectors/paypal-java-sdk-2019/', import.meta.url);
-  const headers = JSON.parse(readFileSync(new URL('headers.json', dir), 'utf8')) as Record<string, string>;
+  const headers = JSON.parse(readFileSync(paypalVector('paypal-java-sdk-2019', 'headers.json'), 'utf8')) as Record<string, string>;
   const delivery: SignedDelivery = {
     transmissionId: headers['paypal-transmission-id'] ?? '',
     transmissionTime: headers['paypal-transmission-time'] ?? '',
     transmissionSig: headers['paypal-transmission-sig'] ?? '',
     authAlgo: headers['paypal-auth-algo'] ?? '',
     webhookId: '0FV983392A0531201',
-    body: readFileSync(new URL('body.json', dir)),
+    body: readFileSync(paypalVector('paypal-java-sdk-2019', 'body.json')),
   };
-  const certPem = readFileSync(new URL('cert.pem', dir), 'utf8');
+  const certPem = readFileSync(paypalVector('paypal-java-sdk-2019', 'cert.pem'), 'utf8');
 
   it('is accepted by the verifier', () => {
     expect(paypalVerifies(delivery, certPem)).toBe(true);

@@ -3,14 +3,13 @@
 import { generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readDelivery } from '../../server/providers/paypal/read-delivery';
 import { SignatureWorkerPool } from '../../server/providers/paypal/signature/signature-worker-pool';
 import { verifyPayPalSignature } from '../../server/providers/paypal/signature/verify';
+import { paypalVector } from '../support/paypal-vectors';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const vectorDir = path.resolve(repoRoot, '../shared/testvectors/paypal-java-sdk-2019');
+const vectorDir = paypalVector('paypal-java-sdk-2019');
 const rawBody = readFileSync(path.join(vectorDir, 'body.json'));
 const headers = JSON.parse(readFileSync(path.join(vectorDir, 'headers.json'), 'utf8')) as Record<string, string>;
 const certificate = new X509Certificate(readFileSync(path.join(vectorDir, 'cert.pem')));

@@ -1,14 +1,13 @@
-// The offline verifier against a genuine PayPal delivery (../shared/testvectors/paypal-java-sdk-2019):
+// The offline verifier against a genuine PayPal delivery (test/fixtures/paypal/paypal-java-sdk-2019):
 // data no one on this project produced, so acceptance here cannot be a shared mistake with the sandbox.
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { verifyPayPalSignature, type RequestHeaders } from '../../server/providers/paypal/signature/verify';
+import { paypalVector } from '../support/paypal-vectors';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const vectorDir = path.resolve(repoRoot, '../shared/testvectors/paypal-java-sdk-2019');
+const vectorDir = paypalVector('paypal-java-sdk-2019');
 
 const rawBody = readFileSync(path.join(vectorDir, 'body.json'));
 const headers = JSON.parse(readFileSync(path.join(vectorDir, 'headers.json'), 'utf8')) as Record<string, string>;
@@ -130,5 +129,49 @@ describe('verifyPayPalSignature with the genuine 2019 PayPal delivery', () => {
     const { 'paypal-transmission-sig': sig, ...rest } = headers;
     const verdict = await verifyPayPalSignature({ ...genuine, headers: { ...rest, 'PAYPAL-TRANSMISSION-SIG': sig } });
     expect(verdict).toMatchObject({ ok: false, code: 'missing_header' });
+  });
+});
+
+interface SignedDelivery2015 { name: string; body_file: string; webhook_id: string; headers: Record<string, string> }
+
+describe('verifyPayPalSignature with the genuine 2015–2016 PayPal deliveries (three SDKs)', () => {
+  const dir = paypalVector('paypal-sdk-2015-2016');
+  const deliveries = JSON.parse(readFileSync(path.join(dir, 'signed-deliveries-2015-2016.json'), 'utf8')) as SignedDelivery2015[];
+  const certificate2015 = new X509Certificate(readFileSync(path.join(dir, 'CERT-360caa42-fca2a594-a5cafa77.sandbox-2015.pem')));
+  const inputs = deliveries.map((d) => ({
+    name: d.name,
+    input: {
+      headers: d.headers,
+      rawBody: readFileSync(path.join(dir, d.body_file)),
+      webhookId: d.webhook_id,
+      certificate: certificate2015,
+      now: Date.parse(d.headers['paypal-transmission-time'] as string),
+    },
+  }));
+
+  it('accepts all three as delivered', async () => {
+    expect(inputs).toHaveLength(3);
+    for (const { name, input } of inputs) expect(await verifyPayPalSignature(input), name).toEqual({ ok: true });
+  });
+
+  it('rejects each with one byte of its body changed', async () => {
+    for (const { name, input } of inputs) {
+      const body = Buffer.from(input.rawBody);
+      const at = body.indexOf('"id"') + 7;
+      body[at] = (body[at] as number) ^ 1;
+      expect(await verifyPayPalSignature({ ...input, rawBody: body }), name).toMatchObject({ ok: false, code: 'bad_signature' });
+    }
+  });
+
+  it("rejects the .NET SDK's own negative cases: body id changed to XX…, signature or transmission id prefixed XXX", async () => {
+    for (const { name, input } of inputs) {
+      const body = Buffer.from(input.rawBody.toString('utf8').replace(/"id":"WH-/, '"id":"XX-'));
+      expect(body.equals(input.rawBody), name).toBe(false);
+      const sig = `XXX${input.headers['paypal-transmission-sig']}`;
+      const id = `XXX${input.headers['paypal-transmission-id']}`;
+      expect(await verifyPayPalSignature({ ...input, rawBody: body }), name).toMatchObject({ ok: false });
+      expect(await verifyPayPalSignature({ ...input, headers: { ...input.headers, 'paypal-transmission-sig': sig } }), name).toMatchObject({ ok: false });
+      expect(await verifyPayPalSignature({ ...input, headers: { ...input.headers, 'paypal-transmission-id': id } }), name).toMatchObject({ ok: false, code: 'bad_signature' });
+    }
   });
 });

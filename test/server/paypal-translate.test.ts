@@ -7,8 +7,9 @@ import {
   allStrings, captureEvent, withField, type Path, captureRefunded, disputeEvent, leakedValues, orderApproved, saleCompleted, saleRefunded,
   subscriptionEvent,
 } from './paypal-translate-fixtures';
+import { paypalVector } from '../support/paypal-vectors';
 
-const VECTOR_BODY = readFileSync(new URL('../../../shared/testvectors/paypal-java-sdk-2019/body.json', import.meta.url), 'utf8');
+const VECTOR_BODY = readFileSync(paypalVector('paypal-java-sdk-2019', 'body.json'), 'utf8');
 
 function fixtures(): Array<[string, Record<string, unknown>]> {
   return [
