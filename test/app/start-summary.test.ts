@@ -5,9 +5,9 @@ import { keychainSentence, startSummary } from '../../launch/start-summary';
 const base = {
   serverUrl: 'http://127.0.0.1:8787',
   sandboxUrl: 'http://127.0.0.1:8788',
-  dataDir: '/home/dev/hardbound/data',
+  dataDir: '/srv/hardbound/data',
   logFormat: 'pretty' as const,
-  cwd: '/home/dev/hardbound',
+  cwd: '/srv/hardbound',
 };
 
 describe('startSummary', () => {
@@ -16,7 +16,7 @@ describe('startSummary', () => {
       ...base,
       previewUrl: 'http://127.0.0.1:8790/',
       electronSkipped: 'this machine cannot reach GitHub, where the Electron binary is downloaded from (getaddrinfo ENOTFOUND github.com)',
-      keychainFallback: { reason: 'Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled', dir: '/home/dev/hardbound/data/app' },
+      keychainFallback: { reason: 'Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled', dir: '/srv/hardbound/data/app' },
     });
     const lines = text.split('\n');
     expect(lines.find((l) => l.includes('App (browser preview)'))).toBe('  App (browser preview)  http://127.0.0.1:8790/   ← open this first');
