@@ -2,7 +2,7 @@
 import type { LicenseStatus } from './license';
 import type { Plan, Tier } from './plans';
 
-/** The upgrade flow (issue 4): every failure path has a state and a message a person can act on. */
+/** The upgrade flow: every failure path has a state and a message a person can act on. */
 export type FlowState =
   | { step: 'idle' }
   | { step: 'creating'; planId: string }

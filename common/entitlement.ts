@@ -7,7 +7,7 @@ export const ENTITLEMENT_TYP = 'hardbound-entitlement+jwt';
 export const ENTITLEMENT_ALG = 'EdDSA';
 export const ENTITLEMENT_AUDIENCE = 'hardbound-app';
 
-/** Claims of the signed entitlement (DESIGN.md step 6). Times are JWT NumericDate (seconds). */
+/** Claims of the signed entitlement (docs/architecture.md, the flow, step 6). Times are JWT NumericDate (seconds). */
 export interface EntitlementClaims {
   iss: string;
   aud: string;

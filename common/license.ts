@@ -1,6 +1,6 @@
 import type { Tier } from './plans';
 
-/** Billing status of a license (DESIGN.md "Billing state"). */
+/** Billing status of a license (docs/architecture.md, "Billing state"). */
 export type LicenseStatus =
   | 'pending'
   | 'active'

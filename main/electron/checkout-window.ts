@@ -1,4 +1,4 @@
-// The isolated checkout window (DESIGN.md step 3): PayPal's page in its own in-memory session, no preload,
+// The isolated checkout window (docs/architecture.md, the flow, step 3): PayPal's page in its own in-memory session, no preload,
 // navigation held to the provider's hosts. Reaching our return or cancel URL ends the flow and closes the
 // window; the app only ever looks at URLs, never at the page.
 import type { BrowserWindowConstructorOptions } from 'electron';

@@ -1,5 +1,5 @@
 // The server's whole persistent state, one Kysely schema over SQLite and PostgreSQL. Only the whitelist of
-// DESIGN.md "Data kept" has a column here: no payer PII, no raw webhook bodies, no secrets in clear.
+// docs/architecture.md "Data kept" has a column here: no payer PII, no raw webhook bodies, no secrets in clear.
 // Times are epoch milliseconds (bigint in PostgreSQL, parsed back to number); money is a decimal string.
 import type { Generated, Kysely, Transaction } from 'kysely';
 import type { CheckoutStatus } from '../../common/api';

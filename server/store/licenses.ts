@@ -59,7 +59,7 @@ export interface LicensePatch {
   updatedAt: number;
 }
 
-/** Statuses that grant the tier (DESIGN.md "Billing state"; a canceled one until its period ends). */
+/** Statuses that grant the tier (docs/architecture.md, "Billing state"; a canceled one until its period ends). */
 export const ACCESS_STATUSES: readonly LicenseStatus[] = ['active', 'past_due', 'canceled', 'disputed'];
 
 export async function insert(db: Queryable, license: NewLicense): Promise<LicenseRecord> {

@@ -1,5 +1,6 @@
-// electron-builder.yml read by electron-builder's own loader and checked against its schema, then every
-// item issue 4 asks of the package: targets, asar with native addons unpacked, and the Electron fuses.
+// electron-builder.yml read by electron-builder's own loader and checked against its schema, then what a
+// shippable package needs: installers for each platform, asar with native addons unpacked (a .node file cannot
+// be loaded from inside an archive), and the Electron fuses that close the ways around the app's code.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +61,7 @@ describe('electron-builder.yml', () => {
     expect(config.win?.target).toEqual(['nsis']);
   });
 
-  it('flips every fuse issue 4 names', () => {
+  it('sets every fuse: no Node mode, NODE_OPTIONS or inspector; only the integrity-checked asar; no extra file:// rights; encrypted cookies', () => {
     expect(config.electronFuses).toEqual({
       runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,

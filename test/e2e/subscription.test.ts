@@ -1,4 +1,4 @@
-// Issue 5's "End-to-end in Chromium": subscribe monthly through PayPal's approval page in its own context and
+// A subscription end to end in Chromium: subscribe monthly through PayPal's approval page in its own context and
 // see the renewal date; cancel from the app (confirming the date access ends) and see the end date while
 // still Enterprise; move the server's and the sandbox's shared clock past it; after Refresh now, Free. And a
 // failed renewal: the past-due banner. The real core, server and sandbox throughout.

@@ -1,4 +1,4 @@
-// Issue 5's crash test: the server runs as a child process in remote PayPal mode against the sandbox; a storm
+// Crash in a webhook storm: the server runs as a child process in remote PayPal mode against the sandbox; a storm
 // of subscription and payment webhooks (renewals, failed renewals, suspensions, cancels, sale refunds) is
 // delivered with retries on, the server is killed with SIGKILL mid-storm and started again on the same port
 // and data folder. Once every delivery has settled, each checkout has exactly one license in the state PayPal's

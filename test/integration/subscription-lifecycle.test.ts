@@ -1,4 +1,4 @@
-// Issue 5 against the sandbox and its clock (shared with the server): subscribe, renew, fail, suspend,
+// A subscription's whole life against the sandbox and its clock (shared with the server): subscribe, renew, fail, suspend,
 // cancel, refund and dispute — each reaching the app as a refreshed entitlement.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CancelSubscriptionResponse, CheckoutView, SupportLookupResponse } from '../../common/api';

@@ -173,7 +173,7 @@ const scenario = fc
   .oneof(orderHistory, subscriptionHistory)
   .chain((inOrder) => deliveries(inOrder).map((delivered) => ({ inOrder, delivered })));
 
-// ---- the model: the rules of DESIGN.md, folded in true order, written apart from server/billing ----------
+// ---- the model: the rules of docs/architecture.md, folded in true order, written apart from server/billing ----
 
 interface KeyFields {
   status: LicenseStatus;
