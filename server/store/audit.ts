@@ -2,15 +2,8 @@
 import type { Selectable } from 'kysely';
 import type { AuditLogTable, Queryable } from './database';
 
-export interface AuditRecord {
-  id: number;
-  at: number;
-  actor: string;
-  action: string;
-  target: string;
-  reason: string | null;
-  detail: unknown;
-}
+/** The row with its saved JSON read back: `detail` is the structured context, or null. */
+export type AuditRecord = Omit<Selectable<AuditLogTable>, 'detailJson'> & { detail: unknown };
 
 export interface NewAuditEntry {
   at: number;
@@ -25,14 +18,14 @@ export interface NewAuditEntry {
 /** Returns the new entry's id. */
 export async function append(db: Queryable, entry: NewAuditEntry): Promise<number> {
   const { id } = await db
-    .insertInto('audit_log')
+    .insertInto('auditLog')
     .values({
       at: entry.at,
       actor: entry.actor,
       action: entry.action,
       target: entry.target,
       reason: entry.reason ?? null,
-      detail_json: entry.detail == null ? null : JSON.stringify(entry.detail),
+      detailJson: entry.detail == null ? null : JSON.stringify(entry.detail),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -48,23 +41,15 @@ export function listForTarget(db: Queryable, target: string): Promise<AuditRecor
 export async function listForTargets(db: Queryable, targets: readonly string[]): Promise<AuditRecord[]> {
   if (targets.length === 0) return [];
   const rows = await db
-    .selectFrom('audit_log')
+    .selectFrom('auditLog')
     .selectAll()
     .where('target', 'in', targets)
     .orderBy('at')
     .orderBy('id')
     .execute();
-  return rows.map(toRecord);
+  return rows.map(withDetail);
 }
 
-function toRecord(row: Selectable<AuditLogTable>): AuditRecord {
-  return {
-    id: row.id,
-    at: row.at,
-    actor: row.actor,
-    action: row.action,
-    target: row.target,
-    reason: row.reason,
-    detail: row.detail_json === null ? null : JSON.parse(row.detail_json),
-  };
+function withDetail({ detailJson, ...row }: Selectable<AuditLogTable>): AuditRecord {
+  return { ...row, detail: detailJson === null ? null : JSON.parse(detailJson) };
 }

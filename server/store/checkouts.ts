@@ -4,24 +4,7 @@ import type { CheckoutStatus } from '../../common/api';
 import type { CheckoutKind, CheckoutsTable, Queryable } from './database';
 import { precompiled } from './precompiled';
 
-export interface CheckoutRecord {
-  id: string;
-  anchor: string;
-  planId: string;
-  kind: CheckoutKind;
-  provider: string;
-  providerOrderId: string | null;
-  providerSubscriptionId: string | null;
-  amount: string;
-  currency: string;
-  status: CheckoutStatus;
-  failureReason: string | null;
-  pollTokenHash: string;
-  licenseId: string | null;
-  createdAt: number;
-  updatedAt: number;
-  expiresAt: number;
-}
+export type CheckoutRecord = Selectable<CheckoutsTable>;
 
 export interface NewCheckout {
   id: string;
@@ -40,60 +23,49 @@ export interface NewCheckout {
 
 /** Inserts a pending checkout. A reused id or provider order/subscription id throws (see isUniqueViolation). */
 export async function insert(db: Queryable, checkout: NewCheckout): Promise<CheckoutRecord> {
-  const row: Selectable<CheckoutsTable> = {
+  // Field by field rather than a spread: whatever else the caller's object carries never reaches the INSERT.
+  const record: CheckoutRecord = {
     id: checkout.id,
     anchor: checkout.anchor,
-    plan_id: checkout.planId,
+    planId: checkout.planId,
     kind: checkout.kind,
     provider: checkout.provider,
-    provider_order_id: checkout.providerOrderId ?? null,
-    provider_subscription_id: checkout.providerSubscriptionId ?? null,
+    providerOrderId: checkout.providerOrderId ?? null,
+    providerSubscriptionId: checkout.providerSubscriptionId ?? null,
     amount: checkout.amount,
     currency: checkout.currency,
     status: 'pending',
-    failure_reason: null,
-    poll_token_hash: checkout.pollTokenHash,
-    license_id: null,
-    created_at: checkout.createdAt,
-    updated_at: checkout.createdAt,
-    expires_at: checkout.expiresAt,
+    failureReason: null,
+    pollTokenHash: checkout.pollTokenHash,
+    licenseId: null,
+    createdAt: checkout.createdAt,
+    updatedAt: checkout.createdAt,
+    expiresAt: checkout.expiresAt,
   };
-  await db.insertInto('checkouts').values(row).execute();
-  return toRecord(row);
+  await db.insertInto('checkouts').values(record).execute();
+  return record;
 }
 
 /** `forUpdate` locks the row until the transaction ends (PostgreSQL; SQLite transactions are serial anyway). */
 export async function get(db: Queryable, id: string, options: { forUpdate?: boolean } = {}): Promise<CheckoutRecord | undefined> {
-  const [row] = (await (options.forUpdate ? selectForUpdate : selectOne)(db, id)).rows;
-  return row && toRecord(row);
+  return (await (options.forUpdate ? selectForUpdate : selectOne)(db, id)).rows[0];
 }
 
 // Webhook deliveries and long-polls read checkouts by id all the time; see precompiled.ts.
 const selectOne = precompiled((db, id: string) => db.selectFrom('checkouts').selectAll().where('id', '=', id));
 const selectForUpdate = precompiled((db, id: string) => db.selectFrom('checkouts').selectAll().where('id', '=', id).forUpdate());
 
-export async function getByOrderId(db: Queryable, provider: string, orderId: string): Promise<CheckoutRecord | undefined> {
-  const row = await db
-    .selectFrom('checkouts')
-    .selectAll()
-    .where('provider', '=', provider)
-    .where('provider_order_id', '=', orderId)
-    .executeTakeFirst();
-  return row && toRecord(row);
+export function getByOrderId(db: Queryable, provider: string, orderId: string): Promise<CheckoutRecord | undefined> {
+  return db.selectFrom('checkouts').selectAll().where('provider', '=', provider).where('providerOrderId', '=', orderId).executeTakeFirst();
 }
 
-export async function getBySubscriptionId(
-  db: Queryable,
-  provider: string,
-  subscriptionId: string,
-): Promise<CheckoutRecord | undefined> {
-  const row = await db
+export function getBySubscriptionId(db: Queryable, provider: string, subscriptionId: string): Promise<CheckoutRecord | undefined> {
+  return db
     .selectFrom('checkouts')
     .selectAll()
     .where('provider', '=', provider)
-    .where('provider_subscription_id', '=', subscriptionId)
+    .where('providerSubscriptionId', '=', subscriptionId)
     .executeTakeFirst();
-  return row && toRecord(row);
 }
 
 /** Records the provider's order or subscription id once the provider has created it. True if the row exists. */
@@ -105,9 +77,9 @@ export async function setProviderIds(
   const result = await db
     .updateTable('checkouts')
     .set({
-      ...(ids.providerOrderId !== undefined && { provider_order_id: ids.providerOrderId }),
-      ...(ids.providerSubscriptionId !== undefined && { provider_subscription_id: ids.providerSubscriptionId }),
-      updated_at: ids.at,
+      ...(ids.providerOrderId !== undefined && { providerOrderId: ids.providerOrderId }),
+      ...(ids.providerSubscriptionId !== undefined && { providerSubscriptionId: ids.providerSubscriptionId }),
+      updatedAt: ids.at,
     })
     .where('id', '=', id)
     .executeTakeFirst();
@@ -132,7 +104,7 @@ export async function updateStatus(db: Queryable, id: string, change: StatusChan
   if (from.length === 0) return false;
   const result = await db
     .updateTable('checkouts')
-    .set({ status: change.to, failure_reason: change.failureReason ?? null, updated_at: change.at })
+    .set({ status: change.to, failureReason: change.failureReason ?? null, updatedAt: change.at })
     .where('id', '=', id)
     .where('status', 'in', from)
     .executeTakeFirst();
@@ -146,26 +118,5 @@ export async function attachLicense(db: Queryable, id: string, licenseId: string
 }
 
 const attachOnce = precompiled((db, licenseId: string, at: number, id: string) =>
-  db.updateTable('checkouts').set({ license_id: licenseId, updated_at: at }).where('id', '=', id).where('license_id', 'is', null),
+  db.updateTable('checkouts').set({ licenseId, updatedAt: at }).where('id', '=', id).where('licenseId', 'is', null),
 );
-
-function toRecord(row: Selectable<CheckoutsTable>): CheckoutRecord {
-  return {
-    id: row.id,
-    anchor: row.anchor,
-    planId: row.plan_id,
-    kind: row.kind,
-    provider: row.provider,
-    providerOrderId: row.provider_order_id,
-    providerSubscriptionId: row.provider_subscription_id,
-    amount: row.amount,
-    currency: row.currency,
-    status: row.status,
-    failureReason: row.failure_reason,
-    pollTokenHash: row.poll_token_hash,
-    licenseId: row.license_id,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    expiresAt: row.expires_at,
-  };
-}

@@ -1,6 +1,8 @@
 // The server's whole persistent state, one Kysely schema over SQLite and PostgreSQL. Only the whitelist of
 // docs/architecture.md "Data kept" has a column here: no payer PII, no raw webhook bodies, no secrets in clear.
 // Times are epoch milliseconds (bigint in PostgreSQL, parsed back to number); money is a decimal string.
+// Rows come back in these shapes as they are: Kysely's CamelCasePlugin (naming.ts) turns the SQL's snake_case
+// names into these camelCase ones and back, so no repository maps rows by hand.
 import type { Generated, Kysely, Transaction } from 'kysely';
 import type { CheckoutStatus } from '../../common/api';
 import type { LicenseStatus } from '../../common/license';
@@ -19,80 +21,80 @@ export type ProviderRefKind = 'order' | 'capture' | 'subscription' | 'sale' | 'r
 export interface CheckoutsTable {
   id: string;
   anchor: string;
-  plan_id: string;
+  planId: string;
   kind: CheckoutKind;
   provider: string;
-  provider_order_id: string | null;
-  provider_subscription_id: string | null;
+  providerOrderId: string | null;
+  providerSubscriptionId: string | null;
   amount: string;
   currency: string;
   status: CheckoutStatus;
-  failure_reason: string | null;
-  poll_token_hash: string;
-  license_id: string | null;
-  created_at: number;
-  updated_at: number;
-  expires_at: number;
+  failureReason: string | null;
+  pollTokenHash: string;
+  licenseId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
 }
 
 export interface LicensesTable {
   id: string;
   anchor: string;
-  plan_id: string;
+  planId: string;
   provider: string;
-  checkout_id: string;
+  checkoutId: string;
   status: LicenseStatus;
   tier: Tier;
-  transaction_id: string | null;
-  order_id: string | null;
-  subscription_id: string | null;
+  transactionId: string | null;
+  orderId: string | null;
+  subscriptionId: string | null;
   amount: string | null;
   currency: string | null;
-  paid_through: number | null;
-  superseded_by: string | null;
-  state_json: string;
-  created_at: number;
-  updated_at: number;
+  paidThrough: number | null;
+  supersededBy: string | null;
+  stateJson: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface LicenseEventsTable {
   id: Generated<number>;
-  license_id: string;
-  event_id: string;
+  licenseId: string;
+  eventId: string;
   type: string;
   source: EventSource;
-  occurred_at: number;
-  recorded_at: number;
-  transaction_id: string | null;
+  occurredAt: number;
+  recordedAt: number;
+  transactionId: string | null;
   amount: string | null;
   currency: string | null;
   reference: string | null;
-  event_json: string;
+  eventJson: string;
 }
 
 export interface WebhookInboxTable {
   provider: string;
-  event_id: string;
-  event_type: string;
-  resource_id: string | null;
+  eventId: string;
+  eventType: string;
+  resourceId: string | null;
   outcome: InboxOutcome;
-  received_at: number;
+  receivedAt: number;
 }
 
 export interface ProviderRefsTable {
   provider: string;
   ref: string;
   kind: ProviderRefKind;
-  license_id: string | null;
-  checkout_id: string | null;
+  licenseId: string | null;
+  checkoutId: string | null;
 }
 
 export interface SupportTokensTable {
   id: string;
   name: string;
-  token_hash: string;
-  created_at: number;
-  revoked_at: number | null;
+  tokenHash: string;
+  createdAt: number;
+  revokedAt: number | null;
 }
 
 export interface AuditLogTable {
@@ -102,17 +104,18 @@ export interface AuditLogTable {
   action: string;
   target: string;
   reason: string | null;
-  detail_json: string | null;
+  detailJson: string | null;
 }
 
+/** Table and column names are camelCase here and snake_case in SQL (see naming.ts). */
 export interface Database {
   checkouts: CheckoutsTable;
   licenses: LicensesTable;
-  license_events: LicenseEventsTable;
-  webhook_inbox: WebhookInboxTable;
-  provider_refs: ProviderRefsTable;
-  support_tokens: SupportTokensTable;
-  audit_log: AuditLogTable;
+  licenseEvents: LicenseEventsTable;
+  webhookInbox: WebhookInboxTable;
+  providerRefs: ProviderRefsTable;
+  supportTokens: SupportTokensTable;
+  auditLog: AuditLogTable;
 }
 
 /** What every repository function takes: the store's `db`, or the `trx` of `store.transaction`. */

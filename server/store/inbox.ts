@@ -4,14 +4,7 @@ import type { Selectable } from 'kysely';
 import type { InboxOutcome, Queryable, WebhookInboxTable } from './database';
 import { precompiled } from './precompiled';
 
-export interface InboxEntry {
-  provider: string;
-  eventId: string;
-  eventType: string;
-  resourceId: string | null;
-  outcome: InboxOutcome;
-  receivedAt: number;
-}
+export type InboxEntry = Selectable<WebhookInboxTable>;
 
 /**
  * 'recorded' for the first delivery of an event, 'duplicate' for any later one. ON CONFLICT DO NOTHING keeps
@@ -27,38 +20,26 @@ export async function record(db: Queryable, entry: InboxEntry): Promise<'recorde
 const insertOnce = precompiled(
   (db, provider: string, eventId: string, eventType: string, resourceId: string | null, outcome: InboxOutcome, receivedAt: number) =>
     db
-      .insertInto('webhook_inbox')
-      .values({ provider, event_id: eventId, event_type: eventType, resource_id: resourceId, outcome, received_at: receivedAt })
-      .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing()),
+      .insertInto('webhookInbox')
+      .values({ provider, eventId, eventType, resourceId, outcome, receivedAt })
+      .onConflict((oc) => oc.columns(['provider', 'eventId']).doNothing()),
 );
 
 const selectOne = precompiled((db, provider: string, eventId: string) =>
-  db.selectFrom('webhook_inbox').selectAll().where('provider', '=', provider).where('event_id', '=', eventId),
+  db.selectFrom('webhookInbox').selectAll().where('provider', '=', provider).where('eventId', '=', eventId),
 );
 
 /** For an outcome known only after applying the event (recorded first to claim it). True if the row exists. */
 export async function setOutcome(db: Queryable, provider: string, eventId: string, outcome: InboxOutcome): Promise<boolean> {
   const result = await db
-    .updateTable('webhook_inbox')
+    .updateTable('webhookInbox')
     .set({ outcome })
     .where('provider', '=', provider)
-    .where('event_id', '=', eventId)
+    .where('eventId', '=', eventId)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
 export async function get(db: Queryable, provider: string, eventId: string): Promise<InboxEntry | undefined> {
-  const [row] = (await selectOne(db, provider, eventId)).rows;
-  return row && toEntry(row);
-}
-
-function toEntry(row: Selectable<WebhookInboxTable>): InboxEntry {
-  return {
-    provider: row.provider,
-    eventId: row.event_id,
-    eventType: row.event_type,
-    resourceId: row.resource_id,
-    outcome: row.outcome,
-    receivedAt: row.received_at,
-  };
+  return (await selectOne(db, provider, eventId)).rows[0];
 }

@@ -4,20 +4,8 @@ import type { BillingEvent } from '../billing/events';
 import type { EventSource, LicenseEventsTable, Queryable } from './database';
 import { precompiled } from './precompiled';
 
-export interface LicenseEventRecord {
-  id: number;
-  licenseId: string;
-  eventId: string;
-  type: BillingEvent['type'];
-  source: EventSource;
-  occurredAt: number;
-  recordedAt: number;
-  transactionId: string | null;
-  amount: string | null;
-  currency: string | null;
-  reference: string | null;
-  event: BillingEvent;
-}
+/** The row with its saved JSON read back: the normalized event, whose type the `type` column repeats. */
+export type LicenseEventRecord = Omit<Selectable<LicenseEventsTable>, 'eventJson' | 'type'> & { type: BillingEvent['type']; event: BillingEvent };
 
 export interface NewLicenseEvent {
   licenseId: string;
@@ -55,7 +43,7 @@ export async function append(db: Queryable, entry: NewLicenseEvent): Promise<boo
 
 /** The license's events in the order they happened (ties in the order they were recorded). */
 export async function listByLicense(db: Queryable, licenseId: string): Promise<LicenseEventRecord[]> {
-  return (await selectByLicense(db, licenseId)).rows.map(toRecord);
+  return (await selectByLicense(db, licenseId)).rows.map(withEvent);
 }
 
 // Every payment, renewal and refund runs these; see precompiled.ts.
@@ -75,41 +63,16 @@ const insertOnce = precompiled(
     eventJson: string,
   ) =>
     db
-      .insertInto('license_events')
-      .values({
-        license_id: licenseId,
-        event_id: eventId,
-        type,
-        source,
-        occurred_at: occurredAt,
-        recorded_at: recordedAt,
-        transaction_id: transactionId,
-        amount,
-        currency,
-        reference,
-        event_json: eventJson,
-      })
-      .onConflict((oc) => oc.columns(['license_id', 'event_id']).doNothing()),
+      .insertInto('licenseEvents')
+      .values({ licenseId, eventId, type, source, occurredAt, recordedAt, transactionId, amount, currency, reference, eventJson })
+      .onConflict((oc) => oc.columns(['licenseId', 'eventId']).doNothing()),
 );
 
 const selectByLicense = precompiled((db, licenseId: string) =>
-  db.selectFrom('license_events').selectAll().where('license_id', '=', licenseId).orderBy('occurred_at').orderBy('id'),
+  db.selectFrom('licenseEvents').selectAll().where('licenseId', '=', licenseId).orderBy('occurredAt').orderBy('id'),
 );
 
-function toRecord(row: Selectable<LicenseEventsTable>): LicenseEventRecord {
-  const event = JSON.parse(row.event_json) as BillingEvent;
-  return {
-    id: row.id,
-    licenseId: row.license_id,
-    eventId: row.event_id,
-    type: event.type,
-    source: row.source,
-    occurredAt: row.occurred_at,
-    recordedAt: row.recorded_at,
-    transactionId: row.transaction_id,
-    amount: row.amount,
-    currency: row.currency,
-    reference: row.reference,
-    event,
-  };
+function withEvent({ eventJson, ...row }: Selectable<LicenseEventsTable>): LicenseEventRecord {
+  const event = JSON.parse(eventJson) as BillingEvent;
+  return { ...row, type: event.type, event };
 }

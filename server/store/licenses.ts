@@ -5,26 +5,8 @@ import type { Tier } from '../../common/plans';
 import type { LicensesTable, Queryable } from './database';
 import { precompiled } from './precompiled';
 
-export interface LicenseRecord {
-  id: string;
-  anchor: string;
-  planId: string;
-  provider: string;
-  checkoutId: string;
-  status: LicenseStatus;
-  tier: Tier;
-  transactionId: string | null;
-  orderId: string | null;
-  subscriptionId: string | null;
-  amount: string | null;
-  currency: string | null;
-  paidThrough: number | null;
-  supersededBy: string | null;
-  /** The billing core's reduced state as it was saved (JSON); the billing core owns its shape. */
-  state: unknown;
-  createdAt: number;
-  updatedAt: number;
-}
+/** The row with its saved JSON read back: `state` is the billing core's reduced state (the core owns its shape). */
+export type LicenseRecord = Omit<Selectable<LicensesTable>, 'stateJson'> & { state: unknown };
 
 export interface NewLicense {
   id: string;
@@ -66,25 +48,25 @@ export async function insert(db: Queryable, license: NewLicense): Promise<Licens
   const row: Selectable<LicensesTable> = {
     id: license.id,
     anchor: license.anchor,
-    plan_id: license.planId,
+    planId: license.planId,
     provider: license.provider,
-    checkout_id: license.checkoutId,
+    checkoutId: license.checkoutId,
     status: license.status,
     tier: license.tier,
-    transaction_id: license.transactionId ?? null,
-    order_id: license.orderId ?? null,
-    subscription_id: license.subscriptionId ?? null,
+    transactionId: license.transactionId ?? null,
+    orderId: license.orderId ?? null,
+    subscriptionId: license.subscriptionId ?? null,
     amount: license.amount ?? null,
     currency: license.currency ?? null,
-    paid_through: license.paidThrough ?? null,
-    superseded_by: null,
-    state_json: JSON.stringify(license.state),
-    created_at: license.createdAt,
-    updated_at: license.createdAt,
+    paidThrough: license.paidThrough ?? null,
+    supersededBy: null,
+    stateJson: JSON.stringify(license.state),
+    createdAt: license.createdAt,
+    updatedAt: license.createdAt,
   };
-  await insertRow(db, row.id, row.anchor, row.plan_id, row.provider, row.checkout_id, row.status, row.tier, row.transaction_id, row.order_id,
-    row.subscription_id, row.amount, row.currency, row.paid_through, row.state_json, row.created_at, row.updated_at);
-  return toRecord(row);
+  await insertRow(db, row.id, row.anchor, row.planId, row.provider, row.checkoutId, row.status, row.tier, row.transactionId, row.orderId,
+    row.subscriptionId, row.amount, row.currency, row.paidThrough, row.stateJson, row.createdAt, row.updatedAt);
+  return withState(row);
 }
 
 /**
@@ -93,7 +75,7 @@ export async function insert(db: Queryable, license: NewLicense): Promise<Licens
  */
 export async function get(db: Queryable, id: string, options: { forUpdate?: boolean } = {}): Promise<LicenseRecord | undefined> {
   const [row] = (await (options.forUpdate ? selectForUpdate : selectOne)(db, id)).rows;
-  return row && toRecord(row);
+  return row && withState(row);
 }
 
 /** Every license ever bound to the anchor, oldest first. */
@@ -102,10 +84,10 @@ export async function listByAnchor(db: Queryable, anchor: string): Promise<Licen
     .selectFrom('licenses')
     .selectAll()
     .where('anchor', '=', anchor)
-    .orderBy('created_at')
+    .orderBy('createdAt')
     .orderBy('id')
     .execute();
-  return rows.map(toRecord);
+  return rows.map(withState);
 }
 
 /**
@@ -113,7 +95,7 @@ export async function listByAnchor(db: Queryable, anchor: string): Promise<Licen
  * most one; a new purchase supersedes the others in its own transaction.
  */
 export async function activeForAnchor(db: Queryable, anchor: string): Promise<LicenseRecord[]> {
-  return (await selectActive(db, anchor)).rows.map(toRecord);
+  return (await selectActive(db, anchor)).rows.map(withState);
 }
 
 // Every payment and refresh runs these; see precompiled.ts.
@@ -138,9 +120,8 @@ const insertRow = precompiled(
     updatedAt: number,
   ) =>
     db.insertInto('licenses').values({
-      id, anchor, plan_id: planId, provider, checkout_id: checkoutId, status, tier, transaction_id: transactionId, order_id: orderId,
-      subscription_id: subscriptionId, amount, currency, paid_through: paidThrough, superseded_by: null, state_json: stateJson,
-      created_at: createdAt, updated_at: updatedAt,
+      id, anchor, planId, provider, checkoutId, status, tier, transactionId, orderId, subscriptionId, amount, currency, paidThrough,
+      supersededBy: null, stateJson, createdAt, updatedAt,
     }),
 );
 const selectOne = precompiled((db, id: string) => db.selectFrom('licenses').selectAll().where('id', '=', id));
@@ -150,25 +131,25 @@ const selectActive = precompiled((db, anchor: string) =>
     .selectFrom('licenses')
     .selectAll()
     .where('anchor', '=', anchor)
-    .where('superseded_by', 'is', null)
+    .where('supersededBy', 'is', null)
     .where('status', 'in', ACCESS_STATUSES)
-    .orderBy('created_at', 'desc')
+    .orderBy('createdAt', 'desc')
     .orderBy('id', 'desc'),
 );
 
 /** True if the license exists (and was updated). */
 export async function update(db: Queryable, id: string, patch: LicensePatch): Promise<boolean> {
-  const set: Updateable<LicensesTable> = { updated_at: patch.updatedAt };
+  const set: Updateable<LicensesTable> = { updatedAt: patch.updatedAt };
   if (patch.anchor !== undefined) set.anchor = patch.anchor;
   if (patch.status !== undefined) set.status = patch.status;
   if (patch.tier !== undefined) set.tier = patch.tier;
-  if (patch.transactionId !== undefined) set.transaction_id = patch.transactionId;
-  if (patch.orderId !== undefined) set.order_id = patch.orderId;
-  if (patch.subscriptionId !== undefined) set.subscription_id = patch.subscriptionId;
+  if (patch.transactionId !== undefined) set.transactionId = patch.transactionId;
+  if (patch.orderId !== undefined) set.orderId = patch.orderId;
+  if (patch.subscriptionId !== undefined) set.subscriptionId = patch.subscriptionId;
   if (patch.amount !== undefined) set.amount = patch.amount;
   if (patch.currency !== undefined) set.currency = patch.currency;
-  if (patch.paidThrough !== undefined) set.paid_through = patch.paidThrough;
-  if (patch.state !== undefined) set.state_json = JSON.stringify(patch.state);
+  if (patch.paidThrough !== undefined) set.paidThrough = patch.paidThrough;
+  if (patch.state !== undefined) set.stateJson = JSON.stringify(patch.state);
   const result = await db.updateTable('licenses').set(set).where('id', '=', id).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
@@ -180,31 +161,13 @@ export async function update(db: Queryable, id: string, patch: LicensePatch): Pr
 export async function supersede(db: Queryable, id: string, byId: string, at: number): Promise<boolean> {
   const result = await db
     .updateTable('licenses')
-    .set({ superseded_by: byId, updated_at: at })
+    .set({ supersededBy: byId, updatedAt: at })
     .where('id', '=', id)
-    .where('superseded_by', 'is', null)
+    .where('supersededBy', 'is', null)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
-function toRecord(row: Selectable<LicensesTable>): LicenseRecord {
-  return {
-    id: row.id,
-    anchor: row.anchor,
-    planId: row.plan_id,
-    provider: row.provider,
-    checkoutId: row.checkout_id,
-    status: row.status,
-    tier: row.tier,
-    transactionId: row.transaction_id,
-    orderId: row.order_id,
-    subscriptionId: row.subscription_id,
-    amount: row.amount,
-    currency: row.currency,
-    paidThrough: row.paid_through,
-    supersededBy: row.superseded_by,
-    state: JSON.parse(row.state_json),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+function withState({ stateJson, ...row }: Selectable<LicensesTable>): LicenseRecord {
+  return { ...row, state: JSON.parse(stateJson) };
 }

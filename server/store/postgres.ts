@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database';
 import { StoreError } from './errors';
+import { namingPlugin } from './naming';
 
 const INT8_OID = 20;
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -14,7 +15,7 @@ const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
 export async function openPostgres(url: string, onBackgroundError: (error: Error) => void): Promise<Kysely<Database>> {
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types: { getTypeParser } });
   pool.on('error', onBackgroundError);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [namingPlugin()] });
   try {
     await sql`select 1`.execute(db);
   } catch (error) {

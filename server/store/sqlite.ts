@@ -23,6 +23,7 @@ import {
 } from 'kysely';
 import type { Database } from './database';
 import { StoreError } from './errors';
+import { namingPlugin } from './naming';
 
 const BUSY_TIMEOUT_MS = 5_000;
 const MEMORY = ':memory:';
@@ -55,7 +56,7 @@ export function openSqlite(path: string): SqliteStore {
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
-    plugins: [new WithoutRowLocks()],
+    plugins: [namingPlugin(), new WithoutRowLocks()],
   });
   const commands = new Map<SavepointCommand, BetterSqlite3.Statement>();
   return {

@@ -2,13 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Queryable, SupportTokensTable } from './database';
 
-export interface SupportTokenRecord {
-  id: string;
-  name: string;
-  tokenHash: string;
-  createdAt: number;
-  revokedAt: number | null;
-}
+export type SupportTokenRecord = Selectable<SupportTokensTable>;
 
 export interface NewSupportToken {
   id: string;
@@ -19,45 +13,28 @@ export interface NewSupportToken {
 
 /** A reused id, name or hash throws (see isUniqueViolation). */
 export async function insert(db: Queryable, token: NewSupportToken): Promise<SupportTokenRecord> {
-  const row: Selectable<SupportTokensTable> = {
-    id: token.id,
-    name: token.name,
-    token_hash: token.tokenHash,
-    created_at: token.createdAt,
-    revoked_at: null,
-  };
-  await db.insertInto('support_tokens').values(row).execute();
-  return toRecord(row);
+  const record: SupportTokenRecord = { id: token.id, name: token.name, tokenHash: token.tokenHash, createdAt: token.createdAt, revokedAt: null };
+  await db.insertInto('supportTokens').values(record).execute();
+  return record;
 }
 
 /** The token with this hash if it is not revoked: a revoked token is as unknown as a wrong one. */
-export async function findByHash(db: Queryable, tokenHash: string): Promise<SupportTokenRecord | undefined> {
-  const row = await db
-    .selectFrom('support_tokens')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return row && toRecord(row);
+export function findByHash(db: Queryable, tokenHash: string): Promise<SupportTokenRecord | undefined> {
+  return db.selectFrom('supportTokens').selectAll().where('tokenHash', '=', tokenHash).where('revokedAt', 'is', null).executeTakeFirst();
 }
 
 /** True if a live token with that name was revoked now; false if none exists or it was already revoked. */
 export async function revoke(db: Queryable, name: string, at: number): Promise<boolean> {
   const result = await db
-    .updateTable('support_tokens')
-    .set({ revoked_at: at })
+    .updateTable('supportTokens')
+    .set({ revokedAt: at })
     .where('name', '=', name)
-    .where('revoked_at', 'is', null)
+    .where('revokedAt', 'is', null)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
 /** All tokens, revoked ones included, oldest first. */
-export async function list(db: Queryable): Promise<SupportTokenRecord[]> {
-  const rows = await db.selectFrom('support_tokens').selectAll().orderBy('created_at').orderBy('name').execute();
-  return rows.map(toRecord);
-}
-
-function toRecord(row: Selectable<SupportTokensTable>): SupportTokenRecord {
-  return { id: row.id, name: row.name, tokenHash: row.token_hash, createdAt: row.created_at, revokedAt: row.revoked_at };
+export function list(db: Queryable): Promise<SupportTokenRecord[]> {
+  return db.selectFrom('supportTokens').selectAll().orderBy('createdAt').orderBy('name').execute();
 }

@@ -89,7 +89,7 @@ describe.sequential('hardbound-server on one data folder', { timeout: TEST_TIMEO
     expect(ran.code, ran.stderr).toBe(0);
     aliceToken = lastLine(ran.stdout);
     expect(aliceToken).toMatch(/^hbs_[\w-]{43}$/);
-    const rows = await withStore((store) => store.db.selectFrom('support_tokens').selectAll().execute());
+    const rows = await withStore((store) => store.db.selectFrom('supportTokens').selectAll().execute());
     expect(rows.map((r) => r.name)).toEqual(['alice']);
     expect(JSON.stringify(rows)).not.toContain(aliceToken);
     expect(readFileSync(path.join(dataDir, 'hardbound.db')).includes(aliceToken)).toBe(false);
@@ -148,8 +148,8 @@ describe.sequential('hardbound-server on one data folder', { timeout: TEST_TIMEO
     const ran = await cli(['support', 'token', 'revoke', '--name', 'alice']);
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/revoked/);
-    const row = await withStore((store) => store.db.selectFrom('support_tokens').selectAll().where('name', '=', 'alice').executeTakeFirstOrThrow());
-    expect(row.revoked_at).not.toBeNull();
+    const row = await withStore((store) => store.db.selectFrom('supportTokens').selectAll().where('name', '=', 'alice').executeTakeFirstOrThrow());
+    expect(row.revokedAt).not.toBeNull();
     const rows = await withStore((store) => audit.listForTarget(store.db, 'support-token:alice'));
     expect(rows.map((r) => [r.action, r.actor])).toEqual([['revoke-support-token', 'cli:carol']]);
     const again = await cli(['support', 'token', 'revoke', '--name', 'alice']);

@@ -211,16 +211,16 @@ it('kill -9 mid-storm: after restart and settling, every license is as PayPal sa
   const store = await openStore({ url: `sqlite:${path.join(dataDir, 'hardbound.db')}` });
   try {
     const [checkoutRows, licenseRows, inboxRows, timelineRows] = await Promise.all([
-      store.db.selectFrom('checkouts').select(['id', 'status', 'license_id']).execute(),
-      store.db.selectFrom('licenses').select(['id', 'checkout_id', 'status', 'transaction_id', 'paid_through', 'subscription_id', 'superseded_by']).execute(),
-      store.db.selectFrom('webhook_inbox').select(['event_id', 'outcome']).where('provider', '=', 'paypal').execute(),
-      store.db.selectFrom('license_events').select('event_id').execute(),
+      store.db.selectFrom('checkouts').select(['id', 'status', 'licenseId']).execute(),
+      store.db.selectFrom('licenses').select(['id', 'checkoutId', 'status', 'transactionId', 'paidThrough', 'subscriptionId', 'supersededBy']).execute(),
+      store.db.selectFrom('webhookInbox').select(['eventId', 'outcome']).where('provider', '=', 'paypal').execute(),
+      store.db.selectFrom('licenseEvents').select('eventId').execute(),
     ]);
 
     // None lost, none doubled: one license per checkout, the one the checkout points at.
     expect(checkoutRows).toHaveLength(SUBSCRIPTIONS);
     expect(licenseRows).toHaveLength(SUBSCRIPTIONS);
-    const licenseOf = new Map(licenseRows.map((l) => [l.checkout_id, l]));
+    const licenseOf = new Map(licenseRows.map((l) => [l.checkoutId, l]));
     expect(licenseOf.size).toBe(SUBSCRIPTIONS);
     const mismatches: unknown[] = [];
     for (const c of checkoutRows) {
@@ -228,8 +228,8 @@ it('kill -9 mid-storm: after restart and settling, every license is as PayPal sa
       const want = expected.get(c.id);
       const subscriptionId = plan.find((p) => p.checkoutId === c.id)?.subscriptionId;
       const got = license && {
-        checkout: c.status, linked: c.license_id === license.id, superseded: license.superseded_by, subscriptionId: license.subscription_id,
-        status: license.status, transactionId: license.transaction_id, paidThrough: Number(license.paid_through),
+        checkout: c.status, linked: c.licenseId === license.id, superseded: license.supersededBy, subscriptionId: license.subscriptionId,
+        status: license.status, transactionId: license.transactionId, paidThrough: Number(license.paidThrough),
       };
       const wanted = want && { checkout: 'completed', linked: true, superseded: null, subscriptionId, ...want };
       if (!isDeepStrictEqual(got, wanted)) mismatches.push({ checkout: c.id, got, wanted });
@@ -238,12 +238,12 @@ it('kill -9 mid-storm: after restart and settling, every license is as PayPal sa
 
     // The inbox holds every delivered event exactly once, and every storm event was applied.
     expect(inboxRows).toHaveLength(allEvents.length);
-    expect(new Set(inboxRows.map((r) => r.event_id))).toEqual(new Set(allEvents.map((e) => e.id)));
-    const outcome = new Map(inboxRows.map((r) => [r.event_id, r.outcome]));
+    expect(new Set(inboxRows.map((r) => r.eventId))).toEqual(new Set(allEvents.map((e) => e.id)));
+    const outcome = new Map(inboxRows.map((r) => [r.eventId, r.outcome]));
     expect(storm.filter((e) => outcome.get(e.id) !== 'applied').map((e) => `${e.id} ${e.eventType} ${outcome.get(e.id)}`)).toEqual([]);
     // … and each one is on a license's timeline exactly once.
     const onTimelines = new Map<string, number>();
-    for (const row of timelineRows) onTimelines.set(row.event_id, (onTimelines.get(row.event_id) ?? 0) + 1);
+    for (const row of timelineRows) onTimelines.set(row.eventId, (onTimelines.get(row.eventId) ?? 0) + 1);
     expect(storm.filter((e) => onTimelines.get(e.id) !== 1).map((e) => `${e.id} ${e.eventType} ×${onTimelines.get(e.id) ?? 0}`)).toEqual([]);
   } finally {
     await store.close();

@@ -17,7 +17,7 @@ const completed = (v: CheckoutView): Completed => {
 };
 
 async function timelineOf(licenseId: string) {
-  return h.server.store.db.selectFrom('license_events').selectAll().where('license_id', '=', licenseId).execute();
+  return h.server.store.db.selectFrom('licenseEvents').selectAll().where('licenseId', '=', licenseId).execute();
 }
 
 describe('the paid path against the sandbox', () => {
@@ -122,7 +122,7 @@ describe('the paid path against the sandbox', () => {
     const two = completed(await poll(h, second, 20));
     expect(two.license.id).not.toBe(one.license.id);
     const rows = await h.server.store.db.selectFrom('licenses').selectAll().where('anchor', '=', anchor).execute();
-    expect(rows.filter((l) => l.superseded_by === null && l.status === 'active')).toHaveLength(1);
+    expect(rows.filter((l) => l.supersededBy === null && l.status === 'active')).toHaveLength(1);
     const r = await refresh(h, anchor, one.entitlement.token);
     expect(r.body.entitlement.claims.lic).toBe(two.license.id);
     expect(r.body.entitlement.claims.tier).toBe('enterprise');

@@ -45,7 +45,7 @@ describe('the server on PostgreSQL', () => {
     const db = h.server.store.db;
     const rows = await db.selectFrom('licenses').selectAll().where('anchor', '=', anchor).execute();
     expect(rows.map((l) => l.status)).toEqual(['refunded']);
-    const kinds = (await db.selectFrom('license_events').select('type').where('license_id', '=', view.license.id).execute()).map((e) => e.type);
+    const kinds = (await db.selectFrom('licenseEvents').select('type').where('licenseId', '=', view.license.id).execute()).map((e) => e.type);
     expect(kinds.filter((k) => k === 'payment.completed')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'payment.refunded')).toHaveLength(1);
 

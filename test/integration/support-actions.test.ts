@@ -138,7 +138,7 @@ describe('refresh finds the license that grants, wherever it came from', () => {
     const moving = await buy(h);
     expect((await act(moving.view.license.id, 'transfer', { anchor: target.anchor, reason: 'merging seats' })).status).toBe(200);
     const rows = await h.server.store.db.selectFrom('licenses').selectAll().where('anchor', '=', target.anchor).execute();
-    expect(rows.filter((l) => l.superseded_by === null).map((l) => l.id)).toEqual([moving.view.license.id]);
+    expect(rows.filter((l) => l.supersededBy === null).map((l) => l.id)).toEqual([moving.view.license.id]);
     const r = await refresh(h, target.anchor, target.view.entitlement.token);
     expect(r.body.entitlement.claims).toMatchObject({ tier: 'enterprise', lic: moving.view.license.id });
   });

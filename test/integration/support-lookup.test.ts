@@ -157,7 +157,7 @@ describe('support endpoints deny by default', () => {
   });
 
   it('the token itself is not stored: only its hash', async () => {
-    const rows = await h.server.store.db.selectFrom('support_tokens').selectAll().execute();
+    const rows = await h.server.store.db.selectFrom('supportTokens').selectAll().execute();
     expect(rows.map((r) => r.name)).toContain('alice');
     expect(JSON.stringify(rows)).not.toContain(alice);
   });

@@ -31,7 +31,7 @@ export function supportCall<T = unknown>(h: Harness, token: string | undefined, 
 }
 
 export async function auditRows(h: Harness) {
-  return h.server.store.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+  return h.server.store.db.selectFrom('auditLog').selectAll().orderBy('id').execute();
 }
 
 export function auditFor(h: Harness, target: string) {

@@ -64,16 +64,16 @@ async function roundWith(faults: DeliveryFaults): Promise<Round> {
 async function stateOf(checkoutId: string) {
   const db = h.server.store.db;
   const checkout = await db.selectFrom('checkouts').selectAll().where('id', '=', checkoutId).executeTakeFirstOrThrow();
-  const licenses = await db.selectFrom('licenses').selectAll().where('checkout_id', '=', checkoutId).execute();
-  const events = licenses.length === 0 ? [] : await db.selectFrom('license_events').selectAll().where('license_id', 'in', licenses.map((l) => l.id)).execute();
-  const refs = await db.selectFrom('provider_refs').selectAll().where('checkout_id', '=', checkoutId).execute();
-  const inbox = await db.selectFrom('webhook_inbox').selectAll().where('resource_id', 'in', refs.map((r) => r.ref)).execute();
+  const licenses = await db.selectFrom('licenses').selectAll().where('checkoutId', '=', checkoutId).execute();
+  const events = licenses.length === 0 ? [] : await db.selectFrom('licenseEvents').selectAll().where('licenseId', 'in', licenses.map((l) => l.id)).execute();
+  const refs = await db.selectFrom('providerRefs').selectAll().where('checkoutId', '=', checkoutId).execute();
+  const inbox = await db.selectFrom('webhookInbox').selectAll().where('resourceId', 'in', refs.map((r) => r.ref)).execute();
   return {
     status: checkout.status,
-    licenses: licenses.map((l) => ({ status: l.status, tier: l.tier, plan: l.plan_id, amount: l.amount, currency: l.currency, current: l.superseded_by === null })),
+    licenses: licenses.map((l) => ({ status: l.status, tier: l.tier, plan: l.planId, amount: l.amount, currency: l.currency, current: l.supersededBy === null })),
     events: events.map((e) => `${e.type}/${e.source}/${e.amount ?? ''}`).sort(),
     refs: refs.map((r) => r.kind).sort(),
-    inbox: inbox.map((r) => `${r.event_type}:${r.outcome}`).sort(),
+    inbox: inbox.map((r) => `${r.eventType}:${r.outcome}`).sort(),
   };
 }
 
@@ -93,8 +93,8 @@ async function expectEachEventOnce(round: Round, copiesPerEvent: number): Promis
     ...Array<string>(PURCHASES).fill('PAYMENT.CAPTURE.COMPLETED'),
     ...Array<string>(PURCHASES / 2).fill('PAYMENT.CAPTURE.REFUNDED'),
   ].sort());
-  const rows = await h.server.store.db.selectFrom('webhook_inbox').select('event_id').where('event_id', 'in', events.map((e) => e.id)).execute();
-  expect(rows.map((r) => r.event_id).sort()).toEqual(events.map((e) => e.id).sort());
+  const rows = await h.server.store.db.selectFrom('webhookInbox').select('eventId').where('eventId', 'in', events.map((e) => e.id)).execute();
+  expect(rows.map((r) => r.eventId).sort()).toEqual(events.map((e) => e.id).sort());
   for (const event of events) {
     const reached = event.transmissions.filter((t) => t.webhookId === h.server.webhookId && t.error !== 'INJECTED_FAILURE');
     expect(reached.length).toBe(copiesPerEvent);
@@ -172,8 +172,8 @@ describe('webhook delivery faults', () => {
       const copies = deliveries.filter((d) => d.body.toString('utf8') === event.body);
       expect(copies.map((d) => [d.upstream, d.status])).toEqual([[200, 502], [200, 200]]);
     }
-    const rows = await h.server.store.db.selectFrom('webhook_inbox').select('event_id').where('event_id', 'in', events.map((e) => e.id)).execute();
-    expect(rows.map((r) => r.event_id).sort()).toEqual(events.map((e) => e.id).sort());
+    const rows = await h.server.store.db.selectFrom('webhookInbox').select('eventId').where('eventId', 'in', events.map((e) => e.id)).execute();
+    expect(rows.map((r) => r.eventId).sort()).toEqual(events.map((e) => e.id).sort());
   });
 
   /**
@@ -200,7 +200,7 @@ describe('webhook delivery faults', () => {
     expect(deliveries.map(typeOf).sort()).toEqual([...order].sort());
     for (const type of order) expect((await replay(h, deliveries.find((d) => typeOf(d) === type)!)).status, type).toBe(200);
     const view = await poll(h, c);
-    expect(await h.server.store.db.selectFrom('licenses').select('id').where('checkout_id', '=', c.checkoutId).execute()).toHaveLength(1);
+    expect(await h.server.store.db.selectFrom('licenses').select('id').where('checkoutId', '=', c.checkoutId).execute()).toHaveLength(1);
     return view.status === 'completed' ? view.license : view;
   }
 

@@ -80,6 +80,22 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect(await checkouts.get(store.db, 'co_1')).toMatchObject({ id: 'co_1', status: 'pending' });
     });
 
+    test('names are snake_case in SQL and camelCase in rows, also for precompiled statements and plain SQL', async (store) => {
+      await seedCheckout(store, 'co_1');
+      // The columns of an existing database keep their names: plain SQL reaches them as they were created.
+      const plain = await sql<Record<string, unknown>>`select plan_id, poll_token_hash, license_id from checkouts where id = ${'co_1'}`.execute(store.db);
+      expect(plain.rows).toEqual([{ planId: 'enterprise-lifetime', pollTokenHash: 'hash-co_1', licenseId: null }]);
+      // checkouts.get runs a statement compiled once (precompiled.ts): its rows pass through the same mapping.
+      const viaPrecompiled = await checkouts.get(store.db, 'co_1');
+      expect(Object.keys(viaPrecompiled ?? {}).sort()).toEqual([
+        'amount', 'anchor', 'createdAt', 'currency', 'expiresAt', 'failureReason', 'id', 'kind', 'licenseId', 'planId',
+        'pollTokenHash', 'provider', 'providerOrderId', 'providerSubscriptionId', 'status', 'updatedAt',
+      ]);
+      await store.transaction(async (trx) => {
+        expect(await checkouts.get(trx, 'co_1', { forUpdate: true })).toEqual(viaPrecompiled);
+      });
+    });
+
     test('checkouts: insert, get and lookups by provider order and subscription id', async (store) => {
       const inserted = await checkouts.insert(store.db, newCheckout('co_1', { providerOrderId: 'ORDER-1' }));
       await checkouts.insert(
@@ -320,13 +336,13 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
 
     test('precompiled statements: compiled once per handle, right rows for new arguments, constants kept', async (store) => {
       const byTypeAndOutcome = precompiled((db, eventType: string, after: number) =>
-        db.selectFrom('webhook_inbox').select('event_id').where('event_type', '=', eventType).where('outcome', '=', 'ignored')
-          .where('received_at', '>', after).orderBy('event_id'),
+        db.selectFrom('webhookInbox').select('eventId').where('eventType', '=', eventType).where('outcome', '=', 'ignored')
+          .where('receivedAt', '>', after).orderBy('eventId'),
       );
       await inbox.record(store.db, { ...inboxEntry('WH-1'), eventType: 'A', outcome: 'ignored' });
       await inbox.record(store.db, { ...inboxEntry('WH-2'), eventType: 'A', outcome: 'applied' });
       await inbox.record(store.db, { ...inboxEntry('WH-3'), eventType: 'B', outcome: 'ignored', receivedAt: T0 + 5 });
-      const ids = async (db: Queryable, type: string, after: number) => (await byTypeAndOutcome(db, type, after)).rows.map((r) => r.event_id);
+      const ids = async (db: Queryable, type: string, after: number) => (await byTypeAndOutcome(db, type, after)).rows.map((r) => r.eventId);
       expect(await ids(store.db, 'A', 0)).toEqual(['WH-1']);
       expect(await ids(store.db, 'B', 0)).toEqual(['WH-3']);
       expect(await ids(store.db, 'B', T0 + 5)).toEqual([]);
@@ -338,9 +354,9 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
     });
 
     test('precompiled statements: a builder that does not bind each argument exactly once is refused', async (store) => {
-      const inlined = precompiled((db, eventId: string) => db.selectFrom('webhook_inbox').selectAll().where(sql.lit(eventId), '=', 'x'));
-      const twice = precompiled((db, eventId: string) => db.selectFrom('webhook_inbox').selectAll().where('event_id', '=', eventId).where('resource_id', '=', eventId));
-      const computed = precompiled((db, eventId: string) => db.selectFrom('webhook_inbox').selectAll().where('event_id', '=', eventId.toUpperCase()));
+      const inlined = precompiled((db, eventId: string) => db.selectFrom('webhookInbox').selectAll().where(sql.lit(eventId), '=', 'x'));
+      const twice = precompiled((db, eventId: string) => db.selectFrom('webhookInbox').selectAll().where('eventId', '=', eventId).where('resourceId', '=', eventId));
+      const computed = precompiled((db, eventId: string) => db.selectFrom('webhookInbox').selectAll().where('eventId', '=', eventId.toUpperCase()));
       for (const statement of [inlined, twice, computed]) {
         await expect(statement(store.db, 'WH-1')).rejects.toThrow(/argument 0 must be bound as exactly one parameter/);
       }
@@ -553,7 +569,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         return results;
       });
       expect(recorded.filter((r) => r === 'recorded')).toHaveLength(400);
-      const count = await store.db.selectFrom('webhook_inbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const count = await store.db.selectFrom('webhookInbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       expect(Number(count.n)).toBe(400);
       expect(await licenseEvents.listByLicense(store.db, 'lic_1')).toHaveLength(batch);
     });
