@@ -157,4 +157,22 @@ describe('PostgreSQL store', () => {
     const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(stores[0]!.db);
     expect(applied.rows).toEqual([{ name: '0001-initial' }]);
   });
+
+  itWithSystem(postgres, 'migrates its own schema while another schema of the database already has migration tables', async () => {
+    // Another application (or another Hardbound) in the same database, already migrated.
+    const neighbour: TestSchema = await createTestSchema();
+    cleanups.push(() => neighbour.drop());
+    await (await opened(neighbour.url)).migrate();
+
+    const schema: TestSchema = await createTestSchema();
+    cleanups.push(() => schema.drop());
+    const store = await opened(schema.url);
+    await store.migrate();
+    const tables = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables where table_schema = current_schema() order by table_name`.execute(store.db);
+    expect(tables.rows.map((r) => (r as unknown as { tableName: string }).tableName)).toEqual([
+      'audit_log', 'checkouts', 'kysely_migration', 'kysely_migration_lock', 'license_events', 'licenses', 'provider_refs',
+      'support_tokens', 'webhook_inbox',
+    ]);
+  });
 });
