@@ -170,9 +170,15 @@ describe('PostgreSQL store', () => {
     await store.migrate();
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = current_schema() order by table_name`.execute(store.db);
-    expect(tables.rows.map((r) => (r as unknown as { tableName: string }).tableName)).toEqual([
+    const ours = [
       'audit_log', 'checkouts', 'kysely_migration', 'kysely_migration_lock', 'license_events', 'licenses', 'provider_refs',
       'support_tokens', 'webhook_inbox',
-    ]);
+    ];
+    expect(tables.rows.map((r) => (r as unknown as { tableName: string }).tableName)).toEqual(ours);
+    // What the migrator is told exists: this schema's tables, never the neighbour's.
+    const introspected = await store.db.introspection.getTables({ withInternalKyselyTables: true });
+    expect(introspected.map((t) => t.name)).toEqual(ours);
+    expect(new Set(introspected.map((t) => t.schema)).size).toBe(1);
+    expect(await store.db.introspection.getSchemas()).toEqual([{ name: introspected[0]?.schema }]);
   });
 });
