@@ -35,6 +35,9 @@ export interface CreateCheckoutResponse {
   /** Bearer token for polling this checkout; shown once, stored hashed by the server. */
   pollToken: string;
   expiresAt: string;
+  /** Present when this machine's subscription will be cancelled at PayPal once this (lifetime) payment is
+   *  confirmed, so the app can say so before the buyer pays. */
+  replaces?: { subscriptionId: string; planId: string };
 }
 
 export type CheckoutStatus = 'pending' | 'approved' | 'completed' | 'failed' | 'cancelled' | 'expired';
@@ -142,6 +145,10 @@ export type ApiErrorCode =
   | 'unsupported_media_type'
   | 'bad_signature'
   | 'cert_url_not_allowed'
+  | 'stale_transmission'
+  | 'future_transmission'
+  | 'already_licensed'
+  | 'already_subscribed'
   | 'token_invalid'
   | 'anchor_mismatch'
   | 'rate_limited'

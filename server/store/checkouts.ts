@@ -127,6 +127,22 @@ export interface StatusChange {
  * Compare-and-set of the status: true if this call changed it, false if the checkout is missing or was not in
  * `from` (another road got there first). This is what makes "whichever comes first wins" safe.
  */
+/**
+ * Checkouts a buyer may have paid for without any road telling us: still open, or expired or closed without a
+ * payment since `since` (PayPal keeps an approved order capturable for a while after our window timed out).
+ */
+export async function unsettledSince(db: Queryable, since: number, limit: number): Promise<CheckoutRecord[]> {
+  const rows = await db
+    .selectFrom('checkouts')
+    .selectAll()
+    .where((eb) => eb.or([eb('status', 'in', ['pending', 'approved']), eb.and([eb('status', 'in', ['expired', 'cancelled']), eb('updated_at', '>=', since)])]))
+    .where('license_id', 'is', null)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toRecord);
+}
+
 export async function updateStatus(db: Queryable, id: string, change: StatusChange): Promise<boolean> {
   const from: readonly CheckoutStatus[] = typeof change.from === 'string' ? [change.from] : change.from;
   if (from.length === 0) return false;

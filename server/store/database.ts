@@ -13,7 +13,7 @@ import { parseStoreUrl } from './store-url';
 
 export type CheckoutKind = 'one_time' | 'recurring';
 export type EventSource = 'provider' | 'support' | 'server';
-export type InboxOutcome = 'applied' | 'ignored' | 'unmatched';
+export type InboxOutcome = 'applied' | 'ignored' | 'unmatched' | 'unreadable';
 export type ProviderRefKind = 'order' | 'capture' | 'subscription' | 'sale' | 'refund' | 'dispute';
 
 export interface CheckoutsTable {
@@ -53,6 +53,8 @@ export interface LicensesTable {
   state_json: string;
   created_at: number;
   updated_at: number;
+  /** When reconciliation last read this license's subscription from the provider. */
+  reconciled_at: number | null;
 }
 
 export interface LicenseEventsTable {
@@ -76,6 +78,8 @@ export interface WebhookInboxTable {
   event_type: string;
   resource_id: string | null;
   outcome: InboxOutcome;
+  /** Why an unreadable delivery could not be read: a code, never anything of the body. */
+  reason: string | null;
   received_at: number;
 }
 
@@ -105,6 +109,14 @@ export interface AuditLogTable {
   detail_json: string | null;
 }
 
+/** A background job's lease: whoever holds it unexpired runs the job; everyone else skips that period. */
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  lease_until: number;
+  last_run_at: number | null;
+}
+
 export interface Database {
   checkouts: CheckoutsTable;
   licenses: LicensesTable;
@@ -113,6 +125,7 @@ export interface Database {
   provider_refs: ProviderRefsTable;
   support_tokens: SupportTokensTable;
   audit_log: AuditLogTable;
+  job_leases: JobLeasesTable;
 }
 
 /** What every repository function takes: the store's `db`, or the `trx` of `store.transaction`. */

@@ -10,6 +10,8 @@ export interface InboxEntry {
   eventType: string;
   resourceId: string | null;
   outcome: InboxOutcome;
+  /** For an unreadable delivery: why, as a code. */
+  reason?: string | null;
   receivedAt: number;
 }
 
@@ -19,16 +21,16 @@ export interface InboxEntry {
  * commit, so exactly one of them gets 'recorded'.
  */
 export async function record(db: Queryable, entry: InboxEntry): Promise<'recorded' | 'duplicate'> {
-  const result = await insertOnce(db, entry.provider, entry.eventId, entry.eventType, entry.resourceId, entry.outcome, entry.receivedAt);
+  const result = await insertOnce(db, entry.provider, entry.eventId, entry.eventType, entry.resourceId, entry.outcome, entry.reason ?? null, entry.receivedAt);
   return (result.numAffectedRows ?? 0n) > 0n ? 'recorded' : 'duplicate';
 }
 
 // Every delivery runs these two; see precompiled.ts.
 const insertOnce = precompiled(
-  (db, provider: string, eventId: string, eventType: string, resourceId: string | null, outcome: InboxOutcome, receivedAt: number) =>
+  (db, provider: string, eventId: string, eventType: string, resourceId: string | null, outcome: InboxOutcome, reason: string | null, receivedAt: number) =>
     db
       .insertInto('webhook_inbox')
-      .values({ provider, event_id: eventId, event_type: eventType, resource_id: resourceId, outcome, received_at: receivedAt })
+      .values({ provider, event_id: eventId, event_type: eventType, resource_id: resourceId, outcome, reason, received_at: receivedAt })
       .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing()),
 );
 
@@ -59,6 +61,7 @@ function toEntry(row: Selectable<WebhookInboxTable>): InboxEntry {
     eventType: row.event_type,
     resourceId: row.resource_id,
     outcome: row.outcome,
+    reason: row.reason,
     receivedAt: row.received_at,
   };
 }

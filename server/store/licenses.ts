@@ -1,5 +1,5 @@
 // Licenses: the Enterprise tier bound to a hashed anchor, with the reduced, provider-neutral billing state.
-import type { Selectable, Updateable } from 'kysely';
+import { sql, type Selectable, type Updateable } from 'kysely';
 import type { LicenseStatus } from '../../common/license';
 import type { Tier } from '../../common/plans';
 import type { LicensesTable, Queryable } from './database';
@@ -24,6 +24,8 @@ export interface LicenseRecord {
   state: unknown;
   createdAt: number;
   updatedAt: number;
+  /** When reconciliation last read its subscription from the provider; null if never. */
+  reconciledAt: number | null;
 }
 
 export interface NewLicense {
@@ -59,9 +61,6 @@ export interface LicensePatch {
   updatedAt: number;
 }
 
-/** Statuses that grant the tier (DESIGN.md "Billing state"; a canceled one until its period ends). */
-export const ACCESS_STATUSES: readonly LicenseStatus[] = ['active', 'past_due', 'canceled', 'disputed'];
-
 export async function insert(db: Queryable, license: NewLicense): Promise<LicenseRecord> {
   const row: Selectable<LicensesTable> = {
     id: license.id,
@@ -81,6 +80,7 @@ export async function insert(db: Queryable, license: NewLicense): Promise<Licens
     state_json: JSON.stringify(license.state),
     created_at: license.createdAt,
     updated_at: license.createdAt,
+    reconciled_at: null,
   };
   await insertRow(db, row.id, row.anchor, row.plan_id, row.provider, row.checkout_id, row.status, row.tier, row.transaction_id, row.order_id,
     row.subscription_id, row.amount, row.currency, row.paid_through, row.state_json, row.created_at, row.updated_at);
@@ -106,14 +106,6 @@ export async function listByAnchor(db: Queryable, anchor: string): Promise<Licen
     .orderBy('id')
     .execute();
   return rows.map(toRecord);
-}
-
-/**
- * The anchor's licenses that are not superseded and grant access (ACCESS_STATUSES), newest first. Normally at
- * most one; a new purchase supersedes the others in its own transaction.
- */
-export async function activeForAnchor(db: Queryable, anchor: string): Promise<LicenseRecord[]> {
-  return (await selectActive(db, anchor)).rows.map(toRecord);
 }
 
 // Every payment and refresh runs these; see precompiled.ts.
@@ -145,16 +137,25 @@ const insertRow = precompiled(
 );
 const selectOne = precompiled((db, id: string) => db.selectFrom('licenses').selectAll().where('id', '=', id));
 const selectForUpdate = precompiled((db, id: string) => db.selectFrom('licenses').selectAll().where('id', '=', id).forUpdate());
-const selectActive = precompiled((db, anchor: string) =>
-  db
+/** Subscription licenses not yet in a final state, least recently reconciled first (never-read ones first). */
+export async function dueForReconciliation(db: Queryable, readBefore: number, limit: number): Promise<LicenseRecord[]> {
+  const rows = await db
     .selectFrom('licenses')
     .selectAll()
-    .where('anchor', '=', anchor)
+    .where('subscription_id', 'is not', null)
     .where('superseded_by', 'is', null)
-    .where('status', 'in', ACCESS_STATUSES)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc'),
-);
+    .where('status', 'in', ['pending', 'active', 'past_due', 'suspended', 'canceled', 'disputed'])
+    .where((eb) => eb.or([eb('reconciled_at', 'is', null), eb('reconciled_at', '<', readBefore)]))
+    .orderBy(sql`coalesce(reconciled_at, 0)`)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toRecord);
+}
+
+export async function markReconciled(db: Queryable, id: string, at: number): Promise<void> {
+  await db.updateTable('licenses').set({ reconciled_at: at }).where('id', '=', id).execute();
+}
 
 /** True if the license exists (and was updated). */
 export async function update(db: Queryable, id: string, patch: LicensePatch): Promise<boolean> {
@@ -206,5 +207,6 @@ function toRecord(row: Selectable<LicensesTable>): LicenseRecord {
     state: JSON.parse(row.state_json),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    reconciledAt: row.reconciled_at,
   };
 }

@@ -21,14 +21,34 @@ export interface ProviderRefEntry {
 }
 
 /**
- * Inserts the reference or updates its kind; a link given now is set, a link not given keeps its stored value
- * (an order seen first with only its checkout gains its license later).
+ * Binds the reference to a checkout and/or license. A link is set once and never re-pointed: an order seen
+ * first with only its checkout gains its license later, but a reference bound to one checkout or license is
+ * never moved to another. 'conflict' when the stored link differs from the one given (nothing is changed);
+ * callers roll their transaction back. The insert-or-fill and the read after it are one row lock on PostgreSQL,
+ * so two concurrent binders cannot both win.
  */
-export async function upsert(db: Queryable, entry: ProviderRefEntry): Promise<void> {
-  await upsertOne(db, entry.provider, entry.ref, entry.kind, entry.licenseId ?? null, entry.checkoutId ?? null);
+export async function bind(db: Queryable, entry: ProviderRefEntry): Promise<'bound' | 'conflict'> {
+  const licenseId = entry.licenseId ?? null;
+  const checkoutId = entry.checkoutId ?? null;
+  await upsertOne(db, entry.provider, entry.ref, entry.kind, licenseId, checkoutId);
+  const [stored] = (await selectOne(db, entry.provider, entry.ref)).rows;
+  const differs = (given: string | null, kept: string | null | undefined) => given !== null && kept !== given;
+  return stored && !differs(licenseId, stored.license_id) && !differs(checkoutId, stored.checkout_id) ? 'bound' : 'conflict';
 }
 
-// Every payment links its ids here; see precompiled.ts.
+/** A provider reference claimed for one checkout/license while bound to another. */
+export class RefConflictError extends Error {
+  constructor(readonly ref: string) {
+    super(`provider reference ${ref} is bound to another checkout or license`);
+  }
+}
+
+/** bind, throwing RefConflictError on a conflict (to roll the caller's transaction back). */
+export async function bindOrThrow(db: Queryable, entry: ProviderRefEntry): Promise<void> {
+  if ((await bind(db, entry)) === 'conflict') throw new RefConflictError(entry.ref);
+}
+
+// Every payment links its ids here; see precompiled.ts. Stored links win over given ones: see bind.
 const upsertOne = precompiled(
   (db, provider: string, ref: string, kind: ProviderRefKind, licenseId: string | null, checkoutId: string | null) =>
     db
@@ -36,9 +56,8 @@ const upsertOne = precompiled(
       .values({ provider, ref, kind, license_id: licenseId, checkout_id: checkoutId })
       .onConflict((oc) =>
         oc.columns(['provider', 'ref']).doUpdateSet((eb) => ({
-          kind: eb.ref('excluded.kind'),
-          license_id: eb.fn.coalesce('excluded.license_id', 'provider_refs.license_id'),
-          checkout_id: eb.fn.coalesce('excluded.checkout_id', 'provider_refs.checkout_id'),
+          license_id: eb.fn.coalesce('provider_refs.license_id', 'excluded.license_id'),
+          checkout_id: eb.fn.coalesce('provider_refs.checkout_id', 'excluded.checkout_id'),
         })),
       ),
 );
