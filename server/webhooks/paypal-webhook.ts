@@ -132,8 +132,11 @@ export class PayPalWebhook {
         case 'settle': {
           // The buyer approved but no return reached us (window closed, crash): capture now.
           const checkout = await this.deps.checkouts.find(resolution.checkoutId);
+          if (checkout.status === 'completed' || checkout.status === 'failed') return 'duplicate';
           const after = await this.deps.checkouts.settle(checkout, 'provider', entry('applied'));
-          return after.status === checkout.status ? 'not_confirmed' : 'applied';
+          // Still unsettled: PayPal does not show the order approved (a mismatch was audited by settle itself).
+          if (after.status === checkout.status) return this.notConfirmed(trigger, eventType, 'not_confirmed', checkout.id);
+          return 'applied';
         }
         case 'apply': {
           const applied = await this.deps.checkouts.applyAll(resolution.applications, 'provider', entry('applied'));

@@ -1,11 +1,12 @@
 // From a verified webhook trigger to what should happen: nothing (not ours), capture an approved order, apply
 // confirmed events to our checkout(s), or nothing but a record that a claim was not borne out.
 //
-// Two steps. `route` looks the body's ids up in our own records, without calling PayPal: a delivery that names
-// nothing of ours (most of an account's traffic, other integrations) costs no API call. `confirm` then reads the
-// truth from PayPal's API and judges it against the checkout our records hold: the resource the API shows must
-// hang from that checkout's own order or subscription, for its custom_id, plan, amount and currency. A body that
-// names one checkout's resources and another's ids routes to one and is refuted by the API's links.
+// Two steps. `route` looks every id the body names up in our own records, without calling PayPal: a delivery
+// that names nothing of ours (most of an account's traffic, other integrations) costs no API call. `confirm` then
+// reads the truth from PayPal's API and judges it against the checkout our records hold: the resource the API
+// shows must hang from that checkout's own order or subscription, for its custom_id, plan, amount and currency,
+// and the body's ids must all lead to that one checkout. A body that names one customer's resources and
+// another's ids is a lie, whichever of them the API would bear out: nothing is applied.
 import type { BillingEvent } from '../../billing/events';
 import { isCheckoutId } from '../../ids';
 import type { CheckoutRecord } from '../../store/checkouts';
@@ -40,8 +41,8 @@ export type Resolution =
   | { kind: 'unmatched' }
   | { kind: 'not_confirmed'; reason: NotConfirmedReason; checkoutId: string | null };
 
-/** The checkouts a body's ids lead to in our records; `ask` when the body names no transaction at all (PayPal's
- *  simulator sends reversals that name only the refund) and only the API can tell whose it is. */
+/** The checkouts a body's ids lead to in our records; `ask` for a refund none of whose ids we know yet, which
+ *  only the API can place. */
 export type Route = { kind: 'ours'; checkoutIds: string[] } | { kind: 'ask' };
 
 export interface ResolverDeps {
@@ -65,17 +66,23 @@ export class TriggerResolver {
         if (owner?.checkoutId) checkoutIds.add(owner.checkoutId);
       }
     };
+    const addCheckout = async (hint: string | null) => {
+      if (hint !== null && isCheckoutId(hint) && (await this.deps.records.checkout(hint))) checkoutIds.add(hint);
+    };
     switch (trigger.kind) {
-      case 'order-approved': await add(trigger.orderId); break;
+      case 'order-approved':
+        await add(trigger.orderId);
+        await addCheckout(trigger.checkoutHint);
+        break;
       case 'capture':
         await add(trigger.captureId, trigger.orderHint);
-        if (checkoutIds.size === 0 && trigger.checkoutHint !== null && isCheckoutId(trigger.checkoutHint) && (await this.deps.records.checkout(trigger.checkoutHint))) {
-          checkoutIds.add(trigger.checkoutHint);
-        }
+        await addCheckout(trigger.checkoutHint);
         break;
       case 'refund':
         await add(...trigger.transactionIds, ...trigger.refundIds);
-        if (checkoutIds.size === 0 && trigger.transactionIds.length === 0) return { kind: 'ask' };
+        // Money can come back before the payment was recorded here (its answer lost, its webhook still on the
+        // way), and some bodies name no transaction at all: only the API can tell whose refund it is.
+        if (checkoutIds.size === 0) return { kind: 'ask' };
         break;
       case 'subscription': await add(trigger.subscriptionId); break;
       case 'sale': await add(trigger.saleId, trigger.subscriptionHint); break;
@@ -87,8 +94,10 @@ export class TriggerResolver {
   /** Reads PayPal's API; throws its PayPalApiError when PayPal cannot be reached (the delivery is retried). */
   async confirm(trigger: Trigger, route: Route): Promise<Resolution> {
     if (trigger.kind === 'order-approved') {
-      // Capturing reads the checkout's own order, whatever the body says about it (checkout-provider.ts).
-      return route.kind === 'ours' && route.checkoutIds.length === 1 ? { kind: 'settle', checkoutId: route.checkoutIds[0]! } : { kind: 'unmatched' };
+      if (route.kind !== 'ours') return { kind: 'unmatched' };
+      // Capturing reads the checkout's own order, whatever else the body says (checkout-provider.ts); but an
+      // order of one checkout claimed for another is a lie, and nothing is done on its word.
+      return route.checkoutIds.length === 1 ? { kind: 'settle', checkoutId: route.checkoutIds[0]! } : notConfirmed('wrong_resource', route.checkoutIds[0]!);
     }
     const truth = await fetchTruth(this.deps.api, trigger);
     if (trigger.kind === 'dispute') return this.disputes(trigger, truth, route);
@@ -96,7 +105,7 @@ export class TriggerResolver {
     const routed = route.kind === 'ours' ? route.checkoutIds : null;
     // The body led to one checkout, the API's resource hangs from another (or from nothing of ours): a lie.
     if (owner === null) return routed === null ? { kind: 'unmatched' } : notConfirmed(truthFound(trigger, truth) ? 'wrong_resource' : 'not_found', routed[0]!);
-    if (routed !== null && !routed.includes(owner.id)) return notConfirmed('wrong_resource', routed[0]!);
+    if (routed !== null && (routed.length !== 1 || routed[0] !== owner.id)) return notConfirmed('wrong_resource', routed.find((id) => id !== owner.id) ?? owner.id);
     return this.judged(owner, (facts, now) => {
       switch (trigger.kind) {
         case 'capture': return judgeCaptureTrigger(trigger, truth, facts, now);
@@ -139,6 +148,9 @@ export class TriggerResolver {
       applications.push({ checkoutId: owner.checkoutId, events: judgement.events, refs: judgement.refs });
     }
     if (applications.length === 0) return routed === null ? { kind: 'unmatched' } : notConfirmed('wrong_resource', routed);
+    // Every checkout the body named must be one the dispute is really about.
+    const stray = route.kind === 'ours' ? route.checkoutIds.find((id) => !applications.some((a) => a.checkoutId === id)) : undefined;
+    if (stray !== undefined) return notConfirmed('wrong_resource', stray);
     return { kind: 'apply', applications };
   }
 

@@ -7,7 +7,7 @@
 // Each event type's own rules decide which fields matter: a type we do not act on needs nothing but its id,
 // and a malformed create_time matters to no type (the API's times date what we record).
 import {
-  asObject, eventType as readEventType, get, getObject, ids, linkedId, linkedIds, time, type Json,
+  asObject, eventType as readEventType, get, getArray, getObject, ids, linkedId, linkedIds, time, type Json,
 } from './fields';
 import { disputedTransactionIds } from './views';
 
@@ -59,6 +59,8 @@ export const ACTED_ON_EVENT_TYPES = [
 export interface OrderApprovedTrigger extends EventRef {
   kind: 'order-approved';
   orderId: string;
+  /** custom_id of the first purchase unit as the body has it: a lookup hint only. */
+  checkoutHint: string | null;
 }
 
 export interface CaptureTrigger extends EventRef {
@@ -160,7 +162,8 @@ const TRANSLATORS: Record<string, Translator> = {
 function orderApproved(resource: Json, base: EventRef): Trigger | UnreadableReason {
   const orderId = ids.resource(get(resource, 'id'));
   if (orderId === undefined) return 'bad_resource_id';
-  return { kind: 'order-approved', ...base, orderId };
+  const unit = asObject(getArray(resource, 'purchase_units')?.[0]);
+  return { kind: 'order-approved', ...base, orderId, checkoutHint: ids.custom(get(unit, 'custom_id')) ?? null };
 }
 
 function capture(resource: Json, base: EventRef): Trigger | UnreadableReason {
