@@ -84,7 +84,10 @@ export class TriggerResolver {
         // way), and some bodies name no transaction at all: only the API can tell whose refund it is.
         if (checkoutIds.size === 0) return { kind: 'ask' };
         break;
-      case 'subscription': await add(trigger.subscriptionId); break;
+      case 'subscription':
+        await add(trigger.subscriptionId);
+        await addCheckout(trigger.checkoutHint);
+        break;
       case 'sale': await add(trigger.saleId, trigger.subscriptionHint); break;
       case 'dispute': await add(trigger.disputeId, ...trigger.transactionHints); break;
     }

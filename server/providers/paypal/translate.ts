@@ -91,6 +91,8 @@ export interface RefundTrigger extends EventRef {
 export interface SubscriptionTrigger extends EventRef {
   kind: 'subscription';
   subscriptionId: string;
+  /** custom_id as the body has it: a lookup hint only. */
+  checkoutHint: string | null;
   eventType: SubscriptionEventType;
 }
 
@@ -208,7 +210,7 @@ function subscription(resource: Json, base: EventRef, eventType: string): Trigge
   const subscriptionId = ids.subscription(get(resource, 'id'));
   if (subscriptionId === undefined) return 'bad_resource_id';
   const type = SUBSCRIPTION_EVENT_TYPES.find((t) => t === eventType)!;
-  return { kind: 'subscription', ...base, subscriptionId, eventType: type };
+  return { kind: 'subscription', ...base, subscriptionId, checkoutHint: ids.custom(get(resource, 'custom_id')) ?? null, eventType: type };
 }
 
 function saleCompleted(resource: Json, base: EventRef): Trigger | null | UnreadableReason {
