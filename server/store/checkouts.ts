@@ -128,14 +128,16 @@ export interface StatusChange {
  * `from` (another road got there first). This is what makes "whichever comes first wins" safe.
  */
 /**
- * Checkouts a buyer may have paid for without any road telling us: still open, or expired or closed without a
- * payment since `since` (PayPal keeps an approved order capturable for a while after our window timed out).
+ * Checkouts created since `since` that a buyer may have paid for without any road telling us: still open, or
+ * expired or closed without a payment (PayPal keeps an approved order capturable a while after our window timed
+ * out). Older ones are left alone: abandoned checkouts are not read again for ever.
  */
 export async function unsettledSince(db: Queryable, since: number, limit: number): Promise<CheckoutRecord[]> {
   const rows = await db
     .selectFrom('checkouts')
     .selectAll()
-    .where((eb) => eb.or([eb('status', 'in', ['pending', 'approved']), eb.and([eb('status', 'in', ['expired', 'cancelled']), eb('updated_at', '>=', since)])]))
+    .where('status', 'in', ['pending', 'approved', 'expired', 'cancelled'])
+    .where('created_at', '>=', since)
     .where('license_id', 'is', null)
     .orderBy('created_at', 'desc')
     .limit(limit)

@@ -48,17 +48,26 @@ export async function bindOrThrow(db: Queryable, entry: ProviderRefEntry): Promi
   if ((await bind(db, entry)) === 'conflict') throw new RefConflictError(entry.ref);
 }
 
-// Every payment links its ids here; see precompiled.ts. Stored links win over given ones: see bind.
+// Every payment links its ids here; see precompiled.ts. A stored row is filled in only where nothing it holds
+// disagrees with what is given, so a conflicting bind changes nothing (see bind).
 const upsertOne = precompiled(
   (db, provider: string, ref: string, kind: ProviderRefKind, licenseId: string | null, checkoutId: string | null) =>
     db
       .insertInto('provider_refs')
       .values({ provider, ref, kind, license_id: licenseId, checkout_id: checkoutId })
       .onConflict((oc) =>
-        oc.columns(['provider', 'ref']).doUpdateSet((eb) => ({
-          license_id: eb.fn.coalesce('provider_refs.license_id', 'excluded.license_id'),
-          checkout_id: eb.fn.coalesce('provider_refs.checkout_id', 'excluded.checkout_id'),
-        })),
+        oc
+          .columns(['provider', 'ref'])
+          .doUpdateSet((eb) => ({
+            license_id: eb.fn.coalesce('provider_refs.license_id', 'excluded.license_id'),
+            checkout_id: eb.fn.coalesce('provider_refs.checkout_id', 'excluded.checkout_id'),
+          }))
+          .where((eb) =>
+            eb.and([
+              eb.or([eb('provider_refs.license_id', 'is', null), eb('excluded.license_id', 'is', null), eb('provider_refs.license_id', '=', eb.ref('excluded.license_id'))]),
+              eb.or([eb('provider_refs.checkout_id', 'is', null), eb('excluded.checkout_id', 'is', null), eb('provider_refs.checkout_id', '=', eb.ref('excluded.checkout_id'))]),
+            ]),
+          ),
       ),
 );
 

@@ -611,7 +611,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: `host-${lapsed.indexOf(true)}`, lease_until: T0 + 120_000 });
     });
 
-    test('checkouts: unsettledSince lists what a buyer may have paid unseen, newest first, bounded', async (store) => {
+    test('checkouts: unsettledSince lists recent checkouts a buyer may have paid unseen, newest first, bounded', async (store) => {
       const since = T0 + 1_000;
       const seed = async (id: string, createdAt: number, status?: { to: 'approved' | 'expired' | 'cancelled' | 'completed' | 'failed'; at: number }) => {
         await checkouts.insert(store.db, { ...newCheckout(id), createdAt });
@@ -629,10 +629,12 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       await checkouts.attachLicense(store.db, 'co_licensed', 'lic_1', T0 + 71);
       await checkouts.updateStatus(store.db, 'co_approved', { from: 'pending', to: 'approved', at: T0 + 11 });
 
-      const listed = await checkouts.unsettledSince(store.db, since, 10);
-      expect(listed.map((c) => c.id)).toEqual(['co_cancelled_recently', 'co_expired_recently', 'co_approved', 'co_pending']);
-      expect((await checkouts.unsettledSince(store.db, since, 2)).map((c) => c.id)).toEqual(['co_cancelled_recently', 'co_expired_recently']);
-      expect(listed[2]).toMatchObject({ id: 'co_approved', status: 'approved', licenseId: null });
+      // Created since `since`, without a license, not completed or failed; the one created before is abandoned.
+      const listed = await checkouts.unsettledSince(store.db, T0, 10);
+      expect(listed.map((c) => c.id)).toEqual(['co_expired_long_ago', 'co_cancelled_recently', 'co_expired_recently', 'co_approved']);
+      expect((await checkouts.unsettledSince(store.db, T0, 2)).map((c) => c.id)).toEqual(['co_expired_long_ago', 'co_cancelled_recently']);
+      expect(listed[3]).toMatchObject({ id: 'co_approved', status: 'approved', licenseId: null });
+      expect((await checkouts.unsettledSince(store.db, T0 - 20_000, 10)).map((c) => c.id)).toContain('co_pending');
     });
 
     test('licenses: dueForReconciliation — subscriptions not final, never read first, then least recently read; markReconciled', async (store) => {

@@ -1,8 +1,8 @@
 // Everything a subscription's current state and payment list say, as billing events: what reconciliation applies
-// when webhooks may have gone missing. Pure; the ids are the ones the webhooks produce for the same facts
+// when webhooks may have gone missing. Refunds are not among them: the list names no refund, and a refund's fact
+// is named by its own id (its webhook, or support's refund action, records it). Pure; the ids are the ones the webhooks produce for the same facts
 // (fact-ids.ts), so a webhook arriving after reconciliation, or before it, changes nothing twice.
 import type { BillingEvent } from '../../billing/events';
-import { factId } from './fact-ids';
 import {
   activationEvent, endEvent, failureEvent, matchesOurSubscription, renewal, suspensionEvent, type CheckoutFacts,
   type NotConfirmedReason, type ProviderRef,
@@ -36,9 +36,6 @@ export function subscriptionFacts(
     }
     events.push(...paid.events);
     refs.push(...paid.refs.filter((r) => r.kind === 'sale'));
-    if (transaction.status === 'REFUNDED') {
-      events.push({ id: factId('payment.refunded', transaction.id), at: now, type: 'payment.refunded', transactionId: transaction.id, amount: transaction.amount, full: true });
-    }
   }
   switch (subscription.status) {
     case 'ACTIVE': {

@@ -114,7 +114,8 @@ function judgeCaptureRefund(trigger: RefundTrigger, truth: ProviderTruth, checko
   if (refund !== undefined && refund.captureId !== capture.id) return no('wrong_resource');
   if (refund === undefined && !trigger.transactionIds.includes(capture.id)) return no('wrong_resource');
   if (checkout.providerOrderId === null || capture.orderId !== checkout.providerOrderId) return no('order_mismatch');
-  if (capture.customId !== checkout.id) return no('custom_id_mismatch');
+  // As for the capture itself (judgeCapture): custom_id, where PayPal shows one, must be ours.
+  if (capture.customId !== null && capture.customId !== checkout.id) return no('custom_id_mismatch');
   if (refund !== undefined && refund.status !== 'COMPLETED') return no('not_confirmed');
   if (refund !== undefined && refund.amount.currency !== capture.amount.currency) return no('currency_mismatch');
   if (capture.status !== 'REFUNDED' && capture.status !== 'PARTIALLY_REFUNDED') return no('not_confirmed');
@@ -129,6 +130,7 @@ function judgeSaleRefund(trigger: RefundTrigger, truth: ProviderTruth, checkout:
   if (refund !== undefined && refund.saleId !== sale.id) return no('wrong_resource');
   if (refund === undefined && !trigger.transactionIds.includes(sale.id)) return no('wrong_resource');
   if (checkout.providerSubscriptionId === null || sale.billingAgreementId !== checkout.providerSubscriptionId) return no('subscription_mismatch');
+  if (refund !== undefined && refund.state !== 'completed') return no('not_confirmed');
   if (refund !== undefined && refund.amount.currency !== sale.amount.currency) return no('currency_mismatch');
   const confirmed = trigger.reversal ? sale.state === 'reversed' : sale.state === 'refunded' || sale.state === 'partially_refunded' || sale.state === 'reversed';
   if (!confirmed) return no('not_confirmed');
@@ -266,7 +268,7 @@ export function renewal(
   now: number,
 ): Judgement {
   if (amount.currency !== checkout.currency) return no('currency_mismatch');
-  if (!sameDecimal(amount.value, checkout.amount)) return no('amount_mismatch');
+  if (!wholeCycles(amount.value, checkout.amount)) return no('amount_mismatch');
   if (!paid) return no('not_confirmed');
   const paidThrough = subscription.nextBillingTime ?? paidThroughByPlan(subscription, plan, paidAt);
   if (paidThrough === null) return no('no_paid_through');
@@ -282,6 +284,22 @@ export function renewal(
     }],
     [ref(saleId, 'sale'), ref(subscription.id, 'subscription')],
   );
+}
+
+/** PayPal collects what a failed cycle left outstanding together with the next one (a 9.00 plan charges 18.00):
+ *  a subscription payment is the plan's price times a whole number of cycles, never any other amount. */
+const MAX_CYCLES_IN_ONE_PAYMENT = 12;
+
+function wholeCycles(paid: string, price: string): boolean {
+  const cents = (value: string) => {
+    const [whole = '0', fraction = ''] = value.split('.');
+    return BigInt(whole) * 1000n + BigInt(fraction.padEnd(3, '0').slice(0, 3) || '0');
+  };
+  if (!sameDecimal(paid, paid.replace(/(\.\d{0,3})\d*$/, '$1'))) return false;
+  const paidMinor = cents(paid);
+  const priceMinor = cents(price);
+  if (priceMinor <= 0n || paidMinor <= 0n || paidMinor % priceMinor !== 0n) return false;
+  return paidMinor / priceMinor <= BigInt(MAX_CYCLES_IN_ONE_PAYMENT);
 }
 
 /**

@@ -267,7 +267,7 @@ export function parseCaptureRefund(value: unknown): CaptureRefundView | undefine
 export function parseSaleRefund(value: unknown): SaleRefundView | undefined {
   const refund = asObject(value);
   const id = ids.resource(get(refund, 'id'));
-  const state = typeof get(refund, 'state') === 'string' ? (get(refund, 'state') as string).slice(0, 40) : undefined;
+  const state = typeof get(refund, 'state') === 'string' && /^[a-z_]{1,40}$/.test(get(refund, 'state') as string) ? (get(refund, 'state') as string) : undefined;
   const amount = legacyMoney(get(refund, 'amount'), { unsigned: true });
   if (id === undefined || state === undefined || amount === undefined) return undefined;
   return {

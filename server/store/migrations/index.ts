@@ -1,6 +1,6 @@
 // Migrations are listed here in code (no directory scan), so they travel with the bundle and run identically
 // on both dialects. Names sort in application order.
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Database, StoreDialect } from '../database';
 import { StoreError } from '../errors';
 import { initialMigration } from './0001-initial';
@@ -14,7 +14,14 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
 }
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: StoreDialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+  // On PostgreSQL, Kysely's own bookkeeping tables belong in the store's schema: without naming it, Kysely looks
+  // for them in every schema of the database and trips over another store's (two schemas in one database).
+  const schema = dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(dialect) },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error === undefined) return;
   const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration ran)';
