@@ -133,7 +133,8 @@ function expectedStatus(moments: readonly Moment[]): LicenseState['status'] {
     case 'CANCELLED': return 'canceled';
     case 'SUSPENDED': return 'suspended';
     default: {
-      // Active at PayPal: past due if a payment failed since the latest (re-)activation and renewal.
+      // Active at PayPal: past due if a payment failed since the latest (re-)activation and renewal (a
+      // re-activation resumes the subscription as the suspension it ends does not).
       const activeSince = Math.max(final.statusUpdateTime ?? T0, final.lastPayment?.time ?? T0);
       return final.lastFailedPaymentTime !== null && final.lastFailedPaymentTime > activeSince ? 'past_due' : 'active';
     }

@@ -58,8 +58,11 @@ const ended = (status: string, billing: Record<string, unknown> = {}, start = '2
 const cycles = (completed: number) => ({ cycle_executions: [{ tenure_type: 'REGULAR', sequence: 1, cycles_completed: completed, cycles_remaining: 0, total_cycles: 0 }] });
 const saleAt = (createTime: string, total = '9.00') => must(parseSale({ ...saleResource(), create_time: createTime, amount: { total, currency: 'USD' } }));
 const NOW = Date.parse('2024-07-15T00:00:00Z');
-const activation = (subscription: ReturnType<typeof ended>, plan?: PlanView) =>
-  judgeSubscription(triggerOf(subscriptionEvent('BILLING.SUBSCRIPTION.ACTIVATED'), 'subscription'), { subscription, ...(plan ? { plan } : {}) }, recurringCheckout(), NOW);
+/** The activation as read from the subscription (the return road, reconciliation) once next_billing_time is gone. */
+const activation = (subscription: ReturnType<typeof ended>, plan?: PlanView): Judgement => {
+  const event = activationEvent({ ...subscription, status: 'ACTIVE' }, plan, NOW);
+  return event === null ? { ok: false, reason: 'no_paid_through' } : { ok: true, events: [event], refs: [] };
+};
 const renewal = (sale: ReturnType<typeof saleAt>, subscription: ReturnType<typeof ended>, plan?: PlanView) =>
   judgeSale(triggerOf(saleCompleted(), 'sale'), { sale, subscription, ...(plan ? { plan } : {}) }, recurringCheckout(), NOW);
 const paidThroughOf = (result: Judgement) => {
@@ -121,7 +124,10 @@ describe('the billing calendar', () => {
 });
 
 describe('judgements once next_billing_time is gone', () => {
-  it('ACTIVATED of a since-cancelled subscription → paid through one cycle after its first payment', () => {
+  it('an activation read without next_billing_time → paid through one cycle after its first payment', () => {
+    // The webhook of a since-cancelled subscription's activation is not applied on its word at all.
+    const late = judgeSubscription(triggerOf(subscriptionEvent('BILLING.SUBSCRIPTION.ACTIVATED'), 'subscription'), { subscription: ended('CANCELLED'), plan: monthly }, recurringCheckout(), NOW);
+    expect(late).toEqual({ ok: false, reason: 'not_confirmed' });
     const result = activation(ended('CANCELLED'), monthly);
     expect(result).toMatchObject({ ok: true, events: [{ type: 'subscription.activated', subscriptionId: SUBSCRIPTION_ID }] });
     expect(paidThroughOf(result)).toBe('2024-06-01T10:00:00.000Z');

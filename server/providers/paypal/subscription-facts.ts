@@ -48,7 +48,7 @@ export function subscriptionFacts(
     case 'EXPIRED': events.push(endEvent(subscription, 'subscription.expired', now)); break;
     default: break;
   }
-  const failed = subscription.status === 'ACTIVE' || subscription.status === 'SUSPENDED' ? failureEvent(subscription, null) : null;
+  const failed = subscription.status === 'ACTIVE' || subscription.status === 'SUSPENDED' ? failureEvent(subscription) : null;
   if (failed) events.push(failed);
   return { ok: true, events, refs, skipped };
 }

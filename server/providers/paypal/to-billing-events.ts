@@ -108,6 +108,12 @@ export function judgeRefund(trigger: RefundTrigger, truth: ProviderTruth, checko
   return trigger.api === 'v2' ? judgeCaptureRefund(trigger, truth, checkout, now) : judgeSaleRefund(trigger, truth, checkout, now);
 }
 
+/**
+ * Orders v2 shows a chargeback on a capture exactly as it shows a refund (the capture REFUNDED, a refund
+ * resource), so which of the two happened cannot be read back: the body's word "reversed" is not believed, and the
+ * fact recorded is the refund the API shows. A refund the API does not show by its id counts only when the capture
+ * shows all its money gone.
+ */
 function judgeCaptureRefund(trigger: RefundTrigger, truth: ProviderTruth, checkout: CheckoutFacts, now: number): Judgement {
   const { capture, captureRefund: refund } = truth;
   if (capture === undefined) return no('not_found');
@@ -118,12 +124,14 @@ function judgeCaptureRefund(trigger: RefundTrigger, truth: ProviderTruth, checko
   if (capture.customId !== null && capture.customId !== checkout.id) return no('custom_id_mismatch');
   if (refund !== undefined && refund.status !== 'COMPLETED') return no('not_confirmed');
   if (refund !== undefined && refund.amount.currency !== capture.amount.currency) return no('currency_mismatch');
-  if (capture.status !== 'REFUNDED' && capture.status !== 'PARTIALLY_REFUNDED') return no('not_confirmed');
   const full = capture.status === 'REFUNDED';
+  if (!full && (refund === undefined || capture.status !== 'PARTIALLY_REFUNDED')) return no('not_confirmed');
   const refs = [ref(capture.id, 'capture'), ...(refund ? [ref(refund.id, 'refund')] : [])];
-  return yes([moneyBack(trigger.reversal, refund ?? null, capture.id, capture.amount, full, now)], refs);
+  return yes([moneyBack(false, refund ?? null, capture.id, capture.amount, full, now)], refs);
 }
 
+/** v1 shows a chargeback apart from a refund (the sale `reversed`); a refund the API does not show by its id
+ *  counts only when the sale shows all its money gone. */
 function judgeSaleRefund(trigger: RefundTrigger, truth: ProviderTruth, checkout: CheckoutFacts, now: number): Judgement {
   const { sale, saleRefund: refund } = truth;
   if (sale === undefined) return no('not_found');
@@ -132,7 +140,9 @@ function judgeSaleRefund(trigger: RefundTrigger, truth: ProviderTruth, checkout:
   if (checkout.providerSubscriptionId === null || sale.billingAgreementId !== checkout.providerSubscriptionId) return no('subscription_mismatch');
   if (refund !== undefined && refund.state !== 'completed') return no('not_confirmed');
   if (refund !== undefined && refund.amount.currency !== sale.amount.currency) return no('currency_mismatch');
-  const confirmed = trigger.reversal ? sale.state === 'reversed' : sale.state === 'refunded' || sale.state === 'partially_refunded' || sale.state === 'reversed';
+  const confirmed = trigger.reversal
+    ? sale.state === 'reversed'
+    : sale.state === 'refunded' || sale.state === 'reversed' || (refund !== undefined && sale.state === 'partially_refunded');
   if (!confirmed) return no('not_confirmed');
   const full = sale.state !== 'partially_refunded';
   const refs = [ref(sale.id, 'sale'), ...(refund ? [ref(refund.id, 'refund')] : [])];
@@ -188,35 +198,25 @@ export function judgeSubscription(trigger: SubscriptionTrigger, truth: ProviderT
   if (mismatch !== null) return no(mismatch);
   if (!AFTER_ACTIVATION.has(subscription.status)) return no('not_confirmed');
   const refs = [ref(subscription.id, 'subscription')];
-  const { status, id: subscriptionId } = subscription;
-  const changedAt = subscription.statusUpdateTime;
-  // A transition the subscription has since left is believed only if its status changed after the event; it is
-  // then dated and named by the delivery, since the API no longer shows it.
-  const movedOnSince = changedAt !== null && trigger.at !== null && changedAt > trigger.at;
-  const pastSuspension = (): BillingEvent =>
-    ({ id: factId('subscription.suspended', subscriptionId, trigger.eventId), at: trigger.at ?? now, type: 'subscription.suspended', subscriptionId });
+  const { status } = subscription;
+  // Each transition is believed only while the API still shows it, and is dated by the API. One the subscription
+  // has since left is not applied on the body's word (its times are the sender's to choose): the state PayPal
+  // shows now reaches us by its own webhook and by reconciliation.
   switch (trigger.eventType) {
     case 'BILLING.SUBSCRIPTION.ACTIVATED':
     case 'BILLING.SUBSCRIPTION.RE-ACTIVATED': {
-      if (status === 'ACTIVE') {
-        const activated = activationEvent(subscription, plan, now);
-        return activated === null ? no('no_paid_through') : yes([activated], refs);
-      }
-      if (!movedOnSince) return no('not_confirmed');
-      const paidThrough = paidThroughByPlan(subscription, plan, subscription.lastPayment?.time ?? null);
-      if (paidThrough === null) return no('no_paid_through');
-      return yes([{ id: factId('subscription.activated', subscriptionId, trigger.eventId), at: trigger.at ?? now, type: 'subscription.activated', subscriptionId, paidThrough }], refs);
+      if (status !== 'ACTIVE') return no('not_confirmed');
+      const activated = activationEvent(subscription, plan, now);
+      return activated === null ? no('no_paid_through') : yes([activated], refs);
     }
     case 'BILLING.SUBSCRIPTION.SUSPENDED':
-      if (status === 'SUSPENDED') return yes([suspensionEvent(subscription, now)], refs);
-      return movedOnSince ? yes([pastSuspension()], refs) : no('not_confirmed');
+      return status === 'SUSPENDED' ? yes([suspensionEvent(subscription, now)], refs) : no('not_confirmed');
     case 'BILLING.SUBSCRIPTION.CANCELLED':
       return status === 'CANCELLED' ? yes([endEvent(subscription, 'subscription.cancelled', now)], refs) : no('not_confirmed');
     case 'BILLING.SUBSCRIPTION.EXPIRED':
       return status === 'EXPIRED' ? yes([endEvent(subscription, 'subscription.expired', now)], refs) : no('not_confirmed');
     case 'BILLING.SUBSCRIPTION.PAYMENT.FAILED': {
-      // PayPal dates the latest failure in billing_info.last_failed_payment; without it, the delivery dates it.
-      const failed = failureEvent(subscription, { qualifier: trigger.eventId, at: trigger.at ?? now });
+      const failed = failureEvent(subscription);
       return failed === null ? no('not_confirmed') : yes([failed], refs);
     }
   }
@@ -231,16 +231,12 @@ export function endEvent(subscription: SubscriptionView, type: 'subscription.can
   return { id: factId(type, subscription.id), at: subscription.statusUpdateTime ?? now, type, subscriptionId: subscription.id };
 }
 
-/**
- * The latest failed payment PayPal shows, if any: one fact per failed attempt, named by its time. When PayPal
- * does not date it, `undated` names and dates it (a webhook delivery); without that, nothing can be said.
- */
-export function failureEvent(subscription: SubscriptionView, undated: { qualifier: string; at: number } | null): BillingEvent | null {
-  if (subscription.failedPaymentsCount === 0 && subscription.status !== 'SUSPENDED') return null;
-  const dated = subscription.lastFailedPaymentTime;
-  if (dated === null && undated === null) return null;
-  const at = dated ?? undated!.at;
-  return { id: factId('subscription.payment_failed', subscription.id, dated ?? undated!.qualifier), at, type: 'subscription.payment_failed', subscriptionId: subscription.id };
+/** The latest failed payment PayPal shows (billing_info.last_failed_payment), if any: one fact per failed attempt,
+ *  named and dated by its time. */
+export function failureEvent(subscription: SubscriptionView): BillingEvent | null {
+  const at = subscription.lastFailedPaymentTime;
+  if (at === null) return null;
+  return { id: factId('subscription.payment_failed', subscription.id, at), at, type: 'subscription.payment_failed', subscriptionId: subscription.id };
 }
 
 const SALE_WAS_PAID: ReadonlySet<SaleView['state']> = new Set(['completed', 'partially_refunded', 'refunded', 'reversed']);
