@@ -76,7 +76,8 @@ export interface WebhookInboxTable {
   provider: string;
   event_id: string;
   event_type: string;
-  resource_id: string | null;
+  /** What the event is about; '' for an event about nothing we read (ignored, unreadable). */
+  resource_id: string;
   outcome: InboxOutcome;
   /** Why an unreadable delivery could not be read: a code, never anything of the body. */
   reason: string | null;

@@ -112,7 +112,8 @@ export class PayPalWebhook {
     }
     // Whatever goes on to ask PayPal's API first looks in the inbox, so that a redelivery costs no API call (a
     // copy racing this one is still caught by the inbox insert).
-    if (await inbox.get(this.deps.store.db, PROVIDER, trigger.eventId)) return 'duplicate';
+    const seen = await inbox.get(this.deps.store.db, { provider: PROVIDER, eventId: trigger.eventId, eventType, resourceId: resourceIdOf(trigger) });
+    if (seen?.outcome === 'applied') return 'duplicate';
     let resolution: Resolution;
     try {
       resolution = await this.deps.resolver.confirm(trigger, route);

@@ -157,7 +157,7 @@ describe('POST /v1/webhooks/paypal with bad input', () => {
     expect(answer).toMatchObject({ status: 200, json: { received: true, outcome: 'unreadable' } });
     expect(webhookCount(h, 'unreadable')).toBe(before + 1);
     const row = dumpTables(h).webhook_inbox!.find((r) => r.event_id === eventId);
-    expect(row).toMatchObject({ event_type: 'PAYMENT.CAPTURE.COMPLETED', outcome: 'unreadable', reason: 'missing_resource', resource_id: null });
+    expect(row).toMatchObject({ event_type: 'PAYMENT.CAPTURE.COMPLETED', outcome: 'unreadable', reason: 'missing_resource', resource_id: '' });
     expect(JSON.stringify(dumpTables(h))).not.toContain(secret);
     expect(h.logs.join('')).not.toContain(secret);
     // PayPal's retry of the same event changes nothing more.

@@ -102,11 +102,12 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         expect(early).toBeInstanceOf(Error);
 
         await old.store.migrate();
-        expect(await inbox.get(old.store.db, 'paypal', 'WH-1')).toEqual({ provider: 'paypal', eventId: 'WH-1', eventType: 'PAYMENT.CAPTURE.COMPLETED', resourceId: 'CAP-1', outcome: 'applied', reason: null, receivedAt: T0 });
-        expect(await inbox.get(old.store.db, 'paypal', 'WH-2')).toMatchObject({ outcome: 'ignored', resourceId: null, reason: null });
-        expect(await inbox.get(old.store.db, 'paystack', 'WH-1')).toMatchObject({ outcome: 'unmatched', receivedAt: T0 + 2 });
+        const key = (row: (typeof rows)[number]) => ({ provider: row.provider, eventId: row.event_id, eventType: row.event_type, resourceId: row.resource_id });
+        expect(await inbox.get(old.store.db, key(rows[0]!))).toEqual({ provider: 'paypal', eventId: 'WH-1', eventType: 'PAYMENT.CAPTURE.COMPLETED', resourceId: 'CAP-1', outcome: 'applied', reason: null, receivedAt: T0 });
+        expect(await inbox.get(old.store.db, key(rows[1]!))).toMatchObject({ outcome: 'ignored', resourceId: null, reason: null });
+        expect(await inbox.get(old.store.db, key(rows[2]!))).toMatchObject({ outcome: 'unmatched', receivedAt: T0 + 2 });
         // Still one row per event: a redelivery of an old event is a duplicate.
-        expect(await inbox.record(old.store.db, inboxEntry('WH-1'))).toBe('duplicate');
+        expect(await inbox.record(old.store.db, { ...inboxEntry('WH-1'), resourceId: 'CAP-1' })).toBe('duplicate');
         expect(await inbox.record(old.store.db, { ...inboxEntry('WH-3'), outcome: 'unreadable', reason: 'missing_resource' })).toBe('recorded');
         const bogus = await inbox.record(old.store.db, { ...inboxEntry('WH-4'), outcome: 'lost' as never }).then(() => undefined, (e: unknown) => e);
         expect(bogus).toBeInstanceOf(Error);
@@ -369,25 +370,36 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect(await licenseEvents.listByLicense(store.db, 'lic_missing')).toEqual([]);
     });
 
-    test('inbox: first delivery recorded, later ones duplicate; outcome can be set', async (store) => {
-      const entry = inboxEntry('WH-1');
+    test('inbox: first delivery recorded, later ones duplicate; keyed by event id, type and resource', async (store) => {
+      const entry = { ...inboxEntry('WH-1'), outcome: 'unmatched' as const };
       expect(await inbox.record(store.db, entry)).toBe('recorded');
       expect(await inbox.record(store.db, { ...entry, outcome: 'ignored', receivedAt: T0 + 1 })).toBe('duplicate');
       expect(await inbox.record(store.db, { ...entry, provider: 'paystack' })).toBe('recorded');
-      expect(await inbox.get(store.db, 'paypal', 'WH-1')).toEqual(entry);
+      expect(await inbox.get(store.db, entry)).toEqual(entry);
+      expect(await inbox.get(store.db, { ...entry, eventId: 'WH-missing' })).toBeUndefined();
+      // A body claiming the same event id for another type or resource is another row: it cannot make the
+      // genuine event a duplicate.
+      expect(await inbox.record(store.db, { ...entry, eventType: 'CATALOG.PRODUCT.CREATED', resourceId: null, outcome: 'ignored' })).toBe('recorded');
+      expect(await inbox.record(store.db, { ...entry, resourceId: 'OTHER-CAPTURE' })).toBe('recorded');
+    });
 
-      expect(await inbox.setOutcome(store.db, 'paypal', 'WH-1', 'unmatched')).toBe(true);
-      expect(await inbox.get(store.db, 'paypal', 'WH-1')).toMatchObject({ outcome: 'unmatched', receivedAt: T0 });
-      expect(await inbox.setOutcome(store.db, 'paypal', 'WH-missing', 'applied')).toBe(false);
-      expect(await inbox.get(store.db, 'paypal', 'WH-missing')).toBeUndefined();
+    test('inbox: an applied event claims its row over an earlier outcome, once', async (store) => {
+      const unmatched = { ...inboxEntry('WH-A'), outcome: 'unmatched' as const };
+      expect(await inbox.record(store.db, unmatched)).toBe('recorded');
+      const applied = { ...unmatched, outcome: 'applied' as const, receivedAt: T0 + 5 };
+      expect(await inbox.record(store.db, applied)).toBe('recorded');
+      expect(await inbox.get(store.db, applied)).toMatchObject({ outcome: 'applied' });
+      expect(await inbox.record(store.db, applied)).toBe('duplicate');
+      expect(await inbox.record(store.db, unmatched)).toBe('duplicate');
+      expect(await inbox.get(store.db, applied)).toMatchObject({ outcome: 'applied' });
     });
 
     test('inbox: an unreadable delivery is recorded with its reason code', async (store) => {
       const unreadable = { ...inboxEntry('WH-U'), resourceId: null, outcome: 'unreadable' as const, reason: 'bad_transactions' };
       expect(await inbox.record(store.db, unreadable)).toBe('recorded');
-      expect(await inbox.get(store.db, 'paypal', 'WH-U')).toEqual(unreadable);
+      expect(await inbox.get(store.db, unreadable)).toEqual(unreadable);
       expect(await inbox.record(store.db, { ...unreadable, reason: 'missing_resource' })).toBe('duplicate');
-      expect(await inbox.get(store.db, 'paypal', 'WH-U')).toMatchObject({ reason: 'bad_transactions' });
+      expect(await inbox.get(store.db, unreadable)).toMatchObject({ reason: 'bad_transactions' });
       const bogus = await inbox.record(store.db, { ...inboxEntry('WH-V'), outcome: 'lost' as never }).then(() => undefined, (e: unknown) => e);
       expect(bogus).toBeInstanceOf(Error);
     });
@@ -437,8 +449,8 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       });
 
       expect(outcome).toEqual({ seen: 'duplicate', appended: false });
-      expect(await inbox.get(store.db, 'paypal', 'WH-1')).toMatchObject({ outcome: 'applied' });
-      expect(await inbox.get(store.db, 'paypal', 'WH-2')).toBeDefined();
+      expect(await inbox.get(store.db, inboxEntry('WH-1'))).toMatchObject({ outcome: 'applied' });
+      expect(await inbox.get(store.db, inboxEntry('WH-2'))).toBeDefined();
       expect(await audit.listForTarget(store.db, 'lic_1')).toHaveLength(1);
       expect(await licenses.get(store.db, 'lic_1')).toMatchObject({ status: 'pending' });
       expect(await licenseEvents.listByLicense(store.db, 'lic_1')).toHaveLength(1);
@@ -462,7 +474,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect(await checkouts.get(store.db, 'co_1')).toMatchObject({ status: 'pending', updatedAt: T0 });
       expect(await checkouts.get(store.db, 'co_2')).toBeUndefined();
       expect(await licenses.get(store.db, 'lic_1')).toBeUndefined();
-      expect(await inbox.get(store.db, 'paypal', 'WH-1')).toBeUndefined();
+      expect(await inbox.get(store.db, inboxEntry('WH-1'))).toBeUndefined();
       expect(await providerRefs.find(store.db, 'paypal', 'ORDER-1')).toBeUndefined();
       expect(await audit.listForTarget(store.db, 'co_1')).toEqual([]);
       expect(await supportTokens.list(store.db)).toEqual([]);
@@ -477,7 +489,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         await checkouts.insert(trx, newCheckout('co_1'));
       });
       await expect(outcome).rejects.toSatisfy(isUniqueViolation);
-      expect(await inbox.get(store.db, 'paypal', 'WH-1')).toBeUndefined();
+      expect(await inbox.get(store.db, inboxEntry('WH-1'))).toBeUndefined();
     });
 
     test('provider refs: bind fills links it is not given, and finds by any provider', async (store) => {
@@ -736,7 +748,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect(checkout).toMatchObject({ createdAt: 0, updatedAt: 0, expiresAt: largest });
       expect(typeof checkout?.expiresAt).toBe('number');
       expect(await licenses.get(store.db, 'lic_1')).toMatchObject({ createdAt: far, updatedAt: far, paidThrough: largest - 1 });
-      expect((await inbox.get(store.db, 'paypal', 'WH-1'))?.receivedAt).toBe(largest);
+      expect((await inbox.get(store.db, inboxEntry('WH-1')))?.receivedAt).toBe(largest);
     });
 
     test('50 concurrent transactions recording the same event: exactly one records it, all commit', async (store) => {
