@@ -27,6 +27,9 @@ export interface PlansResponse {
 export interface CreateCheckoutRequest {
   anchor: string;
   plan: string;
+  /** The app's current entitlement token, if it has one: proof that this machine's own app asks, which a lifetime
+   *  purchase needs to replace (cancel) the machine's subscription. A machine code alone never cancels anything. */
+  entitlement?: string;
 }
 
 export interface CreateCheckoutResponse {
@@ -36,7 +39,8 @@ export interface CreateCheckoutResponse {
   pollToken: string;
   expiresAt: string;
   /** Present when this machine's subscription will be cancelled at PayPal once this (lifetime) payment is
-   *  confirmed, so the app can say so before the buyer pays. */
+   *  confirmed, so the app can say so before the buyer pays. Only when the request presented the machine's own
+   *  entitlement. */
   replaces?: { subscriptionId: string; planId: string };
 }
 

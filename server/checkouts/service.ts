@@ -23,6 +23,7 @@ import * as providerRefs from '../store/provider-refs';
 import { RefConflictError } from '../store/provider-refs';
 import * as audit from '../store/audit';
 import { isLifetime, purchaseVerdict } from '../licenses/purchase-rules';
+import { verifyPresentedEntitlement } from '../entitlements';
 import type { CheckoutWaiters } from './waiters';
 
 export interface CheckoutDeps {
@@ -55,7 +56,7 @@ export class CheckoutService {
     this.afterLifetimePayment = listener;
   }
 
-  async create(anchor: unknown, planId: unknown): Promise<CreateCheckoutResponse> {
+  async create(anchor: unknown, planId: unknown, entitlement?: unknown): Promise<CreateCheckoutResponse> {
     if (!isAnchor(anchor)) throw new ApiError(400, 'invalid_anchor', 'anchor must be the base64url form of 32 bytes (43 characters).');
     const plan = this.deps.plans.find((p) => p.id === planId);
     if (!plan) throw new ApiError(400, 'unknown_plan', `Unknown plan; GET /v1/plans lists the plans on offer.`);
@@ -63,6 +64,10 @@ export class CheckoutService {
     const now = clock.now();
     const verdict = purchaseVerdict(await licenses.listByAnchor(store.db, anchor), plan.billing.kind, now, this.deps.grant);
     if (!verdict.ok) throw new ApiError(409, verdict.code, verdict.message);
+    // Only the machine's own app (its entitlement, not just its machine code) may have a purchase cancel its
+    // subscription: anyone who knows a machine code could otherwise end someone's subscription with a lifetime
+    // purchase they then have refunded.
+    const replaces = verdict.replaces && (await this.ownApp(anchor, entitlement)) ? verdict.replaces : null;
     const id = newId('chk');
     const pollToken = newSecret('hbp');
     const record = {
@@ -76,6 +81,7 @@ export class CheckoutService {
       pollTokenHash: hashSecret(pollToken),
       createdAt: now,
       expiresAt: now + this.deps.checkoutTtlMs,
+      replacesSubscriptionId: replaces?.subscriptionId ?? null,
     } as const;
     const base = this.deps.publicUrl();
     const providerPlanId = this.deps.provider.providerPlanId(plan.id);
@@ -103,8 +109,15 @@ export class CheckoutService {
     this.deps.metrics.inc('hardbound_checkouts_created_total', { plan: plan.id });
     return {
       checkoutId: id, approveUrl: started.approveUrl, pollToken, expiresAt: new Date(record.expiresAt).toISOString(),
-      ...(verdict.replaces ? { replaces: { subscriptionId: verdict.replaces.subscriptionId, planId: verdict.replaces.planId } } : {}),
+      ...(replaces ? { replaces: { subscriptionId: replaces.subscriptionId, planId: replaces.planId } } : {}),
     };
+  }
+
+  /** Whether `entitlement` is a token this server issued for `anchor`: the machine's own app is asking. */
+  private async ownApp(anchor: string, entitlement: unknown): Promise<boolean> {
+    if (typeof entitlement !== 'string' || entitlement.length === 0) return false;
+    const verdict = await verifyPresentedEntitlement(this.deps.grant.authority, { anchor, token: entitlement }, { now: this.deps.clock.now() });
+    return verdict.ok;
   }
 
   /** GET /v1/checkouts/:id?wait=N — answers at once if settled, else when it changes or the wait runs out. */

@@ -1,5 +1,6 @@
 // Buying lifetime while subscribed: once the lifetime license is paid, the subscription it replaces is cancelled
-// at PayPal so the buyer is not billed for both. Runs right after the lifetime payment is recorded and again from
+// at PayPal so the buyer is not billed for both — only a subscription the lifetime checkout named when the
+// machine's own app created it (CheckoutService.create), never one a stranger's purchase for a machine code hits. Runs right after the lifetime payment is recorded and again from
 // reconciliation (a failed call is retried there); the subscription license then follows PayPal's cancellation
 // like any other (access until its paid period ends — moot beside lifetime). Audited.
 import type { Logger } from 'pino';
@@ -8,6 +9,7 @@ import type { AccessPolicy } from '../billing';
 import type { Metrics } from '../observability/metrics';
 import * as audit from '../store/audit';
 import type { Store } from '../store/database';
+import * as checkouts from '../store/checkouts';
 import * as licenses from '../store/licenses';
 import { billedSubscription, isLifetime } from './purchase-rules';
 
@@ -29,16 +31,21 @@ export const REPLACED_REASON = 'Replaced by a lifetime license bought on the sam
 export class ReplacedSubscriptions {
   constructor(private readonly deps: ReplacedSubscriptionsDeps) {}
 
-  /** Cancels every subscription still billed on `anchor` once a lifetime license there grants Enterprise. */
+  /** Cancels each subscription still billed on `anchor` that a paid lifetime checkout there was bought to replace. */
   async settle(anchor: string, actor: string): Promise<number> {
     const { store, clock, policy } = this.deps;
     const held = (await licenses.listByAnchor(store.db, anchor)).filter((l) => l.supersededBy === null);
-    const lifetime = held.find((l) => isLifetime(l, clock.now(), policy));
-    if (!lifetime) return 0;
+    const replacing = new Map<string, string>();
+    for (const license of held) {
+      if (!isLifetime(license, clock.now(), policy)) continue;
+      const checkout = await checkouts.get(store.db, license.checkoutId);
+      if (checkout?.replacesSubscriptionId) replacing.set(checkout.replacesSubscriptionId, license.id);
+    }
     let cancelled = 0;
     for (const license of held) {
       const subscriptionId = billedSubscription(license);
-      if (subscriptionId === null) continue;
+      const lifetimeId = subscriptionId === null ? undefined : replacing.get(subscriptionId);
+      if (subscriptionId === null || lifetimeId === undefined) continue;
       try {
         await this.deps.provider.cancelSubscription(subscriptionId, REPLACED_REASON);
       } catch (error) {
@@ -52,7 +59,7 @@ export class ReplacedSubscriptions {
       this.deps.metrics.inc('hardbound_replaced_subscriptions_cancelled_total');
       await audit.append(store.db, {
         at: clock.now(), actor, action: 'cancel-replaced-subscription', target: license.id, reason: REPLACED_REASON,
-        detail: { subscriptionId, replacedBy: lifetime.id },
+        detail: { subscriptionId, replacedBy: lifetimeId },
       });
     }
     return cancelled;

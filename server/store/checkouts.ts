@@ -21,6 +21,8 @@ export interface CheckoutRecord {
   createdAt: number;
   updatedAt: number;
   expiresAt: number;
+  /** The subscription this lifetime checkout replaces, when the machine's own app asked for that. */
+  replacesSubscriptionId: string | null;
 }
 
 export interface NewCheckout {
@@ -31,6 +33,7 @@ export interface NewCheckout {
   provider: string;
   providerOrderId?: string | null;
   providerSubscriptionId?: string | null;
+  replacesSubscriptionId?: string | null;
   amount: string;
   currency: string;
   pollTokenHash: string;
@@ -57,6 +60,7 @@ export async function insert(db: Queryable, checkout: NewCheckout): Promise<Chec
     created_at: checkout.createdAt,
     updated_at: checkout.createdAt,
     expires_at: checkout.expiresAt,
+    replaces_subscription_id: checkout.replacesSubscriptionId ?? null,
   };
   await db.insertInto('checkouts').values(row).execute();
   return toRecord(row);
@@ -185,5 +189,6 @@ function toRecord(row: Selectable<CheckoutsTable>): CheckoutRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     expiresAt: row.expires_at,
+    replacesSubscriptionId: row.replaces_subscription_id,
   };
 }

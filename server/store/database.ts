@@ -33,6 +33,8 @@ export interface CheckoutsTable {
   created_at: number;
   updated_at: number;
   expires_at: number;
+  /** A lifetime checkout bought to replace this subscription (cancelled at PayPal once it is paid). */
+  replaces_subscription_id: string | null;
 }
 
 export interface LicensesTable {

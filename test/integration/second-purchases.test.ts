@@ -89,7 +89,10 @@ describe('a second purchase for the same machine', () => {
     const monthly = await pay(await createCheckout(h, anchor, 'enterprise-monthly'));
     const subscriptionId = monthly.license.subscriptionId!;
 
-    const lifetime = await createCheckout(h, anchor, 'enterprise-lifetime');
+    // The machine's own app asks (it presents its entitlement): the subscription is named as the one replaced.
+    const asked = await h.api<CreateCheckoutResponse>('POST', '/v1/checkouts', { body: { anchor, plan: 'enterprise-lifetime', entitlement: monthly.entitlement.token } });
+    expect(asked.status).toBe(201);
+    const lifetime = asked.body;
     expect(lifetime.replaces).toEqual({ subscriptionId, planId: 'enterprise-monthly' });
     const paid = await pay(lifetime);
 
@@ -104,5 +107,25 @@ describe('a second purchase for the same machine', () => {
     expect(claims.ptd).toBeUndefined();
     const subscriptionLicense = await h.server.store.db.selectFrom('licenses').select('status').where('id', '=', monthly.license.id).executeTakeFirstOrThrow();
     expect(subscriptionLicense.status).toBe('canceled');
+  });
+
+  it('someone who only knows a subscriber\'s machine code buys lifetime for it: the subscription is left alone', async () => {
+    const anchor = newAnchor();
+    const monthly = await pay(await createCheckout(h, anchor, 'enterprise-monthly'));
+    const subscriptionId = monthly.license.subscriptionId!;
+    const other = await pay(await createCheckout(h, newAnchor()));
+    for (const entitlement of [undefined, other.entitlement.token, 'not-a-token']) {
+      const res = await h.api<CreateCheckoutResponse>('POST', '/v1/checkouts', { body: { anchor, plan: 'enterprise-lifetime', ...(entitlement ? { entitlement } : {}) } });
+      expect(res.status).toBe(201);
+      expect(res.body.replaces).toBeUndefined();
+    }
+    const stranger = await pay(await createCheckout(h, anchor, 'enterprise-lifetime'));
+    expect((await paypalApi(h).getSubscription(subscriptionId)).status).toBe('ACTIVE');
+    expect(await h.server.store.db.selectFrom('audit_log').select('id').where('action', '=', 'cancel-replaced-subscription').where('target', '=', monthly.license.id).execute()).toEqual([]);
+    // Refunded: the subscriber is exactly where they were.
+    h.sandbox.control.refundCapture(stranger.license.transactionId!);
+    const claims = await tierOf(anchor, monthly.entitlement.token);
+    expect(claims).toMatchObject({ tier: 'enterprise', lic: monthly.license.id });
+    expect((await paypalApi(h).getSubscription(subscriptionId)).status).toBe('ACTIVE');
   });
 });

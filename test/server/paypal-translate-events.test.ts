@@ -653,7 +653,7 @@ describe('fact ids: the return road (checkout-provider settle) produces the webh
   const record = (overrides: Partial<CheckoutRecord>): CheckoutRecord => ({
     id: CHECKOUT_ID, anchor: 'anchor-a', planId: 'enterprise-lifetime', kind: 'one_time', provider: 'paypal', providerOrderId: ORDER_ID,
     providerSubscriptionId: null, amount: '49.00', currency: 'USD', status: 'approved', failureReason: null, pollTokenHash: 'hash', licenseId: null,
-    createdAt: NOW, updatedAt: NOW, expiresAt: NOW + 3_600_000, ...overrides,
+    createdAt: NOW, updatedAt: NOW, expiresAt: NOW + 3_600_000, replacesSubscriptionId: null, ...overrides,
   });
   const plans = new Map([['enterprise-monthly', PLAN_ID]]);
 

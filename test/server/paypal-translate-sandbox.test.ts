@@ -61,7 +61,7 @@ function newCheckout(kind: 'one_time' | 'recurring'): CheckoutRecord {
   const checkout: CheckoutRecord = {
     id: newId('chk'), anchor: `anchor-${newId('chk')}`, planId: kind === 'one_time' ? 'enterprise-lifetime' : 'enterprise-monthly', kind, provider: 'paypal',
     providerOrderId: null, providerSubscriptionId: null, amount: kind === 'one_time' ? '49.00' : '9.00', currency: 'USD', status: 'pending',
-    failureReason: null, pollTokenHash: 'hash', licenseId: null, createdAt: now, updatedAt: now, expiresAt: now + 3_600_000,
+    failureReason: null, pollTokenHash: 'hash', licenseId: null, createdAt: now, updatedAt: now, expiresAt: now + 3_600_000, replacesSubscriptionId: null,
   };
   checkouts.set(checkout.id, checkout);
   return checkout;

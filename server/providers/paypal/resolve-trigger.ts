@@ -41,8 +41,8 @@ export type Resolution =
   | { kind: 'unmatched' }
   | { kind: 'not_confirmed'; reason: NotConfirmedReason; checkoutId: string | null };
 
-/** The checkouts a body's ids lead to in our records; `ask` for a refund none of whose ids we know yet, which
- *  only the API can place. */
+/** The checkouts a body's ids lead to in our records; `ask` for a refund or dispute none of whose ids we know
+ *  yet, which only the API can place. */
 export type Route = { kind: 'ours'; checkoutIds: string[] } | { kind: 'ask' };
 
 export interface ResolverDeps {
@@ -89,7 +89,11 @@ export class TriggerResolver {
         await addCheckout(trigger.checkoutHint);
         break;
       case 'sale': await add(trigger.saleId, trigger.subscriptionHint); break;
-      case 'dispute': await add(trigger.disputeId, ...trigger.transactionHints); break;
+      case 'dispute':
+        await add(trigger.disputeId, ...trigger.transactionHints);
+        // Like a refund: which transactions a dispute is about is the API's to say, not the body's.
+        if (checkoutIds.size === 0) return { kind: 'ask' };
+        break;
     }
     return checkoutIds.size === 0 ? null : { kind: 'ours', checkoutIds: [...checkoutIds] };
   }

@@ -27,6 +27,8 @@ export function moneyTruthMigration(): Migration {
       await db.schema.dropTable('webhook_inbox_0001').execute();
 
       await db.schema.alterTable('licenses').addColumn('reconciled_at', 'bigint').execute();
+      // The subscription a lifetime checkout replaces, named only when the machine's own app asked for it.
+      await db.schema.alterTable('checkouts').addColumn('replaces_subscription_id', 'text').execute();
 
       await db.schema
         .createTable('job_leases')
