@@ -41,7 +41,7 @@ export function createOrdersControl(deps: OrdersDeps): OrdersControl {
     refundCapture: (captureId, amount) => {
       const capture = lookUp(ctx.state.captures, 'capture_id', captureId);
       const money =
-        amount === undefined ? undefined : parseAmount({ currency_code: capture.amount.currency_code, value: amount }, '/amount');
+        amount === undefined ? undefined : parseAmount({ currency_code: capture.amount.currency_code, value: amount }, '/amount', 'payments');
       return render.refund(refundCapture(deps, captureId, { amount: money }), 'full');
     },
     reverseCapture: (captureId) => render.refund(reverseCapture(deps, captureId), 'full'),

@@ -7,7 +7,7 @@ import { toMinor } from '../money';
 import type { SeedPlan } from '../options';
 import { findProduct } from './lookup';
 import {
-  type Json, oneOf, optionalInteger, optionalObject, optionalString, requiredObject, requiredString, syntaxError,
+  type Json, amountRefused, oneOf, optionalInteger, optionalObject, optionalString, requiredObject, requiredString, syntaxError,
   valueError,
 } from './validate';
 
@@ -70,6 +70,11 @@ export function seedCatalog(ctx: SandboxContext, seeds: SeedPlan[]): void {
     if (seed.id !== undefined && !PLAN_ID_PATTERN.test(seed.id)) {
       throw new Error(`seed plan id "${seed.id}" must be 3-50 letters, digits, "-" or "_", as PayPal plan ids are`);
     }
+    const minor = toMinor(seed.price.value, seed.price.currency_code);
+    if (typeof minor !== 'number' || minor <= 0) {
+      throw new Error(`seed plan "${seed.name}": PayPal refuses the price "${seed.price.value}" ${seed.price.currency_code} (${
+        typeof minor === 'number' ? 'not above zero' : minor})`);
+    }
     let product = productsByName.get(seed.productName);
     if (product === undefined) {
       product = { id: ids.product(), name: seed.productName, type: 'SERVICE', createTime: ctx.isoNow() };
@@ -129,7 +134,9 @@ function regularCycle(value: unknown): RegularCycle {
   const currency = requiredString(fixed, 'currency_code', 3, pricePath);
   if (!/^[A-Z]{3}$/.test(currency)) throw syntaxError(`${pricePath}/currency_code`, currency);
   const amount = requiredString(fixed, 'value', 32, pricePath);
-  if (typeof toMinor(amount, currency) !== 'number') throw syntaxError(`${pricePath}/value`, amount);
+  const minor = toMinor(amount, currency);
+  if (minor === 'DECIMALS_NOT_SUPPORTED' || minor === 'DECIMAL_PRECISION') throw amountRefused(minor, `${pricePath}/value`, amount);
+  if (typeof minor !== 'number') throw syntaxError(`${pricePath}/value`, amount);
 
   return { interval: { unit, count }, price: { currency_code: currency, value: amount }, totalCycles };
 }

@@ -156,7 +156,7 @@ describe('POST /v2/checkout/orders validation', () => {
     ['a zero amount', withUnit({ amount: { currency_code: 'USD', value: '0.00' } }), 'CANNOT_BE_ZERO_OR_NEGATIVE'],
     ['a negative amount', withUnit({ amount: { currency_code: 'USD', value: '-5.00' } }), 'CANNOT_BE_ZERO_OR_NEGATIVE'],
     ['three decimals', withUnit({ amount: { currency_code: 'USD', value: '1.005' } }), 'DECIMAL_PRECISION'],
-    ['decimals in JPY', withUnit({ amount: { currency_code: 'JPY', value: '100.5' } }), 'DECIMAL_PRECISION'],
+    ['decimals in JPY', withUnit({ amount: { currency_code: 'JPY', value: '100.5' } }), 'DECIMALS_NOT_SUPPORTED'],
     ['an unsupported currency', withUnit({ amount: { currency_code: 'XYZ', value: '1.00' } }), 'CURRENCY_NOT_SUPPORTED'],
     ['two units without reference ids', { intent: 'CAPTURE', purchase_units: [unit, unit] }, 'REFERENCE_ID_REQUIRED'],
     [
