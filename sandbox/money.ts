@@ -88,9 +88,11 @@ export function billingValue(money: Money): Money {
   return { currency_code: money.currency_code, value: `${units}.${trimmed || '0'}` };
 }
 
-/** How PayPal writes an amount in event summaries: "$ 49.0 USD", "$ 2.51 USD". */
-export function summaryMoney(money: Money): string {
+/** How PayPal writes an amount in event summaries: "$ 49.0 USD", "$ 2.51 USD"; some summaries leave the
+ *  symbol out ("A 0.01 USD sale payment was refunded"). */
+export function summaryMoney(money: Money, withSymbol = true): string {
   const number = String(Number(money.value));
   const shown = number.includes('.') ? number : `${number}.0`;
+  if (!withSymbol) return `${shown} ${money.currency_code}`;
   return `${SUMMARY_SYMBOLS[money.currency_code] ?? money.currency_code} ${shown} ${money.currency_code}`;
 }

@@ -1,5 +1,6 @@
 import { AdjustableClock } from '../common/clock';
 import type { Buyer, Money } from './model';
+import { DEFAULT_SHAPES, withShapes, type ResourceShapes } from './shapes';
 
 export interface SeedPlan {
   /** A stable id to refer to the plan by (PayPal ids are generated unless given). */
@@ -31,9 +32,15 @@ export interface SandboxOptions {
   buyer?: Buyer;
   /** Fastify request logging; off by default so tests stay quiet. */
   logRequests?: boolean;
+  /** Which of PayPal's real shapes to send where PayPal sends more than one (see shapes.ts); changeable
+   *  later with setResourceShapes. */
+  shapes?: Partial<ResourceShapes>;
 }
 
-export type ResolvedOptions = Required<Omit<SandboxOptions, 'plans'>> & { plans: SeedPlan[] };
+export type ResolvedOptions = Required<Omit<SandboxOptions, 'plans' | 'shapes'>> & {
+  plans: SeedPlan[];
+  shapes: ResourceShapes;
+};
 
 export const DEFAULT_CLIENT_ID = 'hardbound-sandbox-client';
 export const DEFAULT_CLIENT_SECRET = 'hardbound-sandbox-secret';
@@ -67,5 +74,6 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     clock: options.clock ?? new AdjustableClock(),
     buyer: options.buyer ?? DEFAULT_BUYER,
     logRequests: options.logRequests ?? false,
+    shapes: withShapes(DEFAULT_SHAPES, options.shapes ?? {}),
   };
 }

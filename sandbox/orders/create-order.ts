@@ -16,16 +16,20 @@ export function createOrder(ctx: SandboxContext, body: Json): Order {
   checkIntent(body.intent);
   const purchaseUnits = parsePurchaseUnits(body.purchase_units);
   const { contextStyle, context, contextPath } = merchantContext(body);
+  const returnUrl = optionalUrl(context.return_url, `${contextPath}/return_url`);
+  const cancelUrl = optionalUrl(context.cancel_url, `${contextPath}/cancel_url`);
+  const brandName = optionalString(context.brand_name, `${contextPath}/brand_name`, MAX_ID_LENGTH);
   const now = ctx.isoNow();
   return {
-    id: ids.resource(),
+    // Taken last, so that a refused request leaves a reserved id for the next order.
+    id: ctx.newId('order', ids.resource),
     intent: 'CAPTURE',
     status: contextStyle === 'experience_context' ? 'PAYER_ACTION_REQUIRED' : 'CREATED',
     purchaseUnits,
     contextStyle,
-    returnUrl: optionalUrl(context.return_url, `${contextPath}/return_url`),
-    cancelUrl: optionalUrl(context.cancel_url, `${contextPath}/cancel_url`),
-    brandName: optionalString(context.brand_name, `${contextPath}/brand_name`, MAX_ID_LENGTH),
+    returnUrl,
+    cancelUrl,
+    brandName,
     createTime: now,
     updateTime: now,
     captureIds: [],

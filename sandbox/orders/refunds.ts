@@ -68,7 +68,7 @@ function record(
 ): Refund {
   const { ctx } = deps;
   const refund: Refund = {
-    id: ids.resource(), captureId: capture.id, amount, kind, status: 'COMPLETED', ...notes, createTime: ctx.isoNow(),
+    id: ctx.newId('refund', ids.resource), captureId: capture.id, amount, kind, status: 'COMPLETED', ...notes, createTime: ctx.isoNow(),
   };
   ctx.state.refunds.set(refund.id, refund);
   capture.refundIds.push(refund.id);

@@ -40,7 +40,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: OrdersDeps): voi
   });
 
   app.get<IdParams>('/v2/payments/captures/:id', async (req) =>
-    render.capture(lookUp(ctx.state.captures, 'capture_id', req.params.id)),
+    render.capture(lookUp(ctx.state.captures, 'capture_id', req.params.id), 'api'),
   );
 
   app.post<IdParams>('/v2/payments/captures/:id/refund', async (req, reply) => {

@@ -1,7 +1,7 @@
 // Catalog products and billing plans: created through the API or seeded from the sandbox options.
 import type { SandboxContext } from '../context';
 import { type PayPalError, errors } from '../errors';
-import { ids } from '../ids';
+import { PLAN_ID_PATTERN, ids } from '../ids';
 import type { Plan, Product } from '../model';
 import { toMinor } from '../money';
 import type { SeedPlan } from '../options';
@@ -16,8 +16,6 @@ const PLAN_STATUSES = ['CREATED', 'ACTIVE', 'INACTIVE'] as const;
 const INTERVAL_UNITS = ['DAY', 'WEEK', 'MONTH', 'YEAR'] as const;
 /** PayPal's longest billing interval is one year, whatever the unit. */
 const MAX_INTERVAL_COUNT: Record<Plan['interval']['unit'], number> = { DAY: 365, WEEK: 52, MONTH: 12, YEAR: 1 };
-/** Plan ids the sandbox accepts in a subscription request; seeded ids must fit it too. */
-export const PLAN_ID_PATTERN = /^[A-Za-z0-9_-]{3,50}$/;
 /** Used when a seed gives no threshold: suspension after three consecutive failures, as PayPal's example plan. */
 const SEED_FAILURE_THRESHOLD = 3;
 
@@ -47,7 +45,7 @@ export function createPlan(ctx: SandboxContext, body: Json): Plan {
 
   const now = ctx.isoNow();
   const plan: Plan = {
-    id: ids.plan(),
+    id: ctx.newId('plan', ids.plan),
     productId,
     name,
     status,

@@ -53,7 +53,7 @@ function refusePaidBack(sale: Sale): void {
 function paidBack(ctx: SandboxContext, sale: Sale, kind: SaleRefund['kind'], minor: number): SaleRefund {
   const now = ctx.isoNow();
   const refund: SaleRefund = {
-    id: ids.resource(),
+    id: ctx.newId('refund', ids.resource),
     saleId: sale.id,
     kind,
     amount: fromMinor(minor, sale.amount.currency_code),
