@@ -57,7 +57,9 @@ export const DEFAULT_BUYER: Buyer = {
   givenName: 'Jordan',
   surname: 'Testbuyer',
   phone: '4085550123',
-  address: { line1: '2211 N First Street', city: 'San Jose', state: 'CA', postalCode: '95131', countryCode: 'US' },
+  address: {
+    line1: '2211 N First Street', line2: 'Building 17', city: 'San Jose', state: 'CA', postalCode: '95131', countryCode: 'US',
+  },
 };
 
 export function resolveOptions(options: SandboxOptions): ResolvedOptions {

@@ -58,8 +58,6 @@ export function createRenderer(ctx: SandboxContext, merchant: Merchant): Rendere
    *  in the `related-ids-and-up` shape, supplementary_data. Only the API's capture carries the payee (as
    *  Payments v2's capture-2 schema has it; PayPal's capture events do not). */
   function captureBody(capture: Capture, where: 'order' | 'api' | 'event'): Json {
-    const refundable = capture.status === 'COMPLETED' || capture.status === 'PARTIALLY_REFUNDED';
-    const moneyMoved = capture.status !== 'DECLINED' && capture.status !== 'FAILED';
     const fee = paypalFee(capture.amount);
     return {
       id: capture.id,
@@ -68,15 +66,7 @@ export function createRenderer(ctx: SandboxContext, merchant: Merchant): Rendere
       amount: capture.amount,
       final_capture: true,
       seller_protection: { status: 'ELIGIBLE', dispute_categories: ['ITEM_NOT_RECEIVED', 'UNAUTHORIZED_TRANSACTION'] },
-      ...(moneyMoved
-        ? {
-            seller_receivable_breakdown: {
-              gross_amount: capture.amount,
-              paypal_fee: fee,
-              net_amount: fromMinor(minorOf(capture.amount) - minorOf(fee), capture.amount.currency_code),
-            },
-          }
-        : {}),
+      ...receivable(capture, fee),
       ...(capture.invoiceId !== undefined ? { invoice_id: capture.invoiceId } : {}),
       ...(capture.customId !== undefined ? { custom_id: capture.customId } : {}),
       ...(where !== 'order' && ctx.shapes.captureOrder === 'related-ids-and-up'
@@ -85,11 +75,27 @@ export function createRenderer(ctx: SandboxContext, merchant: Merchant): Rendere
       ...(where === 'api' ? { payee: payee() } : {}),
       create_time: capture.createTime,
       update_time: capture.updateTime,
+      // PayPal offers the refund link whatever the status (its pending and declined captures carry it too).
       links: [
         link(`/v2/payments/captures/${capture.id}`, 'self'),
-        ...(refundable ? [link(`/v2/payments/captures/${capture.id}/refund`, 'refund', 'POST')] : []),
+        link(`/v2/payments/captures/${capture.id}/refund`, 'refund', 'POST'),
         link(`/v2/checkout/orders/${capture.orderId}`, 'up'),
       ],
+    };
+  }
+
+  /** What the merchant receives: nothing yet while PENDING; the gross as net and no fee when DECLINED. */
+  function receivable(capture: Capture, fee: Capture['amount']): Json {
+    if (capture.status === 'PENDING' || capture.status === 'FAILED') return {};
+    if (capture.status === 'DECLINED') {
+      return { seller_receivable_breakdown: { gross_amount: capture.amount, net_amount: capture.amount } };
+    }
+    return {
+      seller_receivable_breakdown: {
+        gross_amount: capture.amount,
+        paypal_fee: fee,
+        net_amount: fromMinor(minorOf(capture.amount) - minorOf(fee), capture.amount.currency_code),
+      },
     };
   }
 
@@ -134,7 +140,8 @@ export function createRenderer(ctx: SandboxContext, merchant: Merchant): Rendere
       purchase_units: order.purchaseUnits.map((unit, i) => purchaseUnit(order, unit, i)),
       ...(order.buyer ? { payer: payer(order.buyer) } : {}),
       create_time: order.createTime,
-      ...(order.buyer ? { update_time: order.updateTime } : {}),
+      // Approved orders show no update_time (PayPal's CHECKOUT.ORDER.APPROVED resource); captured ones do.
+      ...(order.status === 'COMPLETED' ? { update_time: order.updateTime } : {}),
       links: orderLinks(order),
     };
   }

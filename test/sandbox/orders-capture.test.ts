@@ -178,8 +178,9 @@ describe('capture events', () => {
     h.sandbox.control.setNextCaptureOutcome('DECLINED');
     const { capture: declined } = await capturedOrder(h, { customId: 'chk_declined' });
     expect(declined.status).toBe('DECLINED');
-    expect(declined.seller_receivable_breakdown).toBeUndefined();
-    expect(link(declined, 'refund')).toBeUndefined();
+    // As PayPal's declined captures show it: the gross as net, no fee; the refund link still offered.
+    expect(declined.seller_receivable_breakdown).toEqual({ gross_amount: declined.amount, net_amount: declined.amount });
+    expect(link(declined, 'refund')?.method).toBe('POST');
     const event = await eventFor(h, 'PAYMENT.CAPTURE.DECLINED', (r) => r.id === declined.id);
     expect(event.resource).toMatchObject({ status: 'DECLINED', custom_id: 'chk_declined' });
   });

@@ -229,6 +229,7 @@ describe('GET /v2/checkout/orders/{id}', () => {
       name: { full_name: `${DEFAULT_BUYER.givenName} ${DEFAULT_BUYER.surname}` },
       address: {
         address_line_1: DEFAULT_BUYER.address.line1,
+        address_line_2: DEFAULT_BUYER.address.line2,
         admin_area_2: DEFAULT_BUYER.address.city,
         admin_area_1: DEFAULT_BUYER.address.state,
         postal_code: DEFAULT_BUYER.address.postalCode,
