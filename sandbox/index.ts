@@ -12,6 +12,7 @@ import { webhooksModule, type WebhooksControl } from './webhooks/module';
 
 export type { SandboxOptions, SeedPlan } from './options';
 export type { ReservableKind } from './reserved-ids';
+export type { ResourceShapes } from './shapes';
 
 export interface ClockControl {
   /** Moves the sandbox clock forward; PayPal-side timers (renewals) due by then run. */
