@@ -29,6 +29,7 @@ export function withShapes(current: ResourceShapes, input: unknown): ResourceSha
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw invalid('shapes', 'A JSON object is required.');
   const next: ResourceShapes = { ...current };
   for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
     if (!Object.hasOwn(CHOICES, key)) throw invalid(key, 'Unknown shape.');
     const choices = CHOICES[key as keyof ResourceShapes] as readonly unknown[];
     if (!choices.includes(value)) throw invalid(key, `One of ${choices.join(', ')}.`);
