@@ -91,7 +91,7 @@ export function cyclesExhausted(ctx: SandboxContext, subscription: Subscription)
 function collect(ctx: SandboxContext, subscription: Subscription, plan: Plan, at: string): Sale {
   const currency = plan.price.currency_code;
   const sale: Sale = {
-    id: ids.resource(),
+    id: ctx.newId('sale', ids.resource),
     subscriptionId: subscription.id,
     amount: fromMinor(minorOf(plan.price) + subscription.outstandingMinor, currency),
     state: 'completed',
