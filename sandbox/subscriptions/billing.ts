@@ -34,12 +34,15 @@ export function billNextCycle(
   ctx: SandboxContext, subscription: Subscription, outcome: Subscription['renewalOutcome'], at: string,
 ): Sale | undefined {
   const plan = findPlan(ctx, subscription.planId);
+  // A payment never predates the status change it follows: status_update_time may run a second ahead of the
+  // clock (status.ts), and a failure dated before the activation it follows would read as one before it.
+  const when = Date.parse(at) < Date.parse(subscription.statusUpdateTime) ? subscription.statusUpdateTime : at;
   if (outcome === 'fail') {
     scheduleNextCycle(subscription, plan);
-    recordFailure(ctx, subscription, plan, at);
+    recordFailure(ctx, subscription, plan, when);
     return undefined;
   }
-  const sale = collect(ctx, subscription, plan, at);
+  const sale = collect(ctx, subscription, plan, when);
   scheduleNextCycle(subscription, plan);
   publishSaleCompleted(ctx, sale);
   return sale;

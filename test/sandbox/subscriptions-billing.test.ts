@@ -189,8 +189,12 @@ describe('control', () => {
     expect(subscription.billing_info).toMatchObject({
       cycle_executions: [{ cycles_completed: 2 }],
       next_billing_time: '2026-03-31T10:00:00Z',
-      last_payment: { time: iso(T0) },
     });
+    // Paid now — never before the activation it follows, even on a clock standing still (status_update_time
+    // runs a second ahead of it then).
+    const paidAt = Date.parse(subscription.billing_info.last_payment.time);
+    expect(paidAt).toBeGreaterThanOrEqual(T0);
+    expect(paidAt).toBeGreaterThanOrEqual(Date.parse(subscription.status_update_time));
     expect((await salesOf(id)).map((s) => s.id)).toContain(sale.id);
   });
 

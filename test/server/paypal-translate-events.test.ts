@@ -368,8 +368,6 @@ describe('judgeRefund: v1 (a refund or reversal of a subscription sale)', () => 
 describe('judgeSubscription', () => {
   const trigger = (type: string, overrides: Partial<Trigger> = {}) =>
     ({ ...triggerOf(subscriptionEvent(`BILLING.SUBSCRIPTION.${type}`), 'subscription'), ...overrides }) as Extract<Trigger, { kind: 'subscription' }>;
-  const eventId = 'WH-77687562XN25889J8-8Y6T55435R66168T6';
-  const eventAt = ms('2024-05-01T10:00:04.000Z');
   const changedAt = ms('2024-05-01T10:00:02Z');
   const refs = [{ provider: 'paypal', ref: SUBSCRIPTION_ID, kind: 'subscription' }];
   const activated: BillingEvent = {
