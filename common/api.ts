@@ -27,6 +27,9 @@ export interface PlansResponse {
 export interface CreateCheckoutRequest {
   anchor: string;
   plan: string;
+  /** The app's current entitlement token, if it has one: proof that this machine's own app asks, which a lifetime
+   *  purchase needs to replace (cancel) the machine's subscription. A machine code alone never cancels anything. */
+  entitlement?: string;
 }
 
 export interface CreateCheckoutResponse {
@@ -35,6 +38,10 @@ export interface CreateCheckoutResponse {
   /** Bearer token for polling this checkout; shown once, stored hashed by the server. */
   pollToken: string;
   expiresAt: string;
+  /** Present when this machine's subscription will be cancelled at PayPal once this (lifetime) payment is
+   *  confirmed, so the app can say so before the buyer pays. Only when the request presented the machine's own
+   *  entitlement. */
+  replaces?: { subscriptionId: string; planId: string };
 }
 
 export type CheckoutStatus = 'pending' | 'approved' | 'completed' | 'failed' | 'cancelled' | 'expired';
@@ -142,6 +149,10 @@ export type ApiErrorCode =
   | 'unsupported_media_type'
   | 'bad_signature'
   | 'cert_url_not_allowed'
+  | 'stale_transmission'
+  | 'future_transmission'
+  | 'already_licensed'
+  | 'already_subscribed'
   | 'token_invalid'
   | 'anchor_mismatch'
   | 'rate_limited'

@@ -16,6 +16,7 @@ export function shippingDetail(buyer: Buyer): Record<string, unknown> {
     name: { full_name: fullName(buyer) },
     address: {
       address_line_1: buyer.address.line1,
+      ...(buyer.address.line2 !== undefined ? { address_line_2: buyer.address.line2 } : {}),
       admin_area_2: buyer.address.city,
       admin_area_1: buyer.address.state,
       postal_code: buyer.address.postalCode,

@@ -3,6 +3,8 @@ import type { AdjustableClock } from '../common/clock';
 import { ids } from './ids';
 import type { WebhookEvent } from './model';
 import type { ResolvedOptions } from './options';
+import { ReservedIds, type ReservableKind } from './reserved-ids';
+import type { ResourceShapes } from './shapes';
 import type { SandboxState } from './state';
 
 export interface PublishInput {
@@ -13,6 +15,8 @@ export interface PublishInput {
   eventVersion?: string;
   summary: string;
   resource: Record<string, unknown>;
+  /** Links after the envelope's self and resend (PayPal adds the subscription to a failed-payment event). */
+  moreLinks?: { href: string; rel: string; method: string }[];
 }
 
 export type EventListener = (event: WebhookEvent) => void;
@@ -20,12 +24,24 @@ export type EventListener = (event: WebhookEvent) => void;
 export class SandboxContext {
   private readonly listeners: EventListener[] = [];
   private base = '';
+  private publishing = true;
+  readonly reservedIds: ReservedIds;
+  /** The shapes in force; a test may switch them while the sandbox runs. */
+  shapes: ResourceShapes;
 
   constructor(
     readonly state: SandboxState,
     readonly clock: AdjustableClock,
     readonly options: ResolvedOptions,
-  ) {}
+  ) {
+    this.reservedIds = new ReservedIds(state);
+    this.shapes = options.shapes;
+  }
+
+  /** The id of a resource being created: the next one a test reserved for its kind, else a generated one. */
+  newId(kind: ReservableKind, generate: () => string): string {
+    return this.reservedIds.next(kind, generate);
+  }
 
   /** The sandbox's own origin, known once it listens. */
   get baseUrl(): string {
@@ -43,8 +59,19 @@ export class SandboxContext {
     this.listeners.push(listener);
   }
 
-  /** Records a webhook event in PayPal's envelope and hands it to delivery. */
-  publish(input: PublishInput): WebhookEvent {
+  /** While off, the sandbox's own changes (captures, refunds, renewals…) publish no event at all: nothing is
+   *  recorded or delivered, as if another road had settled them and PayPal told nobody. Bodies given to
+   *  deliverEvent still go out. */
+  setPublishing(on: boolean): void {
+    this.publishing = on;
+  }
+  isPublishing(): boolean {
+    return this.publishing;
+  }
+
+  /** Records a webhook event in PayPal's envelope and hands it to delivery (unless publishing is off). */
+  publish(input: PublishInput): WebhookEvent | undefined {
+    if (!this.publishing) return undefined;
     const id = ids.event();
     const createTime = new Date(this.clock.now()).toISOString();
     const envelope = {
@@ -59,6 +86,7 @@ export class SandboxContext {
       links: [
         { href: `${this.base}/v1/notifications/webhooks-events/${id}`, rel: 'self', method: 'GET' },
         { href: `${this.base}/v1/notifications/webhooks-events/${id}/resend`, rel: 'resend', method: 'POST' },
+        ...(input.moreLinks ?? []),
       ],
     };
     return this.record(id, input.eventType, createTime, JSON.stringify(envelope));

@@ -22,6 +22,9 @@ const MESSAGES: Record<string, string> = {
 };
 
 export class PayPalError extends Error {
+  /** PayPal links each error to its documentation; specific errors to their own anchor. */
+  informationLink = 'https://developer.paypal.com/docs/api/overview/#error';
+
   constructor(
     readonly status: number,
     readonly errorName: keyof typeof MESSAGES | string,
@@ -38,13 +41,7 @@ export class PayPalError extends Error {
       message: this.message,
       debug_id: debugId,
       ...(this.details.length ? { details: this.details } : {}),
-      links: [
-        {
-          href: `https://developer.paypal.com/docs/api/overview/#error`,
-          rel: 'information_link',
-          method: 'GET',
-        },
-      ],
+      links: [{ href: this.informationLink, rel: 'information_link', method: 'GET' }],
     };
   }
 }

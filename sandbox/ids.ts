@@ -1,6 +1,9 @@
 // Identifiers shaped like PayPal's, so code that validates or stores them meets realistic values.
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 
+/** Plan ids the sandbox accepts in a subscription request; seeded and reserved plan ids must fit it too. */
+export const PLAN_ID_PATTERN = /^[A-Za-z0-9_-]{3,50}$/;
+
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 function pick(alphabet: string, length: number): string {

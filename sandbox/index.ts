@@ -5,11 +5,14 @@ import { SandboxContext } from './context';
 import { createHttp } from './http';
 import { ordersModule, type OrdersControl } from './orders/module';
 import { resolveOptions, type SandboxOptions } from './options';
+import { registerReservedIdRoutes, type ReservedIdsControl } from './reserved-ids';
 import { SandboxState } from './state';
 import { subscriptionsModule, type SubscriptionsControl } from './subscriptions/module';
 import { webhooksModule, type WebhooksControl } from './webhooks/module';
 
 export type { SandboxOptions, SeedPlan } from './options';
+export type { ReservableKind } from './reserved-ids';
+export type { ResourceShapes } from './shapes';
 
 export interface ClockControl {
   /** Moves the sandbox clock forward; PayPal-side timers (renewals) due by then run. */
@@ -17,7 +20,7 @@ export interface ClockControl {
   now(): Date;
 }
 
-export type SandboxControl = OrdersControl & SubscriptionsControl & WebhooksControl & ClockControl;
+export type SandboxControl = OrdersControl & SubscriptionsControl & WebhooksControl & ClockControl & ReservedIdsControl;
 
 export interface Sandbox {
   baseUrl: string;
@@ -53,6 +56,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   app.get('/__sandbox/clock', async () => ({ now: clock.now().toISOString() }));
 
+  const reservedIds: ReservedIdsControl = { reserveIds: (kind, ids) => ctx.reservedIds.reserve(kind, ids) };
+  registerReservedIdRoutes(app, ctx.reservedIds);
+
   registerOAuth(app, ctx);
   for (const m of modules) m.routes(app);
 
@@ -64,7 +70,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     credentials: { clientId: resolved.clientId, clientSecret: resolved.clientSecret },
     caCertificatePem: webhooks.control.caCertificatePem(),
     clock: ctx.clock,
-    control: { ...orders.control, ...subscriptions.control, ...webhooks.control, ...clock },
+    control: { ...orders.control, ...subscriptions.control, ...webhooks.control, ...clock, ...reservedIds },
     close: async () => {
       for (const m of modules) await m.close?.();
       await app.close();

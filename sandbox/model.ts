@@ -13,7 +13,7 @@ export interface Buyer {
   givenName: string;
   surname: string;
   phone: string;
-  address: { line1: string; city: string; state: string; postalCode: string; countryCode: string };
+  address: { line1: string; line2?: string; city: string; state: string; postalCode: string; countryCode: string };
 }
 
 export interface PurchaseUnit {

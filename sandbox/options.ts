@@ -1,5 +1,6 @@
 import { AdjustableClock } from '../common/clock';
 import type { Buyer, Money } from './model';
+import { DEFAULT_SHAPES, withShapes, type ResourceShapes } from './shapes';
 
 export interface SeedPlan {
   /** A stable id to refer to the plan by (PayPal ids are generated unless given). */
@@ -31,9 +32,15 @@ export interface SandboxOptions {
   buyer?: Buyer;
   /** Fastify request logging; off by default so tests stay quiet. */
   logRequests?: boolean;
+  /** Which of PayPal's real shapes to send where PayPal sends more than one (see shapes.ts); changeable
+   *  later with setResourceShapes. */
+  shapes?: Partial<ResourceShapes>;
 }
 
-export type ResolvedOptions = Required<Omit<SandboxOptions, 'plans'>> & { plans: SeedPlan[] };
+export type ResolvedOptions = Required<Omit<SandboxOptions, 'plans' | 'shapes'>> & {
+  plans: SeedPlan[];
+  shapes: ResourceShapes;
+};
 
 export const DEFAULT_CLIENT_ID = 'hardbound-sandbox-client';
 export const DEFAULT_CLIENT_SECRET = 'hardbound-sandbox-secret';
@@ -50,7 +57,9 @@ export const DEFAULT_BUYER: Buyer = {
   givenName: 'Jordan',
   surname: 'Testbuyer',
   phone: '4085550123',
-  address: { line1: '2211 N First Street', city: 'San Jose', state: 'CA', postalCode: '95131', countryCode: 'US' },
+  address: {
+    line1: '2211 N First Street', line2: 'Building 17', city: 'San Jose', state: 'CA', postalCode: '95131', countryCode: 'US',
+  },
 };
 
 export function resolveOptions(options: SandboxOptions): ResolvedOptions {
@@ -67,5 +76,6 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     clock: options.clock ?? new AdjustableClock(),
     buyer: options.buyer ?? DEFAULT_BUYER,
     logRequests: options.logRequests ?? false,
+    shapes: withShapes(DEFAULT_SHAPES, options.shapes ?? {}),
   };
 }

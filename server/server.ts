@@ -27,6 +27,11 @@ import { SignatureWorkerPool } from './providers/paypal/signature/signature-work
 import { openStore, type Store } from './store/database';
 import { SupportService } from './support/service';
 import { PayPalWebhook, type WebhookVerifier } from './webhooks/paypal-webhook';
+import { ourRecords } from './webhooks/our-records';
+import { PeriodicJob } from './jobs/periodic-job';
+import { ReplacedSubscriptions } from './licenses/replaced-subscriptions';
+import { Reconciler } from './reconciliation/reconciler';
+import { TriggerResolver } from './providers/paypal/resolve-trigger';
 
 /** How the server reaches PayPal (or the local sandbox standing in for it). */
 export interface PayPalConnection {
@@ -57,6 +62,8 @@ export interface RunningServer {
   store: Store;
   metrics: Metrics;
   support: SupportService;
+  /** Runs reconciliation now if this period's run has not happened yet (tests, operators). */
+  runReconciliation(): Promise<'ran' | 'failed' | 'skipped'>;
   close(): Promise<void>;
 }
 
@@ -109,6 +116,8 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     store, clock, provider, waiters, plans: config.plans, publicUrl: () => publicUrl, brandName: config.brandName,
     checkoutTtlMs: config.checkoutTtlMs, grant, metrics, log, recheckMs: store.dialect === 'postgres' ? 1_000 : 5_000,
   });
+  const replaced = new ReplacedSubscriptions({ store, clock, policy: grant, provider, metrics, log });
+  checkoutService.onLifetimePayment((anchor) => replaced.settle(anchor, 'server'));
   const refresh = new RefreshService({ store, clock, grant });
   const cancellation = new CancelSubscriptionService({ store, clock, grant, provider, waiters, waitMs: 10_000 });
   const support = new SupportService({ store, clock, grant, checkouts: checkoutService });
@@ -124,7 +133,18 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
       verify: (delivery) =>
         verifierRef.current ? verifierRef.current.verify(delivery) : Promise.resolve({ ok: false, code: 'missing_header', detail: 'server starting' }),
     },
-    truth: client, provider, checkouts: checkoutService, store, clock, metrics, log,
+    resolver: new TriggerResolver({ api: client, records: ourRecords(store), providerPlanId: (id) => provider.providerPlanId(id), now: () => clock.now() }),
+    checkouts: checkoutService, store, clock, metrics, log, freshnessMs: config.webhookFreshnessMs,
+  });
+  const reconciliation = config.reconcileIntervalMs === 0 ? undefined : new PeriodicJob({
+    name: 'reconcile', store, clock, metrics, log, intervalMs: config.reconcileIntervalMs,
+    run: async () => {
+      const report = await new Reconciler({
+        store, clock, api: client, checkouts: checkoutService, replaced, providerPlanId: (id) => provider.providerPlanId(id),
+        metrics, log, batch: config.reconcileBatch, intervalMs: config.reconcileIntervalMs,
+      }).runOnce();
+      if (report.checkoutsSettled + report.licensesChanged + report.failures > 0) log.info(report, 'reconciliation applied what PayPal shows');
+    },
   });
 
   let accepting = true;
@@ -139,6 +159,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   app.addHook('preClose', async () => {
     accepting = false;
     waiters.close();
+    await reconciliation?.stop();
   });
   // A request still running when close() starts must not leave its keep-alive connection open afterwards:
   // close() waits for every connection, and an idle one would hold it for the whole keep-alive timeout.
@@ -162,9 +183,11 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
         ...(runtime.paypal.sandboxOrigin ? { sandboxOrigin: runtime.paypal.sandboxOrigin } : {}),
         ...(runtime.paypal.trustedCaPem ? { trustedCaPem: runtime.paypal.trustedCaPem } : {}),
       });
+  reconciliation?.start();
 
   return {
     url, publicUrl, webhookId, store, metrics, support,
+    runReconciliation: () => reconciliation?.runIfDue() ?? Promise.resolve('skipped' as const),
     close: async () => {
       await app.close();
       await signatureWorker?.close();

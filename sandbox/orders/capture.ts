@@ -31,7 +31,7 @@ function createCaptures({ ctx, nextCapture }: OrdersDeps, order: Order): Capture
   const now = ctx.isoNow();
   return order.purchaseUnits.map((unit) => {
     const capture: Capture = {
-      id: ids.resource(),
+      id: ctx.newId('capture', ids.resource),
       orderId: order.id,
       status: next.outcome,
       ...(next.outcome === 'PENDING' ? { pendingReason: next.pendingReason } : {}),

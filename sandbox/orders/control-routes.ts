@@ -11,6 +11,7 @@ const CAPTURE_OUTCOMES = ['COMPLETED', 'PENDING', 'DECLINED'] as const;
 
 export function registerControlRoutes(app: FastifyInstance, control: OrdersControl): void {
   app.post<IdParams>('/__sandbox/orders/:id/approve', async (req) => control.approveOrder(req.params.id));
+  app.post<IdParams>('/__sandbox/orders/:id/capture', async (req) => control.captureOrder(req.params.id));
 
   app.post('/__sandbox/captures/next-outcome', async (req) => {
     const body = bodyOf(req);

@@ -3,7 +3,7 @@ import type { SandboxContext } from '../context';
 import { ids } from '../ids';
 import type { Order, PurchaseUnit } from '../model';
 import { fromMinor, isSupportedCurrency, toMinor } from '../money';
-import { badField, unprocessable } from './order-errors';
+import { badField, unprocessable, type PaymentsApi } from './order-errors';
 
 const MAX_PURCHASE_UNITS = 10;
 const MAX_ID_LENGTH = 127;
@@ -16,16 +16,20 @@ export function createOrder(ctx: SandboxContext, body: Json): Order {
   checkIntent(body.intent);
   const purchaseUnits = parsePurchaseUnits(body.purchase_units);
   const { contextStyle, context, contextPath } = merchantContext(body);
+  const returnUrl = optionalUrl(context.return_url, `${contextPath}/return_url`);
+  const cancelUrl = optionalUrl(context.cancel_url, `${contextPath}/cancel_url`);
+  const brandName = optionalString(context.brand_name, `${contextPath}/brand_name`, MAX_ID_LENGTH);
   const now = ctx.isoNow();
   return {
-    id: ids.resource(),
+    // Taken last, so that a refused request leaves a reserved id for the next order.
+    id: ctx.newId('order', ids.resource),
     intent: 'CAPTURE',
     status: contextStyle === 'experience_context' ? 'PAYER_ACTION_REQUIRED' : 'CREATED',
     purchaseUnits,
     contextStyle,
-    returnUrl: optionalUrl(context.return_url, `${contextPath}/return_url`),
-    cancelUrl: optionalUrl(context.cancel_url, `${contextPath}/cancel_url`),
-    brandName: optionalString(context.brand_name, `${contextPath}/brand_name`, MAX_ID_LENGTH),
+    returnUrl,
+    cancelUrl,
+    brandName,
     createTime: now,
     updateTime: now,
     captureIds: [],
@@ -68,7 +72,7 @@ function parsePurchaseUnit(unit: unknown, index: number): PurchaseUnit {
 }
 
 /** An `amount` object: currency_code and value as a decimal string; normalized to the currency's precision. */
-export function parseAmount(amount: unknown, at: string): PurchaseUnit['amount'] {
+export function parseAmount(amount: unknown, at: string, api: PaymentsApi = 'orders'): PurchaseUnit['amount'] {
   if (amount === undefined) throw badField(at, 'MISSING_REQUIRED_PARAMETER');
   if (!isObject(amount)) throw badField(at, 'INVALID_PARAMETER_SYNTAX');
   const { currency_code: currency, value } = amount;
@@ -76,13 +80,13 @@ export function parseAmount(amount: unknown, at: string): PurchaseUnit['amount']
   if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
     throw badField(`${at}/currency_code`, 'INVALID_CURRENCY_CODE', currency);
   }
-  if (!isSupportedCurrency(currency)) throw unprocessable('CURRENCY_NOT_SUPPORTED', `${at}/currency_code`, currency);
+  if (!isSupportedCurrency(currency)) throw unprocessable('CURRENCY_NOT_SUPPORTED', `${at}/currency_code`, currency, api);
   if (value === undefined) throw badField(`${at}/value`, 'MISSING_REQUIRED_PARAMETER');
   if (typeof value !== 'string') throw badField(`${at}/value`, 'INVALID_PARAMETER_SYNTAX', value);
   const minor = toMinor(value, currency);
   if (minor === 'SYNTAX') throw badField(`${at}/value`, 'INVALID_PARAMETER_SYNTAX', value);
-  if (minor === 'NEGATIVE' || minor === 0) throw unprocessable('CANNOT_BE_ZERO_OR_NEGATIVE', `${at}/value`, value);
-  if (minor === 'DECIMAL_PRECISION') throw unprocessable('DECIMAL_PRECISION', `${at}/value`, value);
+  if (typeof minor === 'string') throw unprocessable(minor === 'NEGATIVE' ? 'CANNOT_BE_ZERO_OR_NEGATIVE' : minor, `${at}/value`, value, api);
+  if (minor === 0) throw unprocessable('CANNOT_BE_ZERO_OR_NEGATIVE', `${at}/value`, value, api);
   return fromMinor(minor, currency);
 }
 

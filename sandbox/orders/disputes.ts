@@ -5,6 +5,7 @@ import { fullName } from '../buyer';
 import type { SandboxContext } from '../context';
 import { ids } from '../ids';
 import type { Buyer, Dispute, Money } from '../model';
+import { millisecondTime } from '../paypal-time';
 import type { OrdersDeps } from './deps';
 import { lookUp, notFound, unprocessable } from './order-errors';
 
@@ -33,7 +34,7 @@ export function openDispute(deps: OrdersDeps, transactionId: string, reason: Dis
   const transaction = disputedTransaction(deps.ctx, transactionId);
   const now = deps.ctx.isoNow();
   const dispute: Dispute = {
-    id: ids.dispute(),
+    id: deps.ctx.newId('dispute', ids.dispute),
     transactionId,
     amount: transaction.amount,
     reason,
@@ -63,22 +64,25 @@ export function registerDisputeRoutes(app: FastifyInstance, deps: OrdersDeps): v
   );
 }
 
+/** The Disputes API writes its times with milliseconds ("2018-06-21T13:35:44.000Z"). */
 export function renderDispute({ ctx, merchant }: OrdersDeps, dispute: Dispute): Json {
   const transaction = disputedTransaction(ctx, dispute.transactionId);
+  const self = `${ctx.baseUrl}/v1/customer/disputes/${dispute.id}`;
   return {
     dispute_id: dispute.id,
-    create_time: dispute.createTime,
-    update_time: dispute.updateTime,
+    create_time: millisecondTime(dispute.createTime),
+    update_time: millisecondTime(dispute.updateTime),
     disputed_transactions: [
       {
         seller_transaction_id: dispute.transactionId,
-        create_time: transaction.createTime,
+        create_time: millisecondTime(transaction.createTime),
         transaction_status: 'COMPLETED',
         gross_amount: transaction.amount,
         ...(transaction.invoiceId !== undefined ? { invoice_number: transaction.invoiceId } : {}),
         ...(transaction.customId !== undefined ? { custom: transaction.customId } : {}),
         buyer: { name: fullName(transaction.buyer) },
         seller: { email: merchant.email, merchant_id: merchant.merchantId, name: merchant.name },
+        items: [],
         seller_protection_eligible: true,
       },
     ],
@@ -95,9 +99,20 @@ export function renderDispute({ ctx, merchant }: OrdersDeps, dispute: Dispute): 
       : {}),
     dispute_life_cycle_stage: 'INQUIRY',
     dispute_channel: 'INTERNAL',
-    links: [{ href: `${ctx.baseUrl}/v1/customer/disputes/${dispute.id}`, rel: 'self', method: 'GET' }],
+    // The buyer's words when opening the case, as PayPal keeps them.
+    messages: [{ posted_by: 'BUYER', time_posted: millisecondTime(dispute.createTime), content: BUYER_MESSAGES[dispute.reason] }],
+    links: [
+      { href: self, rel: 'self', method: 'GET' },
+      ...(dispute.status === 'OPEN' ? [{ href: `${self}/send-message`, rel: 'send_message', method: 'POST' }] : []),
+    ],
   };
 }
+
+const BUYER_MESSAGES: Record<DisputeReason, string> = {
+  MERCHANDISE_OR_SERVICE_NOT_RECEIVED: 'I paid but never received my license.',
+  UNAUTHORISED: 'I did not make this payment.',
+  MERCHANDISE_OR_SERVICE_NOT_AS_DESCRIBED: 'The product is not what was described.',
+};
 
 function publishDispute(deps: OrdersDeps, dispute: Dispute, eventType: string, summary: string): void {
   deps.ctx.publish({ eventType, resourceType: 'dispute', summary, resource: renderDispute(deps, dispute) });

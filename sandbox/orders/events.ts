@@ -32,7 +32,7 @@ export function publishCapture({ ctx, render }: OrdersDeps, capture: Capture, ev
     resourceType: 'capture',
     resourceVersion: '2.0',
     summary: CAPTURE_SUMMARIES[eventType](summaryMoney(capture.amount)),
-    resource: render.capture(capture),
+    resource: render.capture(capture, 'event'),
   });
 }
 

@@ -13,6 +13,8 @@ const DESCRIPTIONS: Record<string, string> = {
   CURRENCY_NOT_SUPPORTED: 'Currency code is not currently supported.',
   CANNOT_BE_ZERO_OR_NEGATIVE: 'Must be greater than zero. If the currency supports decimals, only two decimal place precision is supported.',
   DECIMAL_PRECISION: 'If the currency supports decimals, only two decimal place precision is supported.',
+  DECIMALS_NOT_SUPPORTED:
+    'Currency does not support decimals. Please refer to https://developer.paypal.com/docs/api/reference/currency-codes/ for more information.',
   DUPLICATE_REFERENCE_ID: '`reference_id` must be unique if multiple `purchase_unit` are provided.',
   REFERENCE_ID_REQUIRED: '`reference_id` is required for each `purchase_unit` if multiple `purchase_unit` are provided.',
   MULTI_CURRENCY_ORDER: 'Multiple differing values of currency_code are not supported. Entire Order request must have the same currency_code.',
@@ -47,12 +49,23 @@ export function badField(field: string, issue: string, value?: unknown): PayPalE
   return new PayPalError(400, 'INVALID_REQUEST', [detail]);
 }
 
-/** A 422 UNPROCESSABLE_ENTITY; `field` when PayPal points at one. */
-export function unprocessable(issue: string, field?: string, value?: string): PayPalError {
+/** Which API answers: each links its errors to its own reference page. */
+export type PaymentsApi = 'orders' | 'payments';
+
+const REFERENCE: Record<PaymentsApi, string> = {
+  orders: 'https://developer.paypal.com/docs/api/orders/v2/',
+  payments: 'https://developer.paypal.com/docs/api/payments/v2/',
+};
+
+/** A 422 UNPROCESSABLE_ENTITY; `field` when PayPal points at one. Linked to the issue's entry in the API
+ *  reference, as PayPal links them (`…/orders/v2/#error-DECIMALS_NOT_SUPPORTED`). */
+export function unprocessable(issue: string, field?: string, value?: string, api: PaymentsApi = 'orders'): PayPalError {
   const detail: PayPalErrorDetail = { issue, description: describe(issue) };
   if (field !== undefined) Object.assign(detail, { field, location: 'body' });
   if (value !== undefined) detail.value = value;
-  return new PayPalError(422, 'UNPROCESSABLE_ENTITY', [detail]);
+  const error = new PayPalError(422, 'UNPROCESSABLE_ENTITY', [detail]);
+  error.informationLink = `${REFERENCE[api]}#error-${issue}`;
+  return error;
 }
 
 export function notFound(kind: ResourceKind, id: string): PayPalError {

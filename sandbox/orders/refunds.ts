@@ -7,6 +7,9 @@ import { publishRefund } from './events';
 import { fromMinor, minorOf } from '../money';
 import { lookUp, unprocessable } from './order-errors';
 
+/** Payments v2 refuses refunds with its own 422s. */
+const refused = (issue: string, field?: string, value?: string) => unprocessable(issue, field, value, 'payments');
+
 export interface RefundRequest {
   /** Absent: whatever of the capture is not yet refunded. */
   amount?: Money;
@@ -16,13 +19,13 @@ export interface RefundRequest {
 
 export function refundCapture(deps: OrdersDeps, captureId: string, request: RefundRequest): Refund {
   const capture = lookUp(deps.ctx.state.captures, 'capture_id', captureId);
-  if (hasReversal(deps, capture)) throw unprocessable('REFUND_NOT_PERMITTED_DUE_TO_CHARGEBACK');
+  if (hasReversal(deps, capture)) throw refused('REFUND_NOT_PERMITTED_DUE_TO_CHARGEBACK');
   const remaining = refundableMinor(deps, capture);
   const amount = request.amount ?? fromMinor(remaining, capture.amount.currency_code);
   if (amount.currency_code !== capture.amount.currency_code) {
-    throw unprocessable('REFUND_CAPTURE_CURRENCY_MISMATCH', '/amount/currency_code', amount.currency_code);
+    throw refused('REFUND_CAPTURE_CURRENCY_MISMATCH', '/amount/currency_code', amount.currency_code);
   }
-  if (minorOf(amount) > remaining) throw unprocessable('REFUND_AMOUNT_EXCEEDED', '/amount/value', amount.value);
+  if (minorOf(amount) > remaining) throw refused('REFUND_AMOUNT_EXCEEDED', '/amount/value', amount.value);
   const refund = record(deps, capture, amount, 'refund', { invoiceId: request.invoiceId, noteToPayer: request.noteToPayer });
   publishRefund(deps, refund);
   return refund;
@@ -41,10 +44,10 @@ export function reverseCapture(deps: OrdersDeps, captureId: string): Refund {
 
 /** What of the capture can still go back, or PayPal's reason why nothing can. */
 function refundableMinor(deps: OrdersDeps, capture: Capture): number {
-  if (capture.status === 'PENDING') throw unprocessable('PENDING_CAPTURE');
-  if (capture.status === 'REFUNDED') throw unprocessable('CAPTURE_FULLY_REFUNDED');
+  if (capture.status === 'PENDING') throw refused('PENDING_CAPTURE');
+  if (capture.status === 'REFUNDED') throw refused('CAPTURE_FULLY_REFUNDED');
   if (capture.status !== 'COMPLETED' && capture.status !== 'PARTIALLY_REFUNDED') {
-    throw unprocessable('REFUND_NOT_ALLOWED');
+    throw refused('REFUND_NOT_ALLOWED');
   }
   return unrefundedMinor(deps, capture);
 }
@@ -65,7 +68,7 @@ function record(
 ): Refund {
   const { ctx } = deps;
   const refund: Refund = {
-    id: ids.resource(), captureId: capture.id, amount, kind, status: 'COMPLETED', ...notes, createTime: ctx.isoNow(),
+    id: ctx.newId('refund', ids.resource), captureId: capture.id, amount, kind, status: 'COMPLETED', ...notes, createTime: ctx.isoNow(),
   };
   ctx.state.refunds.set(refund.id, refund);
   capture.refundIds.push(refund.id);

@@ -4,6 +4,7 @@ import { payerName, shippingDetail } from '../buyer';
 import type { SandboxContext } from '../context';
 import type { Buyer, Capture, Order, PurchaseUnit, Refund } from '../model';
 import { fromMinor, minorOf, paypalFee } from '../money';
+import { pacificTime } from '../paypal-time';
 import type { Merchant } from './deps';
 
 type Json = Record<string, unknown>;
@@ -12,8 +13,8 @@ export interface Renderer {
   order(order: Order, view: 'minimal' | 'full'): Json;
   /** The body of POST .../capture: the order with its captures (PayPal's "minimal" still carries them). */
   capturedOrder(order: Order, view: 'minimal' | 'full'): Json;
-  /** A capture as GET /v2/payments/captures/{id} and PAYMENT.CAPTURE.* events show it. */
-  capture(capture: Capture): Json;
+  /** A capture as GET /v2/payments/captures/{id} (`api`) or a PAYMENT.CAPTURE.* event (`event`) shows it. */
+  capture(capture: Capture, where: 'api' | 'event'): Json;
   refund(refund: Refund, view: 'minimal' | 'full'): Json;
 }
 
@@ -53,9 +54,10 @@ export function createRenderer(ctx: SandboxContext, merchant: Merchant): Rendere
     return order.contextStyle === 'experience_context' ? { paypal: {} } : undefined;
   }
 
-  function captureBody(capture: Capture, standalone: boolean): Json {
-    const refundable = capture.status === 'COMPLETED' || capture.status === 'PARTIALLY_REFUNDED';
-    const moneyMoved = capture.status !== 'DECLINED' && capture.status !== 'FAILED';
+  /** Inside an order a capture needs no pointer to it; on its own it names its order by the `up` link and,
+   *  in the `related-ids-and-up` shape, supplementary_data. Only the API's capture carries the payee (as
+   *  Payments v2's capture-2 schema has it; PayPal's capture events do not). */
+  function captureBody(capture: Capture, where: 'order' | 'api' | 'event'): Json {
     const fee = paypalFee(capture.amount);
     return {
       id: capture.id,
@@ -64,34 +66,43 @@ export function createRenderer(ctx: SandboxContext, merchant: Merchant): Rendere
       amount: capture.amount,
       final_capture: true,
       seller_protection: { status: 'ELIGIBLE', dispute_categories: ['ITEM_NOT_RECEIVED', 'UNAUTHORIZED_TRANSACTION'] },
-      ...(moneyMoved
-        ? {
-            seller_receivable_breakdown: {
-              gross_amount: capture.amount,
-              paypal_fee: fee,
-              net_amount: fromMinor(minorOf(capture.amount) - minorOf(fee), capture.amount.currency_code),
-            },
-          }
-        : {}),
+      ...receivable(capture, fee),
       ...(capture.invoiceId !== undefined ? { invoice_id: capture.invoiceId } : {}),
       ...(capture.customId !== undefined ? { custom_id: capture.customId } : {}),
-      ...(standalone
-        ? { supplementary_data: { related_ids: { order_id: capture.orderId } }, payee: payee() }
+      ...(where !== 'order' && ctx.shapes.captureOrder === 'related-ids-and-up'
+        ? { supplementary_data: { related_ids: { order_id: capture.orderId } } }
         : {}),
+      ...(where === 'api' ? { payee: payee() } : {}),
       create_time: capture.createTime,
       update_time: capture.updateTime,
+      // PayPal offers the refund link whatever the status (its pending and declined captures carry it too).
       links: [
         link(`/v2/payments/captures/${capture.id}`, 'self'),
-        ...(refundable ? [link(`/v2/payments/captures/${capture.id}/refund`, 'refund', 'POST')] : []),
+        link(`/v2/payments/captures/${capture.id}/refund`, 'refund', 'POST'),
         link(`/v2/checkout/orders/${capture.orderId}`, 'up'),
       ],
+    };
+  }
+
+  /** What the merchant receives: nothing yet while PENDING; the gross as net and no fee when DECLINED. */
+  function receivable(capture: Capture, fee: Capture['amount']): Json {
+    if (capture.status === 'PENDING' || capture.status === 'FAILED') return {};
+    if (capture.status === 'DECLINED') {
+      return { seller_receivable_breakdown: { gross_amount: capture.amount, net_amount: capture.amount } };
+    }
+    return {
+      seller_receivable_breakdown: {
+        gross_amount: capture.amount,
+        paypal_fee: fee,
+        net_amount: fromMinor(minorOf(capture.amount) - minorOf(fee), capture.amount.currency_code),
+      },
     };
   }
 
   function captures(order: Order, unitIndex: number): Json | undefined {
     const captureId = order.captureIds[unitIndex];
     const capture = captureId === undefined ? undefined : ctx.state.captures.get(captureId);
-    return capture ? { captures: [captureBody(capture, false)] } : undefined;
+    return capture ? { captures: [captureBody(capture, 'order')] } : undefined;
   }
 
   function purchaseUnit(order: Order, unit: PurchaseUnit, index: number): Json {
@@ -103,6 +114,7 @@ export function createRenderer(ctx: SandboxContext, merchant: Merchant): Rendere
       ...(unit.description !== undefined ? { description: unit.description } : {}),
       ...(unit.custom_id !== undefined ? { custom_id: unit.custom_id } : {}),
       ...(unit.invoice_id !== undefined ? { invoice_id: unit.invoice_id } : {}),
+      ...(payments ? { soft_descriptor: softDescriptor(merchant) } : {}),
       ...(order.buyer ? { shipping: shippingDetail(order.buyer) } : {}),
       ...(payments ? { payments } : {}),
     };
@@ -128,7 +140,8 @@ export function createRenderer(ctx: SandboxContext, merchant: Merchant): Rendere
       purchase_units: order.purchaseUnits.map((unit, i) => purchaseUnit(order, unit, i)),
       ...(order.buyer ? { payer: payer(order.buyer) } : {}),
       create_time: order.createTime,
-      ...(order.buyer ? { update_time: order.updateTime } : {}),
+      // Approved orders show no update_time (PayPal's CHECKOUT.ORDER.APPROVED resource); captured ones do.
+      ...(order.status === 'COMPLETED' ? { update_time: order.updateTime } : {}),
       links: orderLinks(order),
     };
   }
@@ -174,11 +187,18 @@ export function createRenderer(ctx: SandboxContext, merchant: Merchant): Rendere
         total_refunded_amount: fromMinor(refundedMinor, refund.amount.currency_code),
       },
       status: refund.status,
-      create_time: refund.createTime,
-      update_time: refund.createTime,
+      // Payments v2 writes a refund's times in PayPal's Pacific time with the offset.
+      create_time: pacificTime(refund.createTime),
+      update_time: pacificTime(refund.createTime),
       links,
     };
   }
 
-  return { order, capturedOrder, capture: (c) => captureBody(c, true), refund };
+  return { order, capturedOrder, capture: captureBody, refund };
+}
+
+/** What the buyer's statement shows, as PayPal sets it on a paid purchase unit: "PAYPAL *" and the merchant's
+ *  name, at most 22 characters in all. */
+function softDescriptor(merchant: Merchant): string {
+  return `PAYPAL *${merchant.name.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`.slice(0, 22);
 }

@@ -40,7 +40,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: OrdersDeps): voi
   });
 
   app.get<IdParams>('/v2/payments/captures/:id', async (req) =>
-    render.capture(lookUp(ctx.state.captures, 'capture_id', req.params.id)),
+    render.capture(lookUp(ctx.state.captures, 'capture_id', req.params.id), 'api'),
   );
 
   app.post<IdParams>('/v2/payments/captures/:id/refund', async (req, reply) => {
@@ -61,7 +61,7 @@ function refundRequest(req: FastifyRequest): RefundRequest {
   if (req.body === undefined) return {};
   const body = jsonBody(req);
   const request: RefundRequest = {};
-  if (body.amount !== undefined) request.amount = parseAmount(body.amount, '/amount');
+  if (body.amount !== undefined) request.amount = parseAmount(body.amount, '/amount', 'payments');
   const invoiceId = optionalString(body.invoice_id, '/invoice_id', MAX_INVOICE_ID_LENGTH);
   const noteToPayer = optionalString(body.note_to_payer, '/note_to_payer', MAX_NOTE_LENGTH);
   if (invoiceId !== undefined) request.invoiceId = invoiceId;

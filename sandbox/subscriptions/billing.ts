@@ -34,12 +34,15 @@ export function billNextCycle(
   ctx: SandboxContext, subscription: Subscription, outcome: Subscription['renewalOutcome'], at: string,
 ): Sale | undefined {
   const plan = findPlan(ctx, subscription.planId);
+  // A payment never predates the status change it follows: status_update_time may run a second ahead of the
+  // clock (status.ts), and a failure dated before the activation it follows would read as one before it.
+  const when = Date.parse(at) < Date.parse(subscription.statusUpdateTime) ? subscription.statusUpdateTime : at;
   if (outcome === 'fail') {
     scheduleNextCycle(subscription, plan);
-    recordFailure(ctx, subscription, plan, at);
+    recordFailure(ctx, subscription, plan, when);
     return undefined;
   }
-  const sale = collect(ctx, subscription, plan, at);
+  const sale = collect(ctx, subscription, plan, when);
   scheduleNextCycle(subscription, plan);
   publishSaleCompleted(ctx, sale);
   return sale;
@@ -91,7 +94,7 @@ export function cyclesExhausted(ctx: SandboxContext, subscription: Subscription)
 function collect(ctx: SandboxContext, subscription: Subscription, plan: Plan, at: string): Sale {
   const currency = plan.price.currency_code;
   const sale: Sale = {
-    id: ids.resource(),
+    id: ctx.newId('sale', ids.resource),
     subscriptionId: subscription.id,
     amount: fromMinor(minorOf(plan.price) + subscription.outstandingMinor, currency),
     state: 'completed',

@@ -1,13 +1,13 @@
 // Catalog products and billing plans: created through the API or seeded from the sandbox options.
 import type { SandboxContext } from '../context';
 import { type PayPalError, errors } from '../errors';
-import { ids } from '../ids';
+import { PLAN_ID_PATTERN, ids } from '../ids';
 import type { Plan, Product } from '../model';
 import { toMinor } from '../money';
 import type { SeedPlan } from '../options';
 import { findProduct } from './lookup';
 import {
-  type Json, oneOf, optionalInteger, optionalObject, optionalString, requiredObject, requiredString, syntaxError,
+  type Json, amountRefused, oneOf, optionalInteger, optionalObject, optionalString, requiredObject, requiredString, syntaxError,
   valueError,
 } from './validate';
 
@@ -16,8 +16,6 @@ const PLAN_STATUSES = ['CREATED', 'ACTIVE', 'INACTIVE'] as const;
 const INTERVAL_UNITS = ['DAY', 'WEEK', 'MONTH', 'YEAR'] as const;
 /** PayPal's longest billing interval is one year, whatever the unit. */
 const MAX_INTERVAL_COUNT: Record<Plan['interval']['unit'], number> = { DAY: 365, WEEK: 52, MONTH: 12, YEAR: 1 };
-/** Plan ids the sandbox accepts in a subscription request; seeded ids must fit it too. */
-export const PLAN_ID_PATTERN = /^[A-Za-z0-9_-]{3,50}$/;
 /** Used when a seed gives no threshold: suspension after three consecutive failures, as PayPal's example plan. */
 const SEED_FAILURE_THRESHOLD = 3;
 
@@ -47,7 +45,7 @@ export function createPlan(ctx: SandboxContext, body: Json): Plan {
 
   const now = ctx.isoNow();
   const plan: Plan = {
-    id: ids.plan(),
+    id: ctx.newId('plan', ids.plan),
     productId,
     name,
     status,
@@ -69,6 +67,11 @@ export function seedCatalog(ctx: SandboxContext, seeds: SeedPlan[]): void {
   for (const seed of seeds) {
     if (seed.id !== undefined && !PLAN_ID_PATTERN.test(seed.id)) {
       throw new Error(`seed plan id "${seed.id}" must be 3-50 letters, digits, "-" or "_", as PayPal plan ids are`);
+    }
+    const minor = toMinor(seed.price.value, seed.price.currency_code);
+    if (typeof minor !== 'number' || minor <= 0) {
+      throw new Error(`seed plan "${seed.name}": PayPal refuses the price "${seed.price.value}" ${seed.price.currency_code} (${
+        typeof minor === 'number' ? 'not above zero' : minor})`);
     }
     let product = productsByName.get(seed.productName);
     if (product === undefined) {
@@ -129,7 +132,9 @@ function regularCycle(value: unknown): RegularCycle {
   const currency = requiredString(fixed, 'currency_code', 3, pricePath);
   if (!/^[A-Z]{3}$/.test(currency)) throw syntaxError(`${pricePath}/currency_code`, currency);
   const amount = requiredString(fixed, 'value', 32, pricePath);
-  if (typeof toMinor(amount, currency) !== 'number') throw syntaxError(`${pricePath}/value`, amount);
+  const minor = toMinor(amount, currency);
+  if (minor === 'DECIMALS_NOT_SUPPORTED' || minor === 'DECIMAL_PRECISION') throw amountRefused(minor, `${pricePath}/value`, amount);
+  if (typeof minor !== 'number') throw syntaxError(`${pricePath}/value`, amount);
 
   return { interval: { unit, count }, price: { currency_code: currency, value: amount }, totalCycles };
 }

@@ -17,6 +17,10 @@ export function registerControlRoutes(app: FastifyInstance, control: Subscriptio
   });
   app.post<IdParams>(`${base}/cancel`, async (req) =>
     control.cancelSubscription(req.params.id, optionalString(body(req), 'reason', 128)));
+  app.post<IdParams>(`${base}/suspend`, async (req) =>
+    control.suspendSubscription(req.params.id, optionalString(body(req), 'reason', 128)));
+  app.post<IdParams>(`${base}/activate`, async (req) =>
+    control.activateSubscription(req.params.id, optionalString(body(req), 'reason', 128)));
   app.post<IdParams>(`${base}/expire`, async (req) => control.expireSubscription(req.params.id));
 
   app.post<IdParams>('/__sandbox/sales/:id/refund', async (req) =>

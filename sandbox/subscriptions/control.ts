@@ -24,6 +24,10 @@ export interface SubscriptionsControl {
   setRenewalOutcome(id: string, outcome: Subscription['renewalOutcome']): Json;
   /** The merchant cancels in PayPal's dashboard. */
   cancelSubscription(id: string, reason?: string): Json;
+  /** The merchant pauses it (ACTIVE → SUSPENDED, BILLING.SUBSCRIPTION.SUSPENDED), as POST …/suspend does. */
+  suspendSubscription(id: string, reason?: string): Json;
+  /** The merchant resumes it (SUSPENDED or APPROVED → ACTIVE, BILLING.SUBSCRIPTION.ACTIVATED), as POST …/activate. */
+  activateSubscription(id: string, reason?: string): Json;
   expireSubscription(id: string): Json;
   /** Refunds `amount` (a decimal string in the sale's currency) of a sale, or all that is left of it. */
   refundSale(id: string, amount?: string): Json;
@@ -63,6 +67,14 @@ export function subscriptionsControl(ctx: SandboxContext): SubscriptionsControl 
     },
     cancelSubscription: (id, reason = 'Cancelled by the merchant') => {
       applyMerchantAction(ctx, findSubscription(ctx, id), 'cancel', reason);
+      return show(id);
+    },
+    suspendSubscription: (id, reason = 'Suspended by the merchant') => {
+      applyMerchantAction(ctx, findSubscription(ctx, id), 'suspend', reason);
+      return show(id);
+    },
+    activateSubscription: (id, reason = 'Reactivated by the merchant') => {
+      applyMerchantAction(ctx, findSubscription(ctx, id), 'activate', reason);
       return show(id);
     },
     expireSubscription: (id) => {

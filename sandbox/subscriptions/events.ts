@@ -1,8 +1,8 @@
 // The webhook events this module publishes, with PayPal's resource types, versions and summaries.
 import type { SandboxContext } from '../context';
-import { formatMoney } from '../hosted-page';
 import type { Sale, SaleRefund, Subscription } from '../model';
-import { renderSale, renderSaleRefund, renderSubscription } from './render';
+import { summaryMoney } from '../money';
+import { refundedSaleResource, renderSale, renderSubscription, reversedSaleResource } from './render';
 
 export type SubscriptionEventType =
   | 'BILLING.SUBSCRIPTION.CREATED'
@@ -24,12 +24,17 @@ const SUBSCRIPTION_SUMMARIES: Record<SubscriptionEventType, string> = {
 export function publishSubscription(
   ctx: SandboxContext, subscription: Subscription, eventType: SubscriptionEventType,
 ): void {
+  const failed = eventType === 'BILLING.SUBSCRIPTION.PAYMENT.FAILED';
   ctx.publish({
     eventType,
     resourceType: 'subscription',
     resourceVersion: '2.0',
     summary: SUBSCRIPTION_SUMMARIES[eventType],
-    resource: renderSubscription(ctx, subscription),
+    resource: renderSubscription(ctx, subscription, failed ? 'payment-failed-event' : 'event'),
+    // The failed-payment event links the subscription itself beside self and resend.
+    ...(failed
+      ? { moreLinks: [{ href: `${ctx.baseUrl}/v1/billing/subscriptions/${subscription.id}`, rel: 'subscription', method: 'GET' }] }
+      : {}),
   });
 }
 
@@ -39,20 +44,30 @@ export function publishSaleCompleted(ctx: SandboxContext, sale: Sale): void {
     eventType: 'PAYMENT.SALE.COMPLETED',
     resourceType: 'sale',
     eventVersion: '1.0',
-    summary: `Payment completed for ${formatMoney(sale.amount.value, sale.amount.currency_code)}`,
+    summary: `Payment completed for ${summaryMoney(sale.amount)}`,
     resource: renderSale(ctx, sale),
   });
 }
 
+/** PAYMENT.SALE.REFUNDED / REVERSED: resource_type "sale" although the resource is the refund (or, in the
+ *  documented reversal, names the sale), with negative totals. */
 export function publishSaleRefund(ctx: SandboxContext, refund: SaleRefund): void {
-  const amount = formatMoney(refund.amount.value, refund.amount.currency_code);
-  const reversed = refund.kind === 'reversal';
+  if (refund.kind === 'reversal') {
+    ctx.publish({
+      eventType: 'PAYMENT.SALE.REVERSED',
+      resourceType: 'sale',
+      eventVersion: '1.0',
+      summary: `A ${summaryMoney(refund.amount)} sale payment was reversed`,
+      resource: reversedSaleResource(ctx, refund, ctx.shapes.saleReversal),
+    });
+    return;
+  }
   ctx.publish({
-    eventType: reversed ? 'PAYMENT.SALE.REVERSED' : 'PAYMENT.SALE.REFUNDED',
-    resourceType: 'refund',
+    eventType: 'PAYMENT.SALE.REFUNDED',
+    resourceType: 'sale',
     eventVersion: '1.0',
-    summary: `A ${amount} sale payment was ${reversed ? 'reversed' : 'refunded'}`,
-    resource: renderSaleRefund(ctx, refund),
+    summary: `A ${summaryMoney(refund.amount, false)} sale payment was refunded`,
+    resource: refundedSaleResource(ctx, refund),
   });
 }
 

@@ -2,10 +2,9 @@
 // activate, each allowed only from the statuses PayPal allows it from.
 import type { SandboxContext } from '../context';
 import { errors } from '../errors';
-import { ids } from '../ids';
+import { PLAN_ID_PATTERN, ids } from '../ids';
 import type { Subscription } from '../model';
 import { resumeSchedule, startBilling } from './billing';
-import { PLAN_ID_PATTERN } from './catalog';
 import { publishSubscription } from './events';
 import { findPlan } from './lookup';
 import { moveTo, requireStatus, setStatus } from './status';
@@ -42,7 +41,7 @@ export function createSubscription(ctx: SandboxContext, body: Json): Subscriptio
 
   const now = ctx.isoNow();
   const subscription: Subscription = {
-    id: ids.subscription(),
+    id: ctx.newId('subscription', ids.subscription),
     planId,
     status: 'APPROVAL_PENDING',
     customId,

@@ -7,6 +7,7 @@ import { applyMerchantAction, createSubscription, type MerchantAction } from './
 import { findSale, findSaleRefund, findSubscription } from './lookup';
 import { renderSale, renderSaleRefund, renderSubscription } from './render';
 import { refundSale } from './sales';
+import { listTransactions } from './transactions';
 import { type Json, requiredString } from './validate';
 
 type IdParams = { id: string };
@@ -23,6 +24,9 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: SandboxCon
 
   app.get<{ Params: IdParams }>('/v1/billing/subscriptions/:id', async (req) =>
     renderSubscription(ctx, findSubscription(ctx, req.params.id)));
+
+  app.get<{ Params: IdParams; Querystring: Record<string, unknown> }>('/v1/billing/subscriptions/:id/transactions', async (req) =>
+    listTransactions(ctx, findSubscription(ctx, req.params.id), req.query));
 
   for (const action of ['cancel', 'suspend', 'activate'] as const satisfies MerchantAction[]) {
     app.post<{ Params: IdParams }>(`/v1/billing/subscriptions/:id/${action}`, async (req, reply) => {

@@ -6,7 +6,7 @@ import type { Sale, SaleRefund } from '../model';
 import { fromMinor, minorOf, toMinor } from '../money';
 import { publishSaleRefund } from './events';
 import { findSale } from './lookup';
-import { type Json, optionalObject, requiredString, syntaxError, valueError } from './validate';
+import { type Json, amountRefused, optionalObject, requiredString, syntaxError, valueError } from './validate';
 
 /** What is still refundable on a sale, in minor units. */
 export function refundableMinor(ctx: SandboxContext, sale: Sale): number {
@@ -53,7 +53,7 @@ function refusePaidBack(sale: Sale): void {
 function paidBack(ctx: SandboxContext, sale: Sale, kind: SaleRefund['kind'], minor: number): SaleRefund {
   const now = ctx.isoNow();
   const refund: SaleRefund = {
-    id: ids.resource(),
+    id: ctx.newId('refund', ids.resource),
     saleId: sale.id,
     kind,
     amount: fromMinor(minor, sale.amount.currency_code),
@@ -73,6 +73,7 @@ function requestedMinor(body: Json, currency: string): number | undefined {
   const given = requiredString(amount, 'currency', 3, '/amount');
   if (given !== currency) throw valueError('/amount/currency', given);
   const minor = toMinor(total, currency);
+  if (minor === 'DECIMALS_NOT_SUPPORTED' || minor === 'DECIMAL_PRECISION') throw amountRefused(minor, '/amount/total', total);
   if (typeof minor !== 'number') throw syntaxError('/amount/total', total);
   if (minor === 0) throw valueError('/amount/total', total);
   return minor;

@@ -3,6 +3,7 @@ import type { SandboxContext } from '../context';
 import { errors } from '../errors';
 import type { Subscription, SubscriptionStatus } from '../model';
 import { publishSubscription, type SubscriptionEventType } from './events';
+import { isoSeconds } from './time';
 
 const EVENT_ON_ENTRY = {
   ACTIVE: 'BILLING.SUBSCRIPTION.ACTIVATED',
@@ -23,9 +24,11 @@ export function requireStatus(subscription: Subscription, action: string, allowe
   );
 }
 
-/** Records the status without a webhook (APPROVED has none). */
+/** Records the status without a webhook (APPROVED has none). Every change gets a later status_update_time
+ *  than the one before, even within one second of the sandbox clock (PayPal's times have whole seconds), so
+ *  that each change is told apart: a reactivation is a new fact, not a repeat of the first activation. */
 export function setStatus(ctx: SandboxContext, subscription: Subscription, status: SubscriptionStatus, note?: string): void {
-  const now = ctx.isoNow();
+  const now = laterThan(subscription.statusUpdateTime, ctx.clock.now());
   subscription.status = status;
   subscription.statusUpdateTime = now;
   subscription.updateTime = now;
@@ -37,4 +40,10 @@ export function moveTo(
 ): void {
   setStatus(ctx, subscription, status, note);
   publishSubscription(ctx, subscription, EVENT_ON_ENTRY[status]);
+}
+
+/** `nowMs` in whole seconds, or one second after `previous` if the clock has not moved past it. */
+function laterThan(previous: string, nowMs: number): string {
+  const floor = Date.parse(previous) + 1000;
+  return isoSeconds(Number.isNaN(floor) ? nowMs : Math.max(nowMs, floor));
 }

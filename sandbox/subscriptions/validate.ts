@@ -68,3 +68,18 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], fi
   if (!(allowed as readonly string[]).includes(value)) throw valueError(field, value);
   return value as T;
 }
+
+const AMOUNT_ISSUES = {
+  DECIMALS_NOT_SUPPORTED:
+    'Currency does not support decimals. Please refer to https://developer.paypal.com/docs/api/reference/currency-codes/ for more information.',
+  DECIMAL_PRECISION: 'If the currency supports decimals, only two decimal place precision is supported.',
+} as const;
+
+/** PayPal's 422 for a price with decimals its currency does not have ("49.00" in JPY, HUF or TWD). */
+export function amountRefused(issue: keyof typeof AMOUNT_ISSUES, field: string, value: string): PayPalError {
+  const error = new PayPalError(422, 'UNPROCESSABLE_ENTITY', [
+    { field, value, location: 'body', issue, description: AMOUNT_ISSUES[issue] },
+  ]);
+  error.informationLink = `https://developer.paypal.com/docs/api/subscriptions/v1/#error-${issue}`;
+  return error;
+}

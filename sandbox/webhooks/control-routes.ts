@@ -1,5 +1,6 @@
 // /__sandbox/webhooks/*: the control handle over HTTP, for demos and out-of-process tests (see CONTROL.md).
 import type { FastifyInstance } from 'fastify';
+import type { ResourceShapes } from '../shapes';
 import { eventWithTransmissions } from './event-view';
 import { NotSettledError } from './delivery';
 import { DEFAULT_SETTLE_TIMEOUT_MS, type WebhooksControl } from './control';
@@ -33,6 +34,16 @@ export function registerControlRoutes(app: FastifyInstance, control: WebhooksCon
       if (error instanceof NotSettledError) return { settled: false, pending: error.pending };
       throw error;
     }
+  });
+
+  app.get(`${BASE}/shapes`, async () => control.resourceShapes());
+  app.post(`${BASE}/shapes`, async (req) => control.setResourceShapes(req.body as Partial<ResourceShapes>));
+
+  app.get(`${BASE}/publishing`, async () => control.publishing());
+  app.post(`${BASE}/publishing`, async (req) => {
+    const enabled = (req.body as { enabled?: unknown } | undefined)?.enabled;
+    if (typeof enabled !== 'boolean') throw webhookErrors.validation('enabled', 'Must be a boolean.');
+    return control.setPublishing(enabled);
   });
 
   app.get(`${BASE}/events`, async () => ({ events: control.listEvents().map(eventWithTransmissions) }));

@@ -2,6 +2,7 @@
 import type { SandboxContext } from '../context';
 import { ids } from '../ids';
 import type { WebhookEvent } from '../model';
+import { withShapes, type ResourceShapes } from '../shapes';
 import type { Delivery } from './delivery';
 import { parseFaults, type DeliveryFaults } from './faults';
 import { webhookErrors } from './webhook-errors';
@@ -34,6 +35,12 @@ export interface WebhooksControl {
    * `event_type` reaches only `*` listeners unless webhookIds are given.
    */
   deliverEvent(body: string | object, options?: DeliverEventOptions): WebhookEvent;
+  /** Off: the sandbox's own state changes publish no events (see SandboxContext.setPublishing). */
+  setPublishing(enabled: boolean): { enabled: boolean };
+  publishing(): { enabled: boolean };
+  /** Changes the shapes named (the rest stay); answers all shapes now in force. */
+  setResourceShapes(shapes: Partial<ResourceShapes>): ResourceShapes;
+  resourceShapes(): ResourceShapes;
 }
 
 export const DEFAULT_SETTLE_TIMEOUT_MS = 10_000;
@@ -54,6 +61,16 @@ export function createWebhooksControl(
     flushShuffled: () => delivery.flush(),
     settle: (timeoutMs = DEFAULT_SETTLE_TIMEOUT_MS) => delivery.settle(timeoutMs),
     listEvents: () => [...ctx.state.events.values()],
+    setPublishing: (enabled) => {
+      ctx.setPublishing(enabled);
+      return { enabled };
+    },
+    publishing: () => ({ enabled: ctx.isPublishing() }),
+    setResourceShapes: (shapes) => {
+      ctx.shapes = withShapes(ctx.shapes, shapes);
+      return ctx.shapes;
+    },
+    resourceShapes: () => ctx.shapes,
     deliverEvent: (body, options) => {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       const envelope = parseEnvelope(text);

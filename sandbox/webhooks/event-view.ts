@@ -29,7 +29,7 @@ export function transmissionView(t: Transmission): Record<string, unknown> {
 export function transactionIds(event: WebhookEvent): string[] {
   const resource = parseObject(event.body)?.resource;
   if (!isObject(resource)) return [];
-  const found: unknown[] = [resource.id, resource.billing_agreement_id];
+  const found: unknown[] = [resource.id, resource.billing_agreement_id, resource.sale_id];
   const supplementary = resource.supplementary_data;
   const related = isObject(supplementary) ? supplementary.related_ids : undefined;
   if (isObject(related)) found.push(...Object.values(related));

@@ -94,9 +94,10 @@ function fromResumable(state: ResumableState, event: BillingEvent): LicenseState
   if ('subscriptionId' in event && event.subscriptionId !== paid.subscriptionId) return state;
   switch (event.type) {
     case 'subscription.activated':
-      // Activating a suspended subscription is how the provider resumes it; on a canceled one it is stale.
+      // Activating a suspended (or failing) subscription is how the provider resumes it: each activation is a
+      // fact of its own, dated after what it resumes. On a canceled one it is stale.
       if (state.status === 'canceled') return state;
-      return withPaid(state.status === 'suspended' ? active(paid) : state, {
+      return withPaid(state.status === 'suspended' || state.status === 'past_due' ? active(paid) : state, {
         ...paid,
         paidThrough: latest(paid.paidThrough, event.paidThrough),
       });
@@ -121,7 +122,7 @@ function fromResumable(state: ResumableState, event: BillingEvent): LicenseState
         ? { status: 'suspended', paid, at: event.at }
         : state;
     case 'subscription.reactivated':
-      return state.status === 'suspended' ? active(paid) : state;
+      return state.status === 'suspended' || state.status === 'past_due' ? active(paid) : state;
     case 'subscription.cancelled': {
       if (state.status === 'canceled') return state;
       const periodEnd = paid.paidThrough ?? event.at;

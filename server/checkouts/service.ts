@@ -20,6 +20,10 @@ import * as inbox from '../store/inbox';
 import type { InboxEntry } from '../store/inbox';
 import * as licenses from '../store/licenses';
 import * as providerRefs from '../store/provider-refs';
+import { RefConflictError } from '../store/provider-refs';
+import * as audit from '../store/audit';
+import { isLifetime, purchaseVerdict } from '../licenses/purchase-rules';
+import { verifyPresentedEntitlement } from '../entitlements';
 import type { CheckoutWaiters } from './waiters';
 
 export interface CheckoutDeps {
@@ -42,14 +46,28 @@ export interface CheckoutDeps {
 const OPEN = new Set<CheckoutRecord['status']>(['pending', 'approved']);
 
 export class CheckoutService {
+  private afterLifetimePayment: ((anchor: string) => Promise<unknown>) | undefined;
+
   constructor(private readonly deps: CheckoutDeps) {}
 
-  async create(anchor: unknown, planId: unknown): Promise<CreateCheckoutResponse> {
+  /** Called after a lifetime payment is recorded for an anchor (it may replace a subscription there). Failures
+   *  are logged, never the buyer's problem: reconciliation runs the same rule again. */
+  onLifetimePayment(listener: (anchor: string) => Promise<unknown>): void {
+    this.afterLifetimePayment = listener;
+  }
+
+  async create(anchor: unknown, planId: unknown, entitlement?: unknown): Promise<CreateCheckoutResponse> {
     if (!isAnchor(anchor)) throw new ApiError(400, 'invalid_anchor', 'anchor must be the base64url form of 32 bytes (43 characters).');
     const plan = this.deps.plans.find((p) => p.id === planId);
     if (!plan) throw new ApiError(400, 'unknown_plan', `Unknown plan; GET /v1/plans lists the plans on offer.`);
     const { clock, store } = this.deps;
     const now = clock.now();
+    const verdict = purchaseVerdict(await licenses.listByAnchor(store.db, anchor), plan.billing.kind, now, this.deps.grant);
+    if (!verdict.ok) throw new ApiError(409, verdict.code, verdict.message);
+    // Only the machine's own app (its entitlement, not just its machine code) may have a purchase cancel its
+    // subscription: anyone who knows a machine code could otherwise end someone's subscription with a lifetime
+    // purchase they then have refunded.
+    const replaces = verdict.replaces && (await this.ownApp(anchor, entitlement)) ? verdict.replaces : null;
     const id = newId('chk');
     const pollToken = newSecret('hbp');
     const record = {
@@ -63,6 +81,7 @@ export class CheckoutService {
       pollTokenHash: hashSecret(pollToken),
       createdAt: now,
       expiresAt: now + this.deps.checkoutTtlMs,
+      replacesSubscriptionId: replaces?.subscriptionId ?? null,
     } as const;
     const base = this.deps.publicUrl();
     const providerPlanId = this.deps.provider.providerPlanId(plan.id);
@@ -85,10 +104,20 @@ export class CheckoutService {
       const ref = 'providerOrderId' in started
         ? { ref: started.providerOrderId, kind: 'order' as const }
         : { ref: started.providerSubscriptionId, kind: 'subscription' as const };
-      await providerRefs.upsert(trx, { provider: record.provider, ...ref, checkoutId: id });
+      await providerRefs.bindOrThrow(trx, { provider: record.provider, ...ref, checkoutId: id });
     });
     this.deps.metrics.inc('hardbound_checkouts_created_total', { plan: plan.id });
-    return { checkoutId: id, approveUrl: started.approveUrl, pollToken, expiresAt: new Date(record.expiresAt).toISOString() };
+    return {
+      checkoutId: id, approveUrl: started.approveUrl, pollToken, expiresAt: new Date(record.expiresAt).toISOString(),
+      ...(replaces ? { replaces: { subscriptionId: replaces.subscriptionId, planId: replaces.planId } } : {}),
+    };
+  }
+
+  /** Whether `entitlement` is a token this server issued for `anchor`: the machine's own app is asking. */
+  private async ownApp(anchor: string, entitlement: unknown): Promise<boolean> {
+    if (typeof entitlement !== 'string' || entitlement.length === 0) return false;
+    const verdict = await verifyPresentedEntitlement(this.deps.grant.authority, { anchor, token: entitlement }, { now: this.deps.clock.now() });
+    return verdict.ok;
   }
 
   /** GET /v1/checkouts/:id?wait=N — answers at once if settled, else when it changes or the wait runs out. */
@@ -151,12 +180,24 @@ export class CheckoutService {
     if (checkout.status === 'completed' || checkout.status === 'failed') return checkout;
     const outcome = await this.providerCall(() => this.deps.provider.settle(checkout, this.deps.clock.now()));
     if (outcome.kind === 'not-approved') return checkout;
-    if (outcome.kind === 'mismatch') {
-      this.deps.metrics.inc('hardbound_checkout_mismatches_total', { reason: outcome.reason });
-      this.deps.log.warn({ checkoutId: checkout.id, reason: outcome.reason }, 'provider answer does not match the checkout; nothing granted');
-      return checkout;
+    if (outcome.kind === 'mismatch') return this.mismatch(checkout, outcome.reason);
+    try {
+      return (await this.applyEvents(checkout.id, outcome.events, outcome.refs, source, inboxEntry)).checkout;
+    } catch (error) {
+      if (error instanceof RefConflictError) return this.mismatch(checkout, 'ref_conflict');
+      throw error;
     }
-    return (await this.applyEvents(checkout.id, outcome.events, outcome.refs, source, inboxEntry)).checkout;
+  }
+
+  /** PayPal reports something other than what the checkout asked for: nothing granted, counted, logged, audited. */
+  private async mismatch(checkout: CheckoutRecord, reason: string): Promise<CheckoutRecord> {
+    this.deps.metrics.inc('hardbound_checkout_mismatches_total', { reason });
+    this.deps.log.warn({ checkoutId: checkout.id, reason }, 'provider answer does not match the checkout; nothing granted');
+    await audit.append(this.deps.store.db, {
+      at: this.deps.clock.now(), actor: 'server', action: 'payment-not-confirmed', target: checkout.licenseId ?? checkout.id, reason,
+      detail: { checkoutId: checkout.id },
+    });
+    return checkout;
   }
 
   /**
@@ -170,17 +211,39 @@ export class CheckoutService {
     source: ApplyInput['source'],
     inboxEntry?: InboxEntry,
   ): Promise<{ checkout: CheckoutRecord; duplicate: boolean }> {
+    const result = await this.applyAll([{ checkoutId, events, refs: refs ?? [] }], source, inboxEntry);
+    return { checkout: result.results[0]?.checkout ?? (await this.find(checkoutId)), duplicate: result.duplicate };
+  }
+
+  /** applyEvents for several checkouts at once (a dispute over transactions of two licenses): one transaction,
+   *  one inbox claim. */
+  async applyAll(
+    applications: readonly { checkoutId: string; events: ApplyInput['events']; refs: ApplyInput['refs'] }[],
+    source: ApplyInput['source'],
+    inboxEntry?: InboxEntry,
+  ): Promise<{ results: { checkout: CheckoutRecord; changed: boolean }[]; duplicate: boolean }> {
     const { store, clock } = this.deps;
-    const result = await store.groupCommit(async (trx) => {
+    const results = await store.groupCommit(async (trx) => {
       if (inboxEntry && (await inbox.record(trx, inboxEntry)) === 'duplicate') return null;
-      const current = await checkouts.get(trx, checkoutId, { forUpdate: true });
-      if (!current) throw new ApiError(404, 'checkout_not_found', 'No such checkout.');
-      const applied = await applyToCheckout(trx, store.dialect, { checkout: current, events, refs: refs ?? [], source, now: clock.now() });
-      return { applied, checkout: (await checkouts.get(trx, checkoutId)) ?? current };
+      const done: { changed: boolean; checkout: CheckoutRecord; grantsLifetime: boolean }[] = [];
+      for (const { checkoutId, events, refs } of applications) {
+        const current = await checkouts.get(trx, checkoutId, { forUpdate: true });
+        if (!current) throw new ApiError(404, 'checkout_not_found', 'No such checkout.');
+        const applied = await applyToCheckout(trx, store.dialect, { checkout: current, events, refs: refs ?? [], source, now: clock.now() });
+        const grantsLifetime = current.kind === 'one_time' && applied.changed && isLifetime(applied.license, clock.now(), this.deps.grant);
+        done.push({ changed: applied.changed, checkout: (await checkouts.get(trx, checkoutId)) ?? current, grantsLifetime });
+      }
+      return done;
     });
-    if (result === null) return { checkout: await this.find(checkoutId), duplicate: true };
-    if (result.applied.changed) this.deps.waiters.notify(checkoutId);
-    return { checkout: result.checkout, duplicate: false };
+    if (results === null) return { results: [], duplicate: true };
+    for (const result of results) {
+      if (result.changed) this.deps.waiters.notify(result.checkout.id);
+      if (result.grantsLifetime && this.afterLifetimePayment) {
+        this.afterLifetimePayment(result.checkout.anchor).catch((error: unknown) =>
+          this.deps.log.warn({ checkoutId: result.checkout.id, err: (error as Error).message }, 'after-payment follow-up failed; reconciliation will retry'));
+      }
+    }
+    return { results: results.map(({ checkout, changed }) => ({ checkout, changed })), duplicate: false };
   }
 
   async view(checkout: CheckoutRecord): Promise<CheckoutView> {

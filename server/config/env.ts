@@ -37,6 +37,12 @@ export interface ServerConfig {
   checkoutTtlMs: number;
   brandName: string;
   logLevel: string;
+  /** A webhook's transmission time may be this far from our clock, either way. */
+  webhookFreshnessMs: number;
+  /** How often reconciliation re-reads PayPal (once per period per database); 0 = never. */
+  reconcileIntervalMs: number;
+  /** At most this many checkouts and this many subscriptions per reconciliation run. */
+  reconcileBatch: number;
 }
 
 const DAY = 86_400_000;
@@ -129,6 +135,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { co
     checkoutTtlMs: int('HARDBOUND_CHECKOUT_TTL_MINUTES', 60, 5, 24 * 60) * 60_000,
     brandName: env.HARDBOUND_BRAND_NAME || 'Hardbound Demo Vendor',
     logLevel: env.HARDBOUND_LOG_LEVEL || 'info',
+    webhookFreshnessMs: int('HARDBOUND_WEBHOOK_FRESHNESS_MINUTES', 15, 1, 24 * 60) * 60_000,
+    reconcileIntervalMs: int('HARDBOUND_RECONCILE_INTERVAL_SECONDS', 900, 0, 86_400) * 1000,
+    reconcileBatch: int('HARDBOUND_RECONCILE_BATCH', 50, 1, 10_000),
   };
   return problems.length ? { problems } : { config };
 }

@@ -1,5 +1,6 @@
 // The plans the vendor sells. Defaults suit the demo; HARDBOUND_PLANS_FILE replaces them.
 import { readFileSync } from 'node:fs';
+import { minorUnits, normalizeAmount } from '../../common/currency';
 import type { Plan } from '../../common/plans';
 
 export const DEFAULT_PLANS: Plan[] = [
@@ -20,8 +21,15 @@ export function parsePlans(json: unknown): { plans: Plan[] } | { problems: strin
     else seen.add(p.id);
     if (typeof p?.name !== 'string' || p.name.length === 0) problems.push(`${where}: name is required`);
     if (p?.tier !== 'enterprise') problems.push(`${where}: tier must be "enterprise"`);
-    if (typeof p?.price !== 'string' || !/^\d{1,7}\.\d{2}$/.test(p.price)) problems.push(`${where}: price must be a decimal string like "49.00"`);
-    if (typeof p?.currency !== 'string' || !/^[A-Z]{3}$/.test(p.currency)) problems.push(`${where}: currency must be an ISO 4217 code`);
+    const currencyOk = typeof p?.currency === 'string' && /^[A-Z]{3}$/.test(p.currency);
+    if (!currencyOk) problems.push(`${where}: currency must be an ISO 4217 code`);
+    const price = typeof p?.price === 'string' && currencyOk ? normalizeAmount(p.price, p.currency as string) : undefined;
+    if (price === undefined || Number(price) <= 0) {
+      const example = currencyOk && minorUnits(p.currency as string) === 0 ? `"4900" (${String(p.currency)} has no decimals)` : '"49.00"';
+      problems.push(`${where}: price must be a positive amount in the currency's own form, like ${example}`);
+    } else {
+      p.price = price;
+    }
     const b = p?.billing as Record<string, unknown> | undefined;
     const okBilling =
       b?.kind === 'one_time' ||

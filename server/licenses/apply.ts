@@ -1,7 +1,9 @@
 // Applies normalized billing events to the license a checkout produced, inside the caller's transaction:
-// timeline append (deduplicated by event id), state recomputed from the whole timeline by the pure billing
-// core, checkout status moved, older licenses of the same anchor superseded. Every road — the app's return,
-// the return page, the webhooks — comes through here, so whichever arrives first wins and the rest are no-ops.
+// provider ids bound (never re-bound: a conflict throws and rolls everything back), timeline append
+// (deduplicated by event id), state recomputed from the whole timeline by the pure billing core, checkout
+// status moved. Every road — the app's return, the return page, the webhooks, reconciliation — comes through
+// here, so whichever arrives first wins and the rest are no-ops. Other licenses of the same machine are left as
+// they are: the machine's access is what its best license gives (best-license.ts).
 import { sql, type Transaction } from 'kysely';
 import { licenseState, paidOf, type BillingEvent, type LicenseState } from '../billing';
 import * as checkouts from '../store/checkouts';
@@ -37,7 +39,8 @@ const PAID_STATUSES = new Set<LicenseState['status']>(['active', 'past_due', 'ca
 
 export async function applyToCheckout(trx: Transaction<Database>, dialect: StoreDialect, input: ApplyInput): Promise<ApplyResult> {
   const { checkout, now } = input;
-  // Two purchases for one anchor must not both end active: serialise per anchor (SQLite writers are serial).
+  // Serialise per anchor (SQLite writers are serial), so rules that look at a machine's other licenses (a
+  // lifetime purchase replacing a subscription) see them as committed.
   if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${checkout.anchor}))`.execute(trx);
 
   let license = checkout.licenseId ? await licenses.get(trx, checkout.licenseId, { forUpdate: true }) : undefined;
@@ -59,7 +62,7 @@ export async function applyToCheckout(trx: Transaction<Database>, dialect: Store
   }
 
   for (const ref of input.refs ?? []) {
-    await providerRefs.upsert(trx, { ...ref, licenseId: license.id, checkoutId: checkout.id });
+    await providerRefs.bindOrThrow(trx, { ...ref, licenseId: license.id, checkoutId: checkout.id });
   }
 
   let appended = 0;
@@ -88,7 +91,6 @@ export async function applyToCheckout(trx: Transaction<Database>, dialect: Store
     // Money taken grants, even after the buyer closed the window or the checkout timed out.
     if (await checkouts.updateStatus(trx, checkout.id, { from: ['pending', 'approved', 'cancelled', 'expired', 'failed'], to: 'completed', at: now })) {
       checkoutStatus = 'completed';
-      await supersedeOthers(trx, license, now);
     }
   } else if (state.status === 'failed' && (checkout.status === 'pending' || checkout.status === 'approved')) {
     if (await checkouts.updateStatus(trx, checkout.id, { from: ['pending', 'approved'], to: 'failed', at: now, failureReason: state.reason })) {
@@ -97,11 +99,4 @@ export async function applyToCheckout(trx: Transaction<Database>, dialect: Store
   }
   const updated = await licenses.get(trx, license.id);
   return { license: updated ?? license, changed: true, checkoutStatus };
-}
-
-async function supersedeOthers(trx: Transaction<Database>, license: LicenseRecord, now: number): Promise<void> {
-  const others = await licenses.activeForAnchor(trx, license.anchor);
-  for (const other of others) {
-    if (other.id !== license.id) await licenses.supersede(trx, other.id, license.id, now);
-  }
 }

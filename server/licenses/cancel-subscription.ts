@@ -7,7 +7,9 @@ import { ApiError } from '../http/api-error';
 import type { PayPalCheckoutProvider } from '../providers/paypal/checkout-provider';
 import { isPayPalApiError } from '../providers/paypal/errors';
 import * as licenses from '../store/licenses';
-import { answerFor, presentedLicense, type EntitlementDeps } from './refresh';
+import { billedSubscription } from './purchase-rules';
+import { answerFor, currentLicense, presentedLicense, type EntitlementDeps } from './refresh';
+import type { LicenseRecord } from '../store/licenses';
 
 const CANCELLABLE = new Set(['active', 'past_due', 'disputed']);
 
@@ -18,11 +20,13 @@ export class CancelSubscriptionService {
 
   async cancel(anchor: unknown, token: unknown): Promise<CancelSubscriptionResponse> {
     const found = await presentedLicense(this.deps, anchor, token);
-    const license = found.license;
-    if (!license || license.anchor !== found.anchor || !license.subscriptionId) {
+    // The machine's subscription, whichever license its best access comes from (it may also hold lifetime).
+    const held = (await licenses.listByAnchor(this.deps.store.db, found.anchor)).filter((l) => l.supersededBy === null && l.subscriptionId);
+    const license = held.find((l) => billedSubscription(l) !== null) ?? held.find((l) => l.status === 'canceled') ?? held.at(-1);
+    if (!license || !license.subscriptionId) {
       throw new ApiError(409, 'not_a_subscription', 'This machine has no subscription to cancel.');
     }
-    if (license.status === 'canceled') return { ...(await answerFor(this.deps, found.anchor, license)), cancellation: 'recorded' };
+    if (license.status === 'canceled') return { ...(await this.answer(found.anchor, found.license)), cancellation: 'recorded' };
     if (!CANCELLABLE.has(license.status)) {
       throw new ApiError(409, 'not_a_subscription', `This subscription is ${license.status}; there is nothing to cancel.`);
     }
@@ -41,6 +45,11 @@ export class CancelSubscriptionService {
     }
     await parked.done;
     const after = (await licenses.get(this.deps.store.db, license.id)) ?? license;
-    return { ...(await answerFor(this.deps, found.anchor, after)), cancellation: after.status === 'canceled' ? 'recorded' : 'requested' };
+    return { ...(await this.answer(found.anchor, found.license)), cancellation: after.status === 'canceled' ? 'recorded' : 'requested' };
+  }
+
+  /** The machine's entitlement as a refresh would give it now. */
+  private async answer(anchor: string, presented: LicenseRecord | null) {
+    return answerFor(this.deps, anchor, await currentLicense(this.deps, anchor, presented?.id ?? null));
   }
 }

@@ -5,7 +5,8 @@ import { verifyPresentedEntitlement } from '../entitlements';
 import { ApiError } from '../http/api-error';
 import type { Store } from '../store/database';
 import * as licenses from '../store/licenses';
-import { ACCESS_STATUSES, type LicenseRecord } from '../store/licenses';
+import type { LicenseRecord } from '../store/licenses';
+import { bestLicense } from './best-license';
 import { entitlementFor, licenseView, type GrantPolicy } from './view';
 
 export interface EntitlementDeps {
@@ -32,10 +33,10 @@ export async function answerFor(deps: EntitlementDeps, anchor: string, license: 
 }
 
 /**
- * Checks the presented token is ours and bound to `anchor`, then finds the anchor's license now: the presented
- * one if it is still this anchor's and grants access; else the anchor's one that does (a later purchase, or a
- * support transfer onto this machine); else the presented one if still this anchor's, the anchor's newest
- * current one, or the presented one — each of which then grants Free.
+ * Checks the presented token is ours and bound to `anchor`, then finds the anchor's license now: the best one
+ * it holds (best-license.ts: whichever grants Enterprise longest, whatever was presented); when none grants,
+ * the one that explains why — the presented one if still this anchor's, else the anchor's newest paid one, else
+ * the presented one — each of which then grants Free.
  */
 export async function presentedLicense(
   deps: EntitlementDeps,
@@ -50,15 +51,19 @@ export async function presentedLicense(
     if (verdict.code === 'anchor_mismatch') throw new ApiError(403, 'anchor_mismatch', 'This entitlement belongs to another machine.');
     throw new ApiError(401, 'token_invalid', 'This entitlement was not issued by this server.');
   }
+  return { anchor, license: await currentLicense(deps, anchor, verdict.claims.lic || null) };
+}
+
+/** The license an entitlement for `anchor` speaks of now (see presentedLicense); `presentedId` is the one the
+ *  app last held. */
+export async function currentLicense(deps: EntitlementDeps, anchor: string, presentedId: string | null): Promise<LicenseRecord | null> {
   const db = deps.store.db;
-  const presentedId = verdict.claims.lic;
+  const mine = (await licenses.listByAnchor(db, anchor)).filter((l) => l.supersededBy === null);
+  const best = bestLicense(mine, deps.clock.now(), deps.grant);
+  if (best) return best;
   const presented = presentedId ? await licenses.get(db, presentedId) : undefined;
-  const stillMine = presented && presented.anchor === anchor && presented.supersededBy === null ? presented : undefined;
-  if (stillMine && ACCESS_STATUSES.includes(stillMine.status)) return { anchor, license: stillMine };
-  // A later purchase need not supersede a refunded license, and a transfer supersedes nothing: look for one that grants.
-  const [granting] = await licenses.activeForAnchor(db, anchor);
-  if (granting) return { anchor, license: granting };
-  if (stillMine) return { anchor, license: stillMine };
-  const current = (await licenses.listByAnchor(db, anchor)).filter((l) => l.supersededBy === null && l.status !== 'pending');
-  return { anchor, license: current.at(-1) ?? presented ?? null };
+  const stillMine = presented && mine.some((l) => l.id === presented.id) ? presented : undefined;
+  if (stillMine) return stillMine;
+  const current = mine.filter((l) => l.status !== 'pending');
+  return current.at(-1) ?? presented ?? null;
 }

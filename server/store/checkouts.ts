@@ -14,6 +14,8 @@ export interface NewCheckout {
   provider: string;
   providerOrderId?: string | null;
   providerSubscriptionId?: string | null;
+  /** The subscription this lifetime checkout replaces, when the machine's own app asked for that. */
+  replacesSubscriptionId?: string | null;
   amount: string;
   currency: string;
   pollTokenHash: string;
@@ -41,6 +43,7 @@ export async function insert(db: Queryable, checkout: NewCheckout): Promise<Chec
     createdAt: checkout.createdAt,
     updatedAt: checkout.createdAt,
     expiresAt: checkout.expiresAt,
+    replacesSubscriptionId: checkout.replacesSubscriptionId ?? null,
   };
   await db.insertInto('checkouts').values(record).execute();
   return record;
@@ -84,6 +87,23 @@ export async function setProviderIds(
     .where('id', '=', id)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Checkouts created since `since` that a buyer may have paid for without any road telling us: still open, or
+ * expired or closed without a payment (PayPal keeps an approved order capturable a while after our window timed
+ * out). Older ones are left alone: abandoned checkouts are not read again for ever.
+ */
+export function unsettledSince(db: Queryable, since: number, limit: number): Promise<CheckoutRecord[]> {
+  return db
+    .selectFrom('checkouts')
+    .selectAll()
+    .where('status', 'in', ['pending', 'approved', 'expired', 'cancelled'])
+    .where('createdAt', '>=', since)
+    .where('licenseId', 'is', null)
+    .orderBy('createdAt', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 export interface StatusChange {

@@ -15,7 +15,7 @@ import { parseStoreUrl } from './store-url';
 
 export type CheckoutKind = 'one_time' | 'recurring';
 export type EventSource = 'provider' | 'support' | 'server';
-export type InboxOutcome = 'applied' | 'ignored' | 'unmatched';
+export type InboxOutcome = 'applied' | 'ignored' | 'unmatched' | 'unreadable';
 export type ProviderRefKind = 'order' | 'capture' | 'subscription' | 'sale' | 'refund' | 'dispute';
 
 export interface CheckoutsTable {
@@ -35,6 +35,8 @@ export interface CheckoutsTable {
   createdAt: number;
   updatedAt: number;
   expiresAt: number;
+  /** A lifetime checkout bought to replace this subscription (cancelled at PayPal once it is paid). */
+  replacesSubscriptionId: string | null;
 }
 
 export interface LicensesTable {
@@ -55,6 +57,8 @@ export interface LicensesTable {
   stateJson: string;
   createdAt: number;
   updatedAt: number;
+  /** When reconciliation last read this license's subscription from the provider. */
+  reconciledAt: number | null;
 }
 
 export interface LicenseEventsTable {
@@ -76,8 +80,11 @@ export interface WebhookInboxTable {
   provider: string;
   eventId: string;
   eventType: string;
-  resourceId: string | null;
+  /** What the event is about; '' for an event about nothing we read (ignored, unreadable). */
+  resourceId: string;
   outcome: InboxOutcome;
+  /** Why an unreadable delivery could not be read: a code, never anything of the body. */
+  reason: string | null;
   receivedAt: number;
 }
 
@@ -108,6 +115,14 @@ export interface AuditLogTable {
 }
 
 /** Table and column names are camelCase here and snake_case in SQL (see naming.ts). */
+/** A background job's lease: whoever holds it unexpired runs the job; everyone else skips that period. */
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  leaseUntil: number;
+  lastRunAt: number | null;
+}
+
 export interface Database {
   checkouts: CheckoutsTable;
   licenses: LicensesTable;
@@ -116,6 +131,7 @@ export interface Database {
   providerRefs: ProviderRefsTable;
   supportTokens: SupportTokensTable;
   auditLog: AuditLogTable;
+  jobLeases: JobLeasesTable;
 }
 
 /** What every repository function takes: the store's `db`, or the `trx` of `store.transaction`. */

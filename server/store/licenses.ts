@@ -1,5 +1,5 @@
 // Licenses: the Enterprise tier bound to a hashed anchor, with the reduced, provider-neutral billing state.
-import type { Selectable, Updateable } from 'kysely';
+import { sql, type Selectable, type Updateable } from 'kysely';
 import type { LicenseStatus } from '../../common/license';
 import type { Tier } from '../../common/plans';
 import type { LicensesTable, Queryable } from './database';
@@ -41,9 +41,6 @@ export interface LicensePatch {
   updatedAt: number;
 }
 
-/** Statuses that grant the tier (docs/architecture.md, "Billing state"; a canceled one until its period ends). */
-export const ACCESS_STATUSES: readonly LicenseStatus[] = ['active', 'past_due', 'canceled', 'disputed'];
-
 export async function insert(db: Queryable, license: NewLicense): Promise<LicenseRecord> {
   const row: Selectable<LicensesTable> = {
     id: license.id,
@@ -63,6 +60,7 @@ export async function insert(db: Queryable, license: NewLicense): Promise<Licens
     stateJson: JSON.stringify(license.state),
     createdAt: license.createdAt,
     updatedAt: license.createdAt,
+    reconciledAt: null,
   };
   await insertRow(db, row.id, row.anchor, row.planId, row.provider, row.checkoutId, row.status, row.tier, row.transactionId, row.orderId,
     row.subscriptionId, row.amount, row.currency, row.paidThrough, row.stateJson, row.createdAt, row.updatedAt);
@@ -88,14 +86,6 @@ export async function listByAnchor(db: Queryable, anchor: string): Promise<Licen
     .orderBy('id')
     .execute();
   return rows.map(withState);
-}
-
-/**
- * The anchor's licenses that are not superseded and grant access (ACCESS_STATUSES), newest first. Normally at
- * most one; a new purchase supersedes the others in its own transaction.
- */
-export async function activeForAnchor(db: Queryable, anchor: string): Promise<LicenseRecord[]> {
-  return (await selectActive(db, anchor)).rows.map(withState);
 }
 
 // Every payment and refresh runs these; see precompiled.ts.
@@ -126,16 +116,26 @@ const insertRow = precompiled(
 );
 const selectOne = precompiled((db, id: string) => db.selectFrom('licenses').selectAll().where('id', '=', id));
 const selectForUpdate = precompiled((db, id: string) => db.selectFrom('licenses').selectAll().where('id', '=', id).forUpdate());
-const selectActive = precompiled((db, anchor: string) =>
-  db
+
+/** Subscription licenses not yet in a final state, least recently reconciled first (never-read ones first). */
+export async function dueForReconciliation(db: Queryable, readBefore: number, limit: number): Promise<LicenseRecord[]> {
+  const rows = await db
     .selectFrom('licenses')
     .selectAll()
-    .where('anchor', '=', anchor)
+    .where('subscriptionId', 'is not', null)
     .where('supersededBy', 'is', null)
-    .where('status', 'in', ACCESS_STATUSES)
-    .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc'),
-);
+    .where('status', 'in', ['pending', 'active', 'past_due', 'suspended', 'canceled', 'disputed'])
+    .where((eb) => eb.or([eb('reconciledAt', 'is', null), eb('reconciledAt', '<', readBefore)]))
+    .orderBy(sql`coalesce(reconciled_at, 0)`)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(withState);
+}
+
+export async function markReconciled(db: Queryable, id: string, at: number): Promise<void> {
+  await db.updateTable('licenses').set({ reconciledAt: at }).where('id', '=', id).execute();
+}
 
 /** True if the license exists (and was updated). */
 export async function update(db: Queryable, id: string, patch: LicensePatch): Promise<boolean> {

@@ -15,25 +15,53 @@ export interface ProviderRefEntry {
 }
 
 /**
- * Inserts the reference or updates its kind; a link given now is set, a link not given keeps its stored value
- * (an order seen first with only its checkout gains its license later).
+ * Binds the reference to a checkout and/or license. A link is set once and never re-pointed: an order seen
+ * first with only its checkout gains its license later, but a reference bound to one checkout or license is
+ * never moved to another. 'conflict' when the stored link differs from the one given; the stored row is then left
+ * exactly as it was. The insert-or-fill and the read after it are one row lock on PostgreSQL, so two concurrent
+ * binders cannot both win.
  */
-export async function upsert(db: Queryable, entry: ProviderRefEntry): Promise<void> {
-  await upsertOne(db, entry.provider, entry.ref, entry.kind, entry.licenseId ?? null, entry.checkoutId ?? null);
+export async function bind(db: Queryable, entry: ProviderRefEntry): Promise<'bound' | 'conflict'> {
+  const licenseId = entry.licenseId ?? null;
+  const checkoutId = entry.checkoutId ?? null;
+  await upsertOne(db, entry.provider, entry.ref, entry.kind, licenseId, checkoutId);
+  const [stored] = (await selectOne(db, entry.provider, entry.ref)).rows;
+  const differs = (given: string | null, kept: string | null | undefined) => given !== null && kept !== given;
+  return stored && !differs(licenseId, stored.licenseId) && !differs(checkoutId, stored.checkoutId) ? 'bound' : 'conflict';
 }
 
-// Every payment links its ids here; see precompiled.ts.
+/** A provider reference claimed for one checkout/license while bound to another. */
+export class RefConflictError extends Error {
+  constructor(readonly ref: string) {
+    super(`provider reference ${ref} is bound to another checkout or license`);
+  }
+}
+
+/** bind, throwing RefConflictError on a conflict (to roll the caller's transaction back). */
+export async function bindOrThrow(db: Queryable, entry: ProviderRefEntry): Promise<void> {
+  if ((await bind(db, entry)) === 'conflict') throw new RefConflictError(entry.ref);
+}
+
+// Every payment links its ids here; see precompiled.ts. A stored row is filled in only where nothing it holds
+// disagrees with what is given, so a conflicting bind changes nothing (see bind).
 const upsertOne = precompiled(
   (db, provider: string, ref: string, kind: ProviderRefKind, licenseId: string | null, checkoutId: string | null) =>
     db
       .insertInto('providerRefs')
       .values({ provider, ref, kind, licenseId, checkoutId })
       .onConflict((oc) =>
-        oc.columns(['provider', 'ref']).doUpdateSet((eb) => ({
-          kind: eb.ref('excluded.kind'),
-          licenseId: eb.fn.coalesce('excluded.licenseId', 'providerRefs.licenseId'),
-          checkoutId: eb.fn.coalesce('excluded.checkoutId', 'providerRefs.checkoutId'),
-        })),
+        oc
+          .columns(['provider', 'ref'])
+          .doUpdateSet((eb) => ({
+            licenseId: eb.fn.coalesce('providerRefs.licenseId', 'excluded.licenseId'),
+            checkoutId: eb.fn.coalesce('providerRefs.checkoutId', 'excluded.checkoutId'),
+          }))
+          .where((eb) =>
+            eb.and([
+              eb.or([eb('providerRefs.licenseId', 'is', null), eb('excluded.licenseId', 'is', null), eb('providerRefs.licenseId', '=', eb.ref('excluded.licenseId'))]),
+              eb.or([eb('providerRefs.checkoutId', 'is', null), eb('excluded.checkoutId', 'is', null), eb('providerRefs.checkoutId', '=', eb.ref('excluded.checkoutId'))]),
+            ]),
+          ),
       ),
 );
 

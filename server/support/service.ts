@@ -112,11 +112,8 @@ export class SupportService {
     if (!isAnchor(anchor)) throw new ApiError(400, 'invalid_anchor', 'anchor must be the base64url form of 32 bytes (43 characters).');
     const now = this.deps.clock.now();
     await this.deps.store.transaction(async (trx) => {
+      // The new machine keeps whatever else it holds: its access is the best of its licenses.
       await licenses.update(trx, licenseId, { anchor, updatedAt: now });
-      // One current license per machine: the transferred one replaces whatever the new anchor had.
-      for (const other of await licenses.activeForAnchor(trx, anchor)) {
-        if (other.id !== licenseId) await licenses.supersede(trx, other.id, licenseId, now);
-      }
       await audit.append(trx, { at: now, actor, action: 'transfer', target: licenseId, reason: why, detail: { from: license.anchor, to: anchor } });
     });
     return this.describe(await this.license(licenseId));

@@ -1,24 +1,26 @@
-// POST /v1/webhooks/paypal: verify before parsing, translate the whitelisted fields, ask PayPal's API for
-// the truth, then claim the event in the inbox and apply it in one transaction. Nothing of the body is
-// stored or logged; a rejected delivery leaves only a counter and a log line.
+// POST /v1/webhooks/paypal. In order: a fresh transmission time, then the signature, before anything of the body
+// is read; then the body becomes a trigger (ids only); our records say whether it is about anything of ours; for
+// what is, PayPal's API is read and judged against our checkout; the confirmed events are applied and the event
+// claimed in the inbox in one transaction. A signed body whose claim the API does not bear out changes nothing
+// but a counter, a log line and an audit row, and is answered 200 (PayPal must not keep retrying a lie). Nothing
+// of the body is ever stored or logged.
 import type { Logger } from 'pino';
 import type { Clock } from '../../common/clock';
 import type { CheckoutService } from '../checkouts/service';
 import { ApiError } from '../http/api-error';
-import { isCheckoutId } from '../ids';
 import type { Metrics } from '../observability/metrics';
-import type { PayPalCheckoutProvider } from '../providers/paypal/checkout-provider';
-import { truthEventId } from '../providers/paypal/checkout-provider';
 import { isPayPalApiError } from '../providers/paypal/errors';
-import { fetchTruth, type TruthSource } from '../providers/paypal/fetch-truth';
 import type { PayPalVerification, RequestHeaders } from '../providers/paypal/signature';
 import { readDelivery } from '../providers/paypal/read-delivery';
-import { matchesCheckout, toBillingEvents, type ActionableReference, type ProviderTruth } from '../providers/paypal/translate';
-import type { BillingEvent } from '../billing/events';
-import * as checkouts from '../store/checkouts';
+import type { Resolution, TriggerResolver } from '../providers/paypal/resolve-trigger';
+import type { NotConfirmedReason } from '../providers/paypal/to-billing-events';
+import { resourceIdOf, type Trigger } from '../providers/paypal/translate';
+import * as audit from '../store/audit';
 import type { Store } from '../store/database';
 import * as inbox from '../store/inbox';
-import * as providerRefs from '../store/provider-refs';
+import type { InboxEntry } from '../store/inbox';
+import { RefConflictError } from '../store/provider-refs';
+import { checkFreshness } from './freshness';
 
 export interface WebhookVerifier {
   verify(delivery: { headers: RequestHeaders; rawBody: Buffer }): Promise<PayPalVerification>;
@@ -26,18 +28,21 @@ export interface WebhookVerifier {
 
 export interface PayPalWebhookDeps {
   verifier: WebhookVerifier;
-  truth: TruthSource;
-  provider: PayPalCheckoutProvider;
+  resolver: TriggerResolver;
   checkouts: CheckoutService;
   store: Store;
   clock: Clock;
   metrics: Metrics;
   log: Logger;
+  /** How far a transmission time may be from our clock, either way. */
+  freshnessMs: number;
 }
 
-export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'unmatched' | 'not_confirmed';
+export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'unmatched' | 'not_confirmed' | 'unreadable';
 
 const PROVIDER = 'paypal';
+/** The audit actor for what the money path refused. */
+const ACTOR = 'paypal-webhook';
 
 export class PayPalWebhook {
   constructor(private readonly deps: PayPalWebhookDeps) {}
@@ -54,6 +59,12 @@ export class PayPalWebhook {
 
   private async process(headers: RequestHeaders, rawBody: Buffer | undefined): Promise<WebhookOutcome> {
     if (!rawBody || rawBody.length === 0) throw new ApiError(400, 'bad_request', 'The webhook body is empty.');
+    // A captured delivery must not stay usable: each PayPal transmission (retries too) is signed afresh.
+    const stale = checkFreshness(headers['paypal-transmission-time'], this.deps.clock.now(), this.deps.freshnessMs);
+    if (stale) {
+      this.deps.log.warn({ provider: PROVIDER, code: stale.code }, 'webhook rejected: transmission time outside the window');
+      throw stale;
+    }
     const verdict = await this.deps.verifier.verify({ headers, rawBody }).catch((error: unknown) => {
       if (isPayPalApiError(error)) throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached to verify the signature; deliver again later.');
       throw error;
@@ -64,139 +75,101 @@ export class PayPalWebhook {
       throw new ApiError(401, 'bad_signature', 'The webhook signature does not verify.');
     }
     // The offline verifier's worker reads the body right after checking its signature; otherwise it is read here.
-    const reading = verdict.reading ?? readDelivery(rawBody);
-    if (reading.kind === 'invalid_json') throw new ApiError(400, 'invalid_json', 'The webhook body is not valid JSON.');
-    const { reference, eventId, eventType } = reading;
-    if (reference.kind === 'invalid') {
-      this.deps.log.warn({ provider: PROVIDER, reason: reference.reason }, 'webhook rejected: unexpected shape');
-      throw new ApiError(400, 'bad_request', `The webhook event is not in PayPal's shape (${reference.reason}).`);
-    }
+    const delivery = verdict.reading ?? readDelivery(rawBody);
+    if (delivery.kind === 'invalid_json') throw new ApiError(400, 'invalid_json', 'The webhook body is not valid JSON.');
+    const reading = delivery.reading;
     const now = this.deps.clock.now();
-    if (reference.kind === 'ignored') {
-      if (!eventId) throw new ApiError(400, 'bad_request', 'The webhook event has no id.');
-      const recorded = await this.deps.store.groupCommit((trx) => inbox.record(trx, {
-        provider: PROVIDER, eventId, eventType: reference.eventType, resourceId: null, outcome: 'ignored', receivedAt: now,
-      }));
-      return recorded === 'duplicate' ? 'duplicate' : 'ignored';
+    switch (reading.kind) {
+      case 'invalid':
+        this.deps.log.warn({ provider: PROVIDER, reason: reading.reason }, 'webhook rejected: not a PayPal event');
+        throw new ApiError(400, 'bad_request', `The webhook body is not a PayPal event (${reading.reason}).`);
+      case 'ignored': {
+        const recorded = await this.record({ eventId: reading.eventId, eventType: reading.eventType, resourceId: null, outcome: 'ignored', receivedAt: now });
+        return recorded === 'duplicate' ? 'duplicate' : 'ignored';
+      }
+      case 'unreadable': {
+        // Signed by PayPal but not in a shape we can read: kept for support and ops (type and reason, never the
+        // body) and acknowledged, since PayPal's retries would bring the same bytes for three days.
+        this.deps.log.warn({ provider: PROVIDER, eventId: reading.eventId, eventType: reading.eventType, reason: reading.reason }, 'webhook unreadable; recorded and acknowledged');
+        const recorded = await this.record({
+          eventId: reading.eventId, eventType: reading.eventType, resourceId: null, outcome: 'unreadable', reason: reading.reason, receivedAt: now,
+        });
+        return recorded === 'duplicate' ? 'duplicate' : 'unreadable';
+      }
+      case 'trigger':
+        return this.act(reading.trigger, reading.eventType, now);
     }
-    return this.apply(reference, eventType, now);
   }
 
-  private async apply(reference: ActionableReference, eventType: string, now: number): Promise<WebhookOutcome> {
-    const entry = (outcome: 'applied' | 'unmatched') => ({
-      provider: PROVIDER, eventId: reference.eventId, eventType, resourceId: resourceIdOf(reference), outcome, receivedAt: now,
+  private async act(trigger: Trigger, eventType: string, now: number): Promise<WebhookOutcome> {
+    const entry = (outcome: 'applied' | 'unmatched'): InboxEntry => ({
+      provider: PROVIDER, eventId: trigger.eventId, eventType, resourceId: resourceIdOf(trigger), outcome, receivedAt: now,
     });
-    let checkoutId = await this.checkoutFor(reference);
-    // Whatever goes on to ask PayPal's API first looks in the inbox, so that a redelivery costs no API call (a
-    // copy racing this one is still caught by the inbox insert). Events that are not ours skip the look-up:
-    // recording them is an insert that tells a redelivery apart by itself.
-    const asksPayPal = checkoutId !== null || reference.kind === 'refund' || reference.kind === 'reversal';
-    if (asksPayPal && (await inbox.get(this.deps.store.db, PROVIDER, reference.eventId))) return 'duplicate';
-    checkoutId ??= await this.checkoutOfRefunded(reference);
-    if (!checkoutId) {
-      const recorded = await this.deps.store.groupCommit((trx) => inbox.record(trx, entry('unmatched')));
-      return recorded === 'duplicate' ? 'duplicate' : 'unmatched';
+    const route = await this.deps.resolver.route(trigger);
+    if (route === null) {
+      // Nothing of ours: recording it is an insert that tells a redelivery apart by itself.
+      return (await this.deps.store.groupCommit((trx) => inbox.record(trx, entry('unmatched')))) === 'duplicate' ? 'duplicate' : 'unmatched';
     }
+    // Whatever goes on to ask PayPal's API first looks in the inbox, so that a redelivery costs no API call (a
+    // copy racing this one is still caught by the inbox insert).
+    const seen = await inbox.get(this.deps.store.db, { provider: PROVIDER, eventId: trigger.eventId, eventType, resourceId: resourceIdOf(trigger) });
+    if (seen?.outcome === 'applied') return 'duplicate';
+    let resolution: Resolution;
     try {
-      if (reference.kind === 'order-approved') {
-        // The buyer approved but no return reached us (window closed, crash): capture now.
-        const checkout = await this.deps.checkouts.find(checkoutId);
-        const after = await this.deps.checkouts.settle(checkout, 'provider', entry('applied'));
-        return after.status === checkout.status ? 'not_confirmed' : 'applied';
-      }
-      const truth = await fetchTruth(this.deps.truth, reference);
-      if (reference.kind === 'capture' && truth.capture) {
-        const checkout = await this.deps.checkouts.find(checkoutId);
-        const match = matchesCheckout(truth.capture, checkout);
-        if (!match.ok && match.reason !== 'status_not_completed') return this.notConfirmed(reference, match.reason);
-      }
-      const result = toBillingEvents(reference, truth);
-      if (!result.ok) return this.notConfirmed(reference, result.reason);
-      const refs = refsOf(reference);
-      const applied = await this.deps.checkouts.applyEvents(checkoutId, result.events.map(sameOnEveryRoad), refs, 'provider', entry('applied'));
-      return applied.duplicate ? 'duplicate' : 'applied';
+      resolution = await this.deps.resolver.confirm(trigger, route);
     } catch (error) {
-      if (isPayPalApiError(error, 'not_found')) return this.notConfirmed(reference, 'not_found');
       if (isPayPalApiError(error)) {
         this.deps.log.warn({ provider: PROVIDER, code: error.code, detail: error.detail }, 'PayPal API call failed; PayPal will redeliver');
         throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached to confirm the event; deliver again later.');
       }
       throw error;
     }
+    try {
+      switch (resolution.kind) {
+        case 'unmatched':
+          return (await this.deps.store.groupCommit((trx) => inbox.record(trx, entry('unmatched')))) === 'duplicate' ? 'duplicate' : 'unmatched';
+        case 'not_confirmed':
+          return await this.notConfirmed(trigger, eventType, resolution.reason, resolution.checkoutId);
+        case 'settle': {
+          // The buyer approved but no return reached us (window closed, crash): capture now.
+          const checkout = await this.deps.checkouts.find(resolution.checkoutId);
+          if (checkout.status === 'completed' || checkout.status === 'failed') return 'duplicate';
+          const after = await this.deps.checkouts.settle(checkout, 'provider', entry('applied'));
+          // Still unsettled: PayPal does not show the order approved (a mismatch was audited by settle itself).
+          if (after.status === checkout.status) return this.notConfirmed(trigger, eventType, 'not_confirmed', checkout.id);
+          return 'applied';
+        }
+        case 'apply': {
+          const applied = await this.deps.checkouts.applyAll(resolution.applications, 'provider', entry('applied'));
+          return applied.duplicate ? 'duplicate' : 'applied';
+        }
+      }
+    } catch (error) {
+      if (error instanceof RefConflictError) return this.notConfirmed(trigger, eventType, 'ref_conflict', null);
+      if (isPayPalApiError(error)) throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached to confirm the event; deliver again later.');
+      throw error;
+    }
   }
 
-  /** Nothing is written: a genuine event whose claim the API does not bear out is answered (2xx) and logged. */
-  private notConfirmed(reference: ActionableReference, reason: string): WebhookOutcome {
-    this.deps.log.warn({ provider: PROVIDER, eventId: reference.eventId, kind: reference.kind, reason }, 'webhook not borne out by the PayPal API; nothing applied');
+  /** Nothing is applied: a signed event whose claim the API does not bear out is answered 2xx, counted, logged
+   *  and audited for support (the event type and ids, never the body). */
+  private async notConfirmed(trigger: Trigger, eventType: string, reason: NotConfirmedReason, checkoutId: string | null): Promise<WebhookOutcome> {
+    const resourceId = resourceIdOf(trigger);
+    this.deps.metrics.inc('hardbound_webhooks_not_confirmed_total', { provider: PROVIDER, reason });
+    this.deps.log.warn({ provider: PROVIDER, eventId: trigger.eventId, eventType, reason, checkoutId }, 'webhook not borne out by the PayPal API; nothing applied');
+    const checkout = checkoutId ? await this.deps.checkouts.find(checkoutId).catch(() => null) : null;
+    await audit.append(this.deps.store.db, {
+      at: this.deps.clock.now(),
+      actor: ACTOR,
+      action: 'webhook-not-confirmed',
+      target: checkout?.licenseId ?? checkoutId ?? resourceId,
+      reason,
+      detail: { provider: PROVIDER, eventId: trigger.eventId, eventType, resourceId, ...(checkoutId ? { checkoutId } : {}) },
+    });
     return 'not_confirmed';
   }
 
-  /** A refund can arrive before the payment it returns was ever recorded here (the capture's answer was lost, its
-   *  completion is still on the way): PayPal's record of that payment names the order or subscription we started. */
-  private async checkoutOfRefunded(reference: ActionableReference): Promise<string | null> {
-    if (reference.kind !== 'refund' && reference.kind !== 'reversal') return null;
-    const truth = await fetchTruth(this.deps.truth, reference).catch((error: unknown): ProviderTruth => {
-      if (isPayPalApiError(error, 'not_found')) return {};
-      if (isPayPalApiError(error)) throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached to confirm the event; deliver again later.');
-      throw error;
-    });
-    const parent = truth.capture?.orderId ?? truth.sale?.billingAgreementId;
-    const found = parent ? await providerRefs.find(this.deps.store.db, PROVIDER, parent) : undefined;
-    return found?.checkoutId ?? null;
+  private record(entry: Omit<InboxEntry, 'provider'>): Promise<'recorded' | 'duplicate'> {
+    return this.deps.store.groupCommit((trx) => inbox.record(trx, { provider: PROVIDER, ...entry }));
   }
-
-  /** Our checkout: by the custom_id PayPal echoes, else by any provider id we recorded. */
-  private async checkoutFor(reference: ActionableReference): Promise<string | null> {
-    const db = this.deps.store.db;
-    if ((reference.kind === 'order-approved' || reference.kind === 'capture' || reference.kind === 'subscription') && reference.checkoutId && isCheckoutId(reference.checkoutId)) {
-      if (await checkouts.get(db, reference.checkoutId)) return reference.checkoutId;
-    }
-    const candidates: string[] = [];
-    switch (reference.kind) {
-      case 'order-approved': candidates.push(reference.orderId); break;
-      case 'capture': candidates.push(reference.captureId, ...(reference.orderId ? [reference.orderId] : [])); break;
-      case 'refund': case 'reversal': candidates.push(reference.captureId); break;
-      case 'subscription': candidates.push(reference.subscriptionId); break;
-      case 'sale': candidates.push(reference.saleId, reference.subscriptionId); break;
-      case 'dispute': candidates.push(...reference.transactionIds); break;
-    }
-    for (const ref of candidates) {
-      const found = await providerRefs.find(db, PROVIDER, ref);
-      if (found?.checkoutId) return found.checkoutId;
-    }
-    return null;
-  }
-}
-
-function resourceIdOf(reference: ActionableReference): string {
-  switch (reference.kind) {
-    case 'order-approved': return reference.orderId;
-    case 'capture': return reference.captureId;
-    case 'refund': case 'reversal': return reference.refundId;
-    case 'subscription': return reference.subscriptionId;
-    case 'sale': return reference.saleId;
-    case 'dispute': return reference.disputeId;
-  }
-}
-
-function refsOf(reference: ActionableReference) {
-  const p = PROVIDER;
-  switch (reference.kind) {
-    case 'order-approved': return [{ provider: p, ref: reference.orderId, kind: 'order' as const }];
-    case 'capture': return [{ provider: p, ref: reference.captureId, kind: 'capture' as const }];
-    case 'refund': case 'reversal': return [{ provider: p, ref: reference.refundId, kind: 'refund' as const }];
-    case 'subscription': return [{ provider: p, ref: reference.subscriptionId, kind: 'subscription' as const }];
-    case 'sale': return [{ provider: p, ref: reference.saleId, kind: 'sale' as const }];
-    case 'dispute': return [{ provider: p, ref: reference.disputeId, kind: 'dispute' as const }];
-  }
-}
-
-/** A capture's outcome, or a subscription's activation, is one fact however it reached us (app return,
- *  return page, webhook): the same event id on every road makes the second road a no-op. */
-function sameOnEveryRoad(event: BillingEvent): BillingEvent {
-  if (event.type === 'payment.completed' || event.type === 'payment.pending' || (event.type === 'payment.failed' && event.transactionId)) {
-    return { ...event, id: truthEventId(event.type, event.transactionId ?? '') };
-  }
-  if (event.type === 'subscription.activated') return { ...event, id: truthEventId(event.type, event.subscriptionId) };
-  return event;
 }

@@ -10,6 +10,7 @@ import { configFromEnv, type ServerConfig } from '../../server/config/env';
 import { createLogger } from '../../server/observability/logger';
 import { startServer, type RunningServer, type ServerRuntime } from '../../server/server';
 import { resolvePayPal } from '../../launch/paypal-connection';
+import { PayPalClient } from '../../server/providers/paypal/client';
 import type { Sandbox, SandboxOptions } from '../../sandbox/index';
 
 export interface Harness {
@@ -77,6 +78,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** PayPal's API as the server reads it, on the harness's sandbox: to see what PayPal shows after an action. */
+export function paypalApi(h: Harness): PayPalClient {
+  return new PayPalClient({ baseUrl: h.sandbox.baseUrl, ...h.sandbox.credentials, clock: h.clock, timeoutMs: 5_000 });
 }
 
 /** A random anchor as the app would send: base64url of 32 bytes. */

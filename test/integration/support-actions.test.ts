@@ -133,14 +133,18 @@ describe('refresh finds the license that grants, wherever it came from', () => {
     expect(r.body.entitlement.claims).toMatchObject({ sub: earlier.anchor, tier: 'enterprise', lic: p.view.license.id });
   });
 
-  it('transferring onto a machine with its own current license supersedes that one: one current license', async () => {
+  it('transferring onto a machine with its own license strands neither: the machine keeps the best of both', async () => {
     const target = await buy(h);
     const moving = await buy(h);
     expect((await act(moving.view.license.id, 'transfer', { anchor: target.anchor, reason: 'merging seats' })).status).toBe(200);
     const rows = await h.server.store.db.selectFrom('licenses').selectAll().where('anchor', '=', target.anchor).execute();
-    expect(rows.filter((l) => l.supersededBy === null).map((l) => l.id)).toEqual([moving.view.license.id]);
+    expect(rows.filter((l) => l.supersededBy === null).map((l) => l.id).sort()).toEqual([moving.view.license.id, target.view.license.id].sort());
+    expect((await refresh(h, target.anchor, target.view.entitlement.token)).body.entitlement.claims.tier).toBe('enterprise');
+    // Either one refunded, the other still grants.
+    h.sandbox.control.refundCapture(moving.view.license.transactionId!);
+    await h.sandbox.control.settle(10_000);
     const r = await refresh(h, target.anchor, target.view.entitlement.token);
-    expect(r.body.entitlement.claims).toMatchObject({ tier: 'enterprise', lic: moving.view.license.id });
+    expect(r.body.entitlement.claims).toMatchObject({ tier: 'enterprise', lic: target.view.license.id });
   });
 
   it('a repurchase after a refund reaches an app that still presents the refunded token', async () => {

@@ -26,7 +26,7 @@ it('rejects a delivery whose signature the API does not confirm', async () => {
       'paypal-cert-url': `${h.sandbox.baseUrl}/v1/notifications/certs/CERT-nope`,
       'paypal-transmission-id': '69cd13f0-d67a-11e5-baa3-778b53f4ae55',
       'paypal-transmission-sig': Buffer.alloc(256, 1).toString('base64'),
-      'paypal-transmission-time': '2026-01-01T00:00:00Z',
+      'paypal-transmission-time': new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     },
   });
   expect(res.status).toBe(401);

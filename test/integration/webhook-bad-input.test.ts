@@ -93,7 +93,8 @@ describe('POST /v1/webhooks/paypal with bad input', () => {
     for (const name of ['paypal-transmission-sig', 'paypal-transmission-id', 'paypal-transmission-time', 'paypal-auth-algo', 'paypal-cert-url']) {
       await expectRejected(() => postWebhook(h, withHeader(genuine, name, undefined), genuine.body), { status: 401, code: 'bad_signature', secret, counted: 'bad_signature' });
     }
-    await expectRejected(() => postWebhook(h, withHeader(genuine, 'paypal-transmission-time', '2001-01-01T00:00:00Z'), genuine.body), {
+    const near = new Date(Date.parse(genuine.headers['paypal-transmission-time']!) + 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    await expectRejected(() => postWebhook(h, withHeader(genuine, 'paypal-transmission-time', near), genuine.body), {
       status: 401, code: 'bad_signature', secret, counted: 'bad_signature',
     });
     await expectRejected(() => postWebhook(h, withHeader(genuine, 'paypal-auth-algo', 'SHA1withRSA'), genuine.body), {
@@ -126,12 +127,47 @@ describe('POST /v1/webhooks/paypal with bad input', () => {
     await expectRejected(() => replay(h, delivery), { status: 400, code: 'invalid_json', secret, counted: 'invalid_json' });
   });
 
-  it('a correctly signed JSON body not in PayPal\'s event shape: 400 bad_request', async () => {
+  it('a transmission time outside the freshness window: 400 stale_transmission / future_transmission, before any signature work', async () => {
+    const secret = genuine.body.toString('utf8').slice(0, 60);
+    const sent = Date.parse(genuine.headers['paypal-transmission-time']!);
+    const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+    // A captured delivery replayed a month later, and one dated ahead of the server's clock.
+    await expectRejected(() => postWebhook(h, withHeader(genuine, 'paypal-transmission-time', '2001-01-01T00:00:00Z'), genuine.body), {
+      status: 400, code: 'stale_transmission', secret, counted: 'stale_transmission',
+    });
+    await expectRejected(() => postWebhook(h, withHeader(genuine, 'paypal-transmission-time', at(sent + 16 * 60_000)), genuine.body), {
+      status: 400, code: 'future_transmission', secret, counted: 'future_transmission',
+    });
+  });
+
+  it('a correctly signed JSON body that is not a PayPal event: 400 bad_request', async () => {
     const secret = marker();
-    for (const body of [`["${secret}"]`, `{"id":"${secret}"}`, `{"id":"WH-1","event_type":"PAYMENT.CAPTURE.COMPLETED","create_time":"2024-01-01T00:00:00Z","summary":"${secret}"}`]) {
+    for (const body of [`["${secret}"]`, `{"id":"${secret}"}`, `{"id":"WH-1","event_type":"${secret}"}`]) {
       const delivery = await signedDelivery(h, body);
       await expectRejected(() => replay(h, delivery), { status: 400, code: 'bad_request', secret, counted: 'bad_request' });
     }
+  });
+
+  it('a signed event of a type we act on that cannot be read: recorded as unreadable (type and reason only) and answered 200', async () => {
+    const secret = marker();
+    const eventId = `WH-${randomBytes(8).toString('hex').toUpperCase()}`;
+    const delivery = await signedDelivery(h, `{"id":"${eventId}","event_type":"PAYMENT.CAPTURE.COMPLETED","create_time":"2024-01-01T00:00:00Z","summary":"${secret}"}`);
+    const before = webhookCount(h, 'unreadable');
+    const answer = await replay(h, delivery);
+    expect(answer).toMatchObject({ status: 200, json: { received: true, outcome: 'unreadable' } });
+    expect(webhookCount(h, 'unreadable')).toBe(before + 1);
+    const row = dumpTables(h).webhook_inbox!.find((r) => r.event_id === eventId);
+    expect(row).toMatchObject({ event_type: 'PAYMENT.CAPTURE.COMPLETED', outcome: 'unreadable', reason: 'missing_resource', resource_id: '' });
+    expect(JSON.stringify(dumpTables(h))).not.toContain(secret);
+    expect(h.logs.join('')).not.toContain(secret);
+    // PayPal's retry of the same event changes nothing more.
+    expect((await replay(h, await signedDelivery(h, delivery.body.toString('utf8')))).json).toEqual({ received: true, outcome: 'duplicate' });
+  });
+
+  it('a malformed create_time is no reason to refuse an event: its type\'s own rules decide', async () => {
+    const eventId = `WH-${randomBytes(8).toString('hex').toUpperCase()}`;
+    const delivery = await signedDelivery(h, `{"id":"${eventId}","event_type":"BILLING.PLAN.CREATED","create_time":"2018-19-12T22:20:32.000Z","resource":{}}`);
+    expect((await replay(h, delivery)).json).toEqual({ received: true, outcome: 'ignored' });
   });
 
   it('an empty body: 400 bad_request', async () => {
@@ -185,5 +221,15 @@ describe('GET /v1/checkouts/:id for an unknown checkout', () => {
     expect(dumpTables(h)).toEqual(before);
     expect(logLines(logFrom).some((l) => (l.res as { statusCode?: number } | undefined)?.statusCode === 404)).toBe(true);
     expect(h.logs.slice(logFrom).join('')).not.toContain(token);
+  });
+});
+
+// Last in the file: it moves the shared clock past the genuine delivery's freshness window for good.
+describe('a genuine delivery replayed later', () => {
+  it('is refused once the freshness window has passed on the server\'s clock: 400 stale_transmission', async () => {
+    const secret = genuine.body.toString('utf8').slice(0, 60);
+    expect((await replay(h, genuine)).json).toEqual({ received: true, outcome: 'duplicate' });
+    h.clock.advance(16 * 60_000);
+    await expectRejected(() => replay(h, genuine), { status: 400, code: 'stale_transmission', secret, counted: 'stale_transmission' });
   });
 });

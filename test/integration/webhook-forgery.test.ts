@@ -3,10 +3,11 @@
 // proven with the server's own verifier — and yet nothing is granted or taken: the server asks PayPal's API
 // for the truth and the forged claim is not borne out.
 //
-// Asserted per forgery: 200 with outcome not_confirmed, and every table byte-for-byte as before (no inbox row
-// either: a claim the API does not bear out is answered and logged, never recorded). The one forgery whose
-// claim the API does bear out (a true capture re-told under a new event id with a false amount) adds its
-// inbox row and nothing else: the license keeps the amount PayPal reports.
+// Asserted per forgery: 200 with outcome not_confirmed, every table byte-for-byte as before (no inbox row
+// either: a claim the API does not bear out is answered and logged, never recorded) but for one audit row that
+// tells support a signed claim was refused. The one forgery whose claim the API does bear out (a true capture
+// re-told under a new event id with a false amount) adds its inbox row and nothing else: the license keeps the
+// amount PayPal reports.
 import { randomInt } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,7 +100,13 @@ async function expectNothingGranted(source: RecordedDelivery, forged: Buffer): P
   expect(answer.status).toBe(200);
   expect(answer.json).toEqual({ received: true, outcome: 'not_confirmed' });
   expect(webhookCount(h, 'not_confirmed')).toBe(notConfirmed + 1);
-  expect(dumpTables(h)).toEqual(before);
+  const { audit_log: auditAfter, ...after } = dumpTables(h);
+  const { audit_log: auditBefore, ...unchanged } = before;
+  expect(after).toEqual(unchanged);
+  const forgedId = (JSON.parse(forged.toString('utf8')) as { id: string }).id;
+  expect(auditAfter!.slice(auditBefore!.length)).toEqual([
+    expect.objectContaining({ actor: 'paypal-webhook', action: 'webhook-not-confirmed', detail_json: expect.stringContaining(forgedId) }),
+  ]);
   expect((await poll(h, unpaid)).status).toBe('pending');
   const license = (await poll(h, paid.checkout)) as Extract<CheckoutView, { status: 'completed' }>;
   expect(license.license).toMatchObject({ id: paid.view.license.id, status: 'active', tier: 'enterprise' });

@@ -156,7 +156,7 @@ describe('POST /v2/checkout/orders validation', () => {
     ['a zero amount', withUnit({ amount: { currency_code: 'USD', value: '0.00' } }), 'CANNOT_BE_ZERO_OR_NEGATIVE'],
     ['a negative amount', withUnit({ amount: { currency_code: 'USD', value: '-5.00' } }), 'CANNOT_BE_ZERO_OR_NEGATIVE'],
     ['three decimals', withUnit({ amount: { currency_code: 'USD', value: '1.005' } }), 'DECIMAL_PRECISION'],
-    ['decimals in JPY', withUnit({ amount: { currency_code: 'JPY', value: '100.5' } }), 'DECIMAL_PRECISION'],
+    ['decimals in JPY', withUnit({ amount: { currency_code: 'JPY', value: '100.5' } }), 'DECIMALS_NOT_SUPPORTED'],
     ['an unsupported currency', withUnit({ amount: { currency_code: 'XYZ', value: '1.00' } }), 'CURRENCY_NOT_SUPPORTED'],
     ['two units without reference ids', { intent: 'CAPTURE', purchase_units: [unit, unit] }, 'REFERENCE_ID_REQUIRED'],
     [
@@ -229,6 +229,7 @@ describe('GET /v2/checkout/orders/{id}', () => {
       name: { full_name: `${DEFAULT_BUYER.givenName} ${DEFAULT_BUYER.surname}` },
       address: {
         address_line_1: DEFAULT_BUYER.address.line1,
+        address_line_2: DEFAULT_BUYER.address.line2,
         admin_area_2: DEFAULT_BUYER.address.city,
         admin_area_1: DEFAULT_BUYER.address.state,
         postal_code: DEFAULT_BUYER.address.postalCode,

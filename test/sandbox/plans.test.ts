@@ -208,8 +208,8 @@ describe('billing plans', () => {
       'INVALID_PARAMETER_VALUE', '/billing_cycles/0/frequency/interval_unit'],
     ['13 months', { billing_cycles: cycleWith({ frequency: { interval_unit: 'MONTH', interval_count: 13 } }) },
       'INVALID_PARAMETER_VALUE', '/billing_cycles/0/frequency/interval_count'],
-    ['a price with three decimals', {
-      billing_cycles: cycleWith({ pricing_scheme: { fixed_price: { value: '9.999', currency_code: 'USD' } } }),
+    ['a price that is not a number', {
+      billing_cycles: cycleWith({ pricing_scheme: { fixed_price: { value: 'nine', currency_code: 'USD' } } }),
     }, 'INVALID_PARAMETER_SYNTAX', '/billing_cycles/0/pricing_scheme/fixed_price/value'],
     ['a threshold above 999', { payment_preferences: { payment_failure_threshold: 1000 } },
       'INVALID_PARAMETER_VALUE', '/payment_preferences/payment_failure_threshold'],

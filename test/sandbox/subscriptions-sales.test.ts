@@ -56,7 +56,11 @@ describe('refunds', () => {
     expect(partial.body).toMatchObject({ state: 'completed', sale_id: saleId, amount: { total: '4.00', currency: 'USD' } });
     expect(partial.body.id).toMatch(/^[A-Z0-9]{17}$/);
     expect(partial.body.parent_payment).toMatch(/^PAYID-[A-Z0-9]{24}$/);
-    expect(partial.body.links).toContainEqual({ href: `${h.sandbox.baseUrl}/v1/payments/sale/${saleId}`, rel: 'up', method: 'GET' });
+    expect(partial.body.links).toEqual([
+      { href: `${h.sandbox.baseUrl}/v1/payments/refund/${partial.body.id}`, rel: 'self', method: 'GET' },
+      { href: `${h.sandbox.baseUrl}/v1/payments/payment/${partial.body.parent_payment}`, rel: 'parent_payment', method: 'GET' },
+      { href: `${h.sandbox.baseUrl}/v1/payments/sale/${saleId}`, rel: 'sale', method: 'GET' },
+    ]);
     expect((await h.call('GET', `/v1/payments/sale/${saleId}`)).body.state).toBe('partially_refunded');
 
     const rest = await h.call('POST', `/v1/payments/sale/${saleId}/refund`);
@@ -72,14 +76,19 @@ describe('refunds', () => {
     expect(third.body.name).toBe('TRANSACTION_ALREADY_REFUNDED');
 
     const events = await refundEvents('PAYMENT.SALE.REFUNDED', saleId);
-    expect(events.map((e) => e.resource.amount.total)).toEqual(['4.00', '5.00']);
+    expect(events.map((e) => e.resource.amount.total)).toEqual(['-4.00', '-5.00']);
   });
 
-  it('publishes PAYMENT.SALE.REFUNDED with the refund as a v1 resource', async () => {
+  it('publishes PAYMENT.SALE.REFUNDED with the v1 refund, its total negative, as PayPal sends it', async () => {
     const { saleId } = await paidSale();
     const refund = await h.call('POST', `/v1/payments/sale/${saleId}/refund`, {});
+    expect(refund.body.amount).toEqual({ total: '9.00', currency: 'USD' });
     const [event] = (await h.events('PAYMENT.SALE.REFUNDED')).filter((e) => e.resource.id === refund.body.id);
-    expect(event).toMatchObject({ resource_type: 'refund', event_version: '1.0', resource: refund.body });
+    expect(event).toMatchObject({
+      resource_type: 'sale', event_version: '1.0', summary: 'A 9.0 USD sale payment was refunded',
+      resource: { ...refund.body, amount: { total: '-9.00', currency: 'USD' } },
+    });
+    expect(Object.keys(event.resource)).toEqual(['id', 'create_time', 'update_time', 'state', 'amount', 'sale_id', 'parent_payment', 'links']);
     expect(event).not.toHaveProperty('resource_version');
   });
 
@@ -130,11 +139,20 @@ describe('reversals', () => {
     await h.call('POST', `/v1/payments/sale/${saleId}/refund`, { amount: { total: '1.00', currency: 'USD' } });
     const reply = await h.call('POST', `/__sandbox/sales/${saleId}/reverse`);
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ sale_id: saleId, amount: { total: '8.00', currency: 'USD' }, reason_code: 'CHARGEBACK' });
+    expect(reply.body).toMatchObject({ sale_id: saleId, amount: { total: '8.00', currency: 'USD' } });
     expect((await h.call('GET', `/v1/payments/sale/${saleId}`)).body.state).toBe('reversed');
+    expect((await h.call('GET', `/v1/payments/refund/${reply.body.id}`)).body).toEqual(reply.body);
 
-    const [event] = await refundEvents('PAYMENT.SALE.REVERSED', saleId);
-    expect(event).toMatchObject({ resource_type: 'refund', resource: { id: reply.body.id, state: 'completed' } });
+    // The documented shape (the default): the resource is the sale, its only link the refund.
+    const [event] = (await h.events('PAYMENT.SALE.REVERSED')).filter((e) => e.resource.id === saleId);
+    expect(event).toMatchObject({
+      resource_type: 'sale', summary: 'A $ 8.0 USD sale payment was reversed',
+      resource: {
+        id: saleId, state: 'completed', amount: { total: '-8.00', currency: 'USD', details: { subtotal: '-8.00' } },
+        links: [{ href: `${h.sandbox.baseUrl}/v1/payments/refund/${reply.body.id}`, rel: 'self', method: 'GET' }],
+      },
+    });
+    expect(event.resource).not.toHaveProperty('sale_id');
 
     const refund = await h.call('POST', `/v1/payments/sale/${saleId}/refund`, {});
     expect(refund.status).toBe(400);

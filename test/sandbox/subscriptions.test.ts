@@ -138,9 +138,9 @@ describe('approval', () => {
       },
     });
     expect(body.billing_info).toMatchObject({
-      outstanding_balance: { currency_code: 'USD', value: '0.00' },
+      outstanding_balance: { currency_code: 'USD', value: '0.0' },
       cycle_executions: [{ tenure_type: 'REGULAR', sequence: 1, cycles_completed: 1, total_cycles: 0 }],
-      last_payment: { amount: { currency_code: 'USD', value: '9.00' }, time: startTime },
+      last_payment: { amount: { currency_code: 'USD', value: '9.0' }, time: startTime },
       failed_payments_count: 0,
     });
     expect(Date.parse(body.billing_info.next_billing_time)).toBeGreaterThanOrEqual(Date.parse(startTime) + 28 * DAY_MS);

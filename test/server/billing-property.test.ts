@@ -217,7 +217,7 @@ function model(inOrder: readonly BillingEvent[]): KeyFields {
     switch (e.type) {
       case 'subscription.activated':
         if (base === 'canceled') break;
-        if (base === 'suspended') base = 'active';
+        if (base === 'suspended' || base === 'past_due') base = 'active';
         paidThrough = Math.max(paidThrough ?? e.paidThrough, e.paidThrough);
         break;
       case 'subscription.renewed':
@@ -232,7 +232,7 @@ function model(inOrder: readonly BillingEvent[]): KeyFields {
         if (base === 'active' || base === 'past_due') base = 'suspended';
         break;
       case 'subscription.reactivated':
-        if (base === 'suspended') base = 'active';
+        if (base === 'suspended' || base === 'past_due') base = 'active';
         break;
       case 'subscription.cancelled':
         base = 'canceled';

@@ -162,6 +162,14 @@ describe('subscriptions', () => {
     });
   });
 
+  it('a re-activation after a failed payment resumes the subscription: active, not past due', () => {
+    const failing = [ev.activated(T0, P1), ev.paymentFailed(P1)];
+    expect(licenseState(failing).status).toBe('past_due');
+    // Whether or not the suspension in between was seen, the re-activation is what PayPal shows last.
+    expect(licenseState([...failing, ev.withId('WH-ACT-2', ev.activated(P1 + 11 * DAY, P2))])).toEqual({ status: 'active', paid: subscriptionPaid(null, P2) });
+    expect(licenseState([...failing, ev.suspended(P1 + 10 * DAY), ev.withId('WH-ACT-2', ev.activated(P1 + 11 * DAY, P2))]).status).toBe('active');
+  });
+
   it('stays suspended when a sale arrives before reactivation', () => {
     const history = [ev.activated(T0, P1), ev.suspended(T0 + DAY), ev.renewed(P1, 'SALE-1', P2)];
     expect(licenseState(history)).toEqual({ status: 'suspended', paid: subscriptionPaid('SALE-1', P2), at: T0 + DAY });

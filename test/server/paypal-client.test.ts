@@ -7,7 +7,9 @@ import { DEFAULT_BUYER } from '../../sandbox/options';
 import { accessToken } from '../sandbox/support-auth';
 import { PayPalClient, requestIds, type CreateOrderInput } from '../../server/providers/paypal/client';
 import { PayPalApiError } from '../../server/providers/paypal/errors';
-import { matchesCheckout, matchesSubscriptionCheckout } from '../../server/providers/paypal/translate';
+import { matchesCheckout, matchesSubscriptionCheckout } from '../../server/providers/paypal/matches-checkout';
+import type { Fetch } from '../../server/providers/paypal/transport';
+import { PII, SUBSCRIPTION_ID, subscriptionTransaction, subscriptionTransactionsResource } from './paypal-translate-fixtures';
 
 const PLAN_ID = 'P-HARDBOUNDMONTHLY0000000001';
 const BUYER_PII = [DEFAULT_BUYER.email, DEFAULT_BUYER.givenName, DEFAULT_BUYER.surname, DEFAULT_BUYER.payerId, DEFAULT_BUYER.phone, DEFAULT_BUYER.address.line1];
@@ -284,9 +286,114 @@ describe('subscriptions, sales and disputes', () => {
     const opened = sandbox.control.openDispute(result.capture.id);
     const disputeId = String(opened.dispute_id);
     const view = await paypal.getDispute(disputeId);
-    expect(view).toEqual({ id: disputeId, status: 'OPEN', outcome: null, transactionIds: [result.capture.id] });
+    const openedAt = Date.parse(String(opened.create_time));
+    expect(view).toEqual({ id: disputeId, status: 'OPEN', createTime: openedAt, updateTime: expect.any(Number), outcome: null, transactionIds: [result.capture.id] });
+    await sandbox.control.advanceClock(2_000);
     sandbox.control.resolveDispute(disputeId, 'RESOLVED_SELLER_FAVOUR');
-    expect(await paypal.getDispute(disputeId)).toMatchObject({ status: 'RESOLVED', outcome: 'RESOLVED_SELLER_FAVOUR' });
+    const resolved = await paypal.getDispute(disputeId);
+    expect(resolved).toMatchObject({ status: 'RESOLVED', outcome: 'RESOLVED_SELLER_FAVOUR', createTime: openedAt });
+    expect(resolved.updateTime).toBeGreaterThan(openedAt);
     expectNoBuyerData(view);
+  });
+});
+
+describe('refunds: what a refund webhook is checked against', () => {
+  async function capturedOrder(paypal: PayPalClient): Promise<string> {
+    const input = order();
+    const { orderId } = await paypal.createOrder(input);
+    sandbox.control.approveOrder(orderId);
+    const result = await paypal.captureOrder(orderId, requestIds.captureOrder(input.checkoutId));
+    if (result.kind !== 'captured') throw new Error('not captured');
+    return result.capture.id;
+  }
+
+  async function paidSale(paypal: PayPalClient): Promise<string> {
+    const { subscriptionId } = await paypal.createSubscription({
+      planId: PLAN_ID, checkoutId: randomUUID(), brandName: 'Hardbound', returnUrl: 'http://127.0.0.1:8787/checkout/return', cancelUrl: 'http://127.0.0.1:8787/checkout/cancel',
+    });
+    sandbox.control.approveSubscription(subscriptionId);
+    return String(sandbox.control.renewSubscription(subscriptionId).sale.id);
+  }
+
+  it('GET /v2/payments/refunds/{id}: status, amount, the refunded capture (from its `up` link) and time', async () => {
+    const paypal = client();
+    const captureId = await capturedOrder(paypal);
+    const partial = sandbox.control.refundCapture(captureId, '10.00');
+    expect(await paypal.getCaptureRefund(String(partial.id))).toEqual({
+      id: partial.id, status: 'COMPLETED', amount: { value: '10.00', currency: 'USD' }, captureId, createTime: Date.parse(String(partial.create_time)),
+    });
+    const chargeback = sandbox.control.reverseCapture(captureId);
+    expect(await paypal.getCaptureRefund(String(chargeback.id))).toMatchObject({ id: chargeback.id, status: 'COMPLETED', amount: { value: '39.00', currency: 'USD' }, captureId });
+    expect(await paypal.getCapture(captureId)).toMatchObject({ status: 'REFUNDED' });
+    // A capture id is no refund id.
+    expect((await rejection(paypal.getCaptureRefund(captureId))).code).toBe('not_found');
+  });
+
+  it('GET /v1/payments/refund/{id}: state, the positive amount, the refunded sale and time; reversals too', async () => {
+    const paypal = client();
+    const saleId = await paidSale(paypal);
+    const partial = sandbox.control.refundSale(saleId, '2.50');
+    expect(await paypal.getSaleRefund(String(partial.id))).toEqual({
+      id: partial.id, state: 'completed', amount: { value: '2.50', currency: 'USD' }, saleId, createTime: Date.parse(String(partial.create_time)),
+    });
+    const reversal = sandbox.control.reverseSale(saleId);
+    expect(await paypal.getSaleRefund(String(reversal.id))).toMatchObject({ id: reversal.id, amount: { value: '6.50', currency: 'USD' }, saleId });
+    expect(await paypal.getSale(saleId)).toMatchObject({ id: saleId, state: 'reversed' });
+    expect((await rejection(paypal.getSaleRefund(saleId))).code).toBe('not_found');
+  });
+
+  it('ids that cannot be PayPal\'s never reach the network', async () => {
+    const { fetchImpl, exchanges } = recordingFetch();
+    const paypal = client({ fetch: fetchImpl });
+    await paypal.getOrder('0000000000000000X').catch(() => undefined);
+    const before = exchanges.length;
+    expect((await rejection(paypal.getCaptureRefund('../../v1/oauth2/token'))).code).toBe('not_found');
+    expect((await rejection(paypal.getSaleRefund('1Y1 07995'))).code).toBe('not_found');
+    expect((await rejection(paypal.listSubscriptionTransactions('I-ABC/../x', 0, 1))).code).toBe('not_found');
+    expect(exchanges.length).toBe(before);
+  });
+});
+
+describe('a subscription\'s transactions (GET /v1/billing/subscriptions/{id}/transactions, as PayPal documents it)', () => {
+  // The sandbox does not list transactions yet: PayPal's documented answer is served by a scripted transport.
+  function scripted(answer: { status: number; body: unknown }) {
+    const requests: string[] = [];
+    const fetchImpl: Fetch = async (url) => {
+      const { pathname } = new URL(url);
+      if (pathname === '/v1/oauth2/token') return { status: 200, text: async () => JSON.stringify({ access_token: 'A21AAscripted', expires_in: 32_400 }) };
+      requests.push(url);
+      return { status: answer.status, text: async () => JSON.stringify(answer.body) };
+    };
+    const paypal = new PayPalClient({ baseUrl: 'https://api-m.sandbox.paypal.com', clientId: 'c', clientSecret: 's', clock: sandbox.clock, timeoutMs: 5_000, fetch: fetchImpl });
+    return { paypal, requests };
+  }
+  const from = Date.parse('2024-04-01T00:00:00Z');
+  const to = Date.parse('2024-08-01T00:00:00Z');
+
+  it('asks for the window PayPal requires and keeps each payment\'s id, status, gross amount and time, no payer data', async () => {
+    const body = subscriptionTransactionsResource([
+      subscriptionTransaction('TRFGHNJKOIIOJKL', 'COMPLETED', '9.00', '2024-05-01T10:00:01.940Z'),
+      subscriptionTransaction('VDFG45345FFGS', 'REFUNDED', '9.00', '2024-06-01T10:00:05Z'),
+      subscriptionTransaction('VDFG45345FFGT', 'COMPLETED', '-9.00', '2024-06-03T12:00:00Z'),
+    ]);
+    const { paypal, requests } = scripted({ status: 200, body });
+    const listed = await paypal.listSubscriptionTransactions(SUBSCRIPTION_ID, from, to);
+    expect(listed).toEqual([
+      { id: 'TRFGHNJKOIIOJKL', status: 'COMPLETED', amount: { value: '9.00', currency: 'USD' }, time: Date.parse('2024-05-01T10:00:01.940Z') },
+      { id: 'VDFG45345FFGS', status: 'REFUNDED', amount: { value: '9.00', currency: 'USD' }, time: Date.parse('2024-06-01T10:00:05Z') },
+    ]);
+    const url = new URL(requests[0]!);
+    expect(url.pathname).toBe(`/v1/billing/subscriptions/${SUBSCRIPTION_ID}/transactions`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({ start_time: '2024-04-01T00:00:00.000Z', end_time: '2024-08-01T00:00:00.000Z' });
+    expect(JSON.stringify(body)).toContain(PII.email);
+    for (const pii of Object.values(PII)) expect(JSON.stringify(listed)).not.toContain(pii);
+  });
+
+  it('no payments in the window is an empty list; an unknown subscription not_found; an answer of another shape bad_response', async () => {
+    expect(await scripted({ status: 200, body: { links: [] } }).paypal.listSubscriptionTransactions(SUBSCRIPTION_ID, from, to)).toEqual([]);
+    const missing = await rejection(scripted({ status: 404, body: { name: 'RESOURCE_NOT_FOUND', details: [{ issue: 'INVALID_RESOURCE_ID' }] } }).paypal.listSubscriptionTransactions(SUBSCRIPTION_ID, from, to));
+    expect(missing.code).toBe('not_found');
+    const odd = await rejection(scripted({ status: 200, body: [] }).paypal.listSubscriptionTransactions(SUBSCRIPTION_ID, from, to));
+    expect(odd).toMatchObject({ code: 'provider_unavailable', detail: { operation: 'listSubscriptionTransactions', cause: 'bad_response' } });
   });
 });

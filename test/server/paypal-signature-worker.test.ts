@@ -56,7 +56,7 @@ describe('SignatureWorkerPool', () => {
     forged[0] = (forged[0] as number) ^ 1;
 
     expect(await pool.verify(message, publicKey, signature, rawBody)).toEqual({ valid: true, reading: readDelivery(rawBody) });
-    expect(readDelivery(rawBody)).toMatchObject({ kind: 'read', eventType: 'PAYMENTS.PAYMENT.CREATED', eventId: 'WH-7MU294299R542214K-4N1831857K851783H' });
+    expect(readDelivery(rawBody)).toMatchObject({ kind: 'read', reading: { kind: 'ignored', eventType: 'PAYMENTS.PAYMENT.CREATED', eventId: 'WH-7MU294299R542214K-4N1831857K851783H' } });
     expect(await pool.verify(message, publicKey, signature, Buffer.from('{"id": "WH-1", '))).toEqual({ valid: true, reading: { kind: 'invalid_json' } });
     expect(await pool.verify(message, publicKey, forged, rawBody)).toEqual({ valid: false });
     expect(await pool.verify(message, publicKey, signature)).toEqual({ valid: true });

@@ -1,5 +1,9 @@
 // PayPal webhook bodies and API answers shaped after PayPal's documented samples, carrying payer PII where
-// PayPal puts it, so that tests can prove none of it survives translation.
+// PayPal puts it, so that tests can prove none of it survives translation. Genuine bodies PayPal sent or
+// published are under test/fixtures/paypal/ (their sources in its README and paypal-real/SOURCES.md).
+import { readdirSync, readFileSync } from 'node:fs';
+import type { CheckoutFacts } from '../../server/providers/paypal/to-billing-events';
+import { paypalVector } from '../support/paypal-vectors';
 
 /** Every PII value planted below; none may appear anywhere in a translation's output. */
 export const PII = {
@@ -27,8 +31,19 @@ export const SUBSCRIPTION_ID = 'I-BW452GLLEP1G';
 export const PLAN_ID = 'P-5ML4271244454362WXNWU5NQ';
 export const SALE_ID = '80021663DE681814L';
 export const SALE_REFUND_ID = '5BR01837J3291213S';
+export const SALE_REVERSAL_ID = '77689802DL785834G';
 export const DISPUTE_ID = 'PP-D-27803';
 export const API = 'https://api-m.sandbox.paypal.com';
+
+/** Our one-time checkout the samples' order, capture and refund belong to. */
+export function oneTimeCheckout(overrides: Partial<CheckoutFacts> = {}): CheckoutFacts {
+  return { id: CHECKOUT_ID, kind: 'one_time', amount: '49.00', currency: 'USD', providerOrderId: ORDER_ID, providerSubscriptionId: null, providerPlanId: null, ...overrides };
+}
+
+/** Our monthly checkout the samples' subscription, sales and refunds belong to. */
+export function recurringCheckout(overrides: Partial<CheckoutFacts> = {}): CheckoutFacts {
+  return { id: CHECKOUT_ID, kind: 'recurring', amount: '9.00', currency: 'USD', providerOrderId: null, providerSubscriptionId: SUBSCRIPTION_ID, providerPlanId: PLAN_ID, ...overrides };
+}
 
 const payer = {
   name: { given_name: PII.givenName, surname: PII.surname },
@@ -288,6 +303,125 @@ export function capturedOrderResource(captureStatus = 'COMPLETED') {
 /** GET /v2/payments/captures/{id}. */
 export function captureResource(status = 'COMPLETED') {
   return captureEvent('PAYMENT.CAPTURE.COMPLETED', status).resource;
+}
+
+/** GET /v2/payments/refunds/{id}: the `up` link names the refunded capture. */
+export function captureRefundResource(status = 'COMPLETED', captureId = CAPTURE_ID, value = '49.00') {
+  return {
+    id: REFUND_ID,
+    amount: { currency_code: 'USD', value },
+    seller_payable_breakdown: {
+      gross_amount: { currency_code: 'USD', value },
+      paypal_fee: { currency_code: 'USD', value: '0.00' },
+      net_amount: { currency_code: 'USD', value },
+      total_refunded_amount: { currency_code: 'USD', value },
+    },
+    custom_id: CHECKOUT_ID,
+    invoice_id: CHECKOUT_ID,
+    note_to_payer: `Refund for ${PII.fullName}`,
+    status,
+    create_time: '2024-04-20T08:10:00Z',
+    update_time: '2024-04-20T08:10:00Z',
+    links: [
+      { href: `${API}/v2/payments/refunds/${REFUND_ID}`, rel: 'self', method: 'GET' },
+      { href: `${API}/v2/payments/captures/${captureId}`, rel: 'up', method: 'GET' },
+    ],
+  };
+}
+
+/** GET /v1/payments/refund/{id}: `sale_id` names the refunded sale; the API's total is positive. */
+export function saleRefundResource(state = 'completed', saleId = SALE_ID, id = SALE_REFUND_ID, total = '9.00') {
+  return {
+    id,
+    create_time: '2024-06-03T12:00:00Z',
+    update_time: '2024-06-03T12:00:00Z',
+    state,
+    amount: { total, currency: 'USD' },
+    sale_id: saleId,
+    parent_payment: 'PAYID-MZ2OHQBQ5437236047802405',
+    links: [
+      { href: `${API}/v1/payments/refund/${id}`, rel: 'self', method: 'GET' },
+      { href: `${API}/v1/payments/payment/PAYID-MZ2OHQBQ5437236047802405`, rel: 'parent_payment', method: 'GET' },
+      { href: `${API}/v1/payments/sale/${saleId}`, rel: 'sale', method: 'GET' },
+    ],
+  };
+}
+
+/** PayPal's documented PAYMENT.SALE.REVERSED (its 2014 sample, with our ids): the resource is the sale itself,
+ *  negated, and only its `self` link names the refund the reversal made. */
+export function saleReversedDocumented() {
+  return envelope('WH-3EC545679X386831C-3D038940937933201', 'PAYMENT.SALE.REVERSED', 'sale', {
+    amount: { total: '-9.00', currency: 'USD', details: { subtotal: '-9.00' } },
+    id: SALE_ID,
+    state: 'completed',
+    create_time: '2024-06-05T00:19:12Z',
+    links: [{ href: `${API}/v1/payments/refund/${SALE_REVERSAL_ID}`, rel: 'self', method: 'GET' }],
+  }, '2024-06-05T00:19:27Z');
+}
+
+/** PayPal's webhook simulator's PAYMENT.SALE.REVERSED: the resource is the reversal's refund, and nothing in the
+ *  body names the sale (only the v1 payment it belongs to). */
+export function saleReversedSimulator() {
+  return envelope('WH-1B7245786P3591631-6KG99346U4362062L', 'PAYMENT.SALE.REVERSED', 'refund', {
+    id: SALE_REVERSAL_ID,
+    state: 'completed',
+    amount: { total: '-9.00', currency: 'USD' },
+    reason_code: 'CHARGEBACK',
+    parent_payment: 'PAYID-MZ2OHQBQ5437236047802405',
+    create_time: '2024-06-05T00:19:12Z',
+    update_time: '2024-06-05T00:19:12Z',
+    links: [
+      { href: `${API}/v1/payments/refund/${SALE_REVERSAL_ID}`, rel: 'self', method: 'GET' },
+      { href: `${API}/v1/payments/payment/PAYID-MZ2OHQBQ5437236047802405`, rel: 'parent_payment', method: 'GET' },
+    ],
+  }, '2024-06-05T00:19:27Z');
+}
+
+/** One entry of a subscription's transaction list, as PayPal documents it (payer name and email included). */
+export function subscriptionTransaction(id: string, status: string, value: string, time: string) {
+  return {
+    id,
+    status,
+    payer_email: PII.email,
+    payer_name: { given_name: PII.givenName, surname: PII.surname },
+    amount_with_breakdown: {
+      gross_amount: { currency_code: 'USD', value },
+      fee_amount: { currency_code: 'USD', value: '0.56' },
+      net_amount: { currency_code: 'USD', value: '8.44' },
+    },
+    time,
+  };
+}
+
+/** GET /v1/billing/subscriptions/{id}/transactions, shaped after PayPal's documented example. */
+export function subscriptionTransactionsResource(transactions: unknown[]) {
+  return {
+    transactions,
+    links: [
+      {
+        href: `${API}/v1/billing/subscriptions/${SUBSCRIPTION_ID}/transactions?start_time=2024-04-01T00:00:00.000Z&end_time=2024-08-01T00:00:00.000Z`,
+        rel: 'SELF',
+        method: 'GET',
+      },
+    ],
+  };
+}
+
+export type VectorSet = 'paypal-real' | 'paypal-sdk-2015-2016' | 'paypal-java-sdk-2019';
+
+
+/** The genuine bodies of a set (every .json file in it), by file name. */
+export function vectorNames(set: VectorSet): string[] {
+  return readdirSync(paypalVector(set)).filter((name) => name.endsWith('.json')).sort();
+}
+
+/** A genuine body, byte for byte as PayPal sent or published it. */
+export function vectorText(set: VectorSet, name: string): string {
+  return readFileSync(paypalVector(set, name), 'utf8');
+}
+
+export function vector(set: VectorSet, name: string): unknown {
+  return JSON.parse(vectorText(set, name));
 }
 
 /** Every string and key reachable from `value`. */

@@ -2,19 +2,24 @@
 // expired subscription): derived from the plan's billing cycle, on the same calendar as PayPal's own dates.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { BillingEvent } from '../../server/billing/events';
 import { billingDate, billingDateAfter } from '../../server/providers/paypal/billing-period';
-import { fetchTruth, type TruthSource } from '../../server/providers/paypal/fetch-truth';
-import { toBillingEvents, translateWebhook, type ActionableReference } from '../../server/providers/paypal/translate';
+import { PayPalApiError } from '../../server/providers/paypal/errors';
+import { fetchTruth, planIfNeeded, type TruthSource } from '../../server/providers/paypal/fetch-truth';
+import {
+  activationEvent, judgeSale, judgeSubscription, paidThroughByPlan, type Judgement,
+} from '../../server/providers/paypal/to-billing-events';
+import { translateWebhook, type Trigger } from '../../server/providers/paypal/translate';
 import { parsePlan, parseSale, parseSubscription, type PlanView } from '../../server/providers/paypal/views';
 import { addIntervals } from '../../sandbox/subscriptions/time';
 import {
-  PLAN_ID, SALE_ID, SUBSCRIPTION_ID, saleCompleted, saleResource, subscriptionEvent, subscriptionResource,
+  PLAN_ID, SALE_ID, SUBSCRIPTION_ID, recurringCheckout, saleCompleted, saleResource, subscriptionEvent, subscriptionResource,
 } from './paypal-translate-fixtures';
 
-function reference(event: unknown): ActionableReference {
-  const translated = translateWebhook(event);
-  if (translated.kind === 'ignored' || translated.kind === 'invalid') throw new Error(`not actionable: ${translated.kind}`);
-  return translated;
+function triggerOf<K extends Trigger['kind']>(event: unknown, kind: K): Extract<Trigger, { kind: K }> {
+  const reading = translateWebhook(event);
+  if (reading.kind !== 'trigger' || reading.trigger.kind !== kind) throw new Error(`not a ${kind} trigger`);
+  return reading.trigger as Extract<Trigger, { kind: K }>;
 }
 
 function must<T>(value: T | undefined): T {
@@ -45,17 +50,29 @@ function planResource(unit = 'MONTH', count = 1, id = PLAN_ID) {
 }
 
 const monthly = must(parsePlan(planResource()));
+/** A subscription that no longer shows next_billing_time; it left ACTIVE (if it did) after the webhooks below. */
 const ended = (status: string, billing: Record<string, unknown> = {}, start = '2024-05-01T10:00:00Z') =>
-  must(parseSubscription({ ...subscriptionResource(status, { next_billing_time: undefined, ...billing }), start_time: start }));
+  must(parseSubscription({
+    ...subscriptionResource(status, { next_billing_time: undefined, ...billing }), start_time: start, status_update_time: '2024-06-20T00:00:00Z',
+  }));
 const cycles = (completed: number) => ({ cycle_executions: [{ tenure_type: 'REGULAR', sequence: 1, cycles_completed: completed, cycles_remaining: 0, total_cycles: 0 }] });
-const saleAt = (createTime: string) => must(parseSale({ ...saleResource(), create_time: createTime }));
-const activated = () => reference(subscriptionEvent('BILLING.SUBSCRIPTION.ACTIVATED'));
-const paidThroughOf = (result: ReturnType<typeof toBillingEvents>) => {
+const saleAt = (createTime: string, total = '9.00') => must(parseSale({ ...saleResource(), create_time: createTime, amount: { total, currency: 'USD' } }));
+const NOW = Date.parse('2024-07-15T00:00:00Z');
+/** The activation as read from the subscription (the return road, reconciliation) once next_billing_time is gone. */
+const activation = (subscription: ReturnType<typeof ended>, plan?: PlanView): Judgement => {
+  const event = activationEvent({ ...subscription, status: 'ACTIVE' }, plan, NOW);
+  return event === null ? { ok: false, reason: 'no_paid_through' } : { ok: true, events: [event], refs: [] };
+};
+const renewal = (sale: ReturnType<typeof saleAt>, subscription: ReturnType<typeof ended>, plan?: PlanView) =>
+  judgeSale(triggerOf(saleCompleted(), 'sale'), { sale, subscription, ...(plan ? { plan } : {}) }, recurringCheckout(), NOW);
+const paidThroughOf = (result: Judgement) => {
   if (!result.ok) throw new Error(`no events: ${result.reason}`);
   const [event] = result.events;
   if (event === undefined || !('paidThrough' in event)) throw new Error('no paid-through date');
   return new Date(event.paidThrough).toISOString();
 };
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const paidThroughOfEvent = (event: BillingEvent | null) => (event !== null && 'paidThrough' in event ? iso(event.paidThrough) : null);
 
 describe('plans', () => {
   it('keep only the id and the REGULAR cycle, and refuse what PayPal would not send', () => {
@@ -106,61 +123,87 @@ describe('the billing calendar', () => {
   });
 });
 
-describe('toBillingEvents once next_billing_time is gone', () => {
-  it('ACTIVATED of a cancelled subscription → paid through one cycle after its first payment', () => {
-    const result = toBillingEvents(activated(), { subscription: ended('CANCELLED'), plan: monthly });
+describe('judgements once next_billing_time is gone', () => {
+  it('an activation read without next_billing_time → paid through one cycle after its first payment', () => {
+    // The webhook of a since-cancelled subscription's activation is not applied on its word at all.
+    const late = judgeSubscription(triggerOf(subscriptionEvent('BILLING.SUBSCRIPTION.ACTIVATED'), 'subscription'), { subscription: ended('CANCELLED'), plan: monthly }, recurringCheckout(), NOW);
+    expect(late).toEqual({ ok: false, reason: 'not_confirmed' });
+    const result = activation(ended('CANCELLED'), monthly);
     expect(result).toMatchObject({ ok: true, events: [{ type: 'subscription.activated', subscriptionId: SUBSCRIPTION_ID }] });
     expect(paidThroughOf(result)).toBe('2024-06-01T10:00:00.000Z');
     // The same date next_billing_time showed while it was active.
-    expect(paidThroughOf(toBillingEvents(activated(), { subscription: ended('ACTIVE', { next_billing_time: '2024-06-01T10:00:00Z' }) }))).toBe('2024-06-01T10:00:00.000Z');
+    expect(paidThroughOfEvent(activationEvent(ended('ACTIVE', { next_billing_time: '2024-06-01T10:00:00Z' }), undefined, NOW))).toBe('2024-06-01T10:00:00.000Z');
+    expect(paidThroughOfEvent(activationEvent(ended('ACTIVE'), monthly, NOW))).toBe('2024-06-01T10:00:00.000Z');
+    expect(activationEvent(ended('ACTIVE'), undefined, NOW)).toBeNull();
   });
 
-  it('PAYMENT.SALE.COMPLETED of a cancelled or suspended subscription → paid through one cycle after the sale', () => {
+  it('PAYMENT.SALE.COMPLETED of a cancelled, suspended or expired subscription → paid through one cycle after the sale', () => {
     const sale = saleAt('2024-06-01T10:00:00Z');
     for (const status of ['CANCELLED', 'SUSPENDED', 'EXPIRED']) {
-      const result = toBillingEvents(reference(saleCompleted()), { sale, subscription: ended(status, cycles(2)), plan: monthly });
-      expect(result).toMatchObject({ ok: true, events: [{ type: 'subscription.renewed', transactionId: SALE_ID, amount: { value: '9.00', currency: 'USD' } }] });
+      const result = renewal(sale, ended(status, cycles(2)), monthly);
+      expect(result, status).toMatchObject({ ok: true, events: [{ type: 'subscription.renewed', transactionId: SALE_ID, amount: { value: '9.00', currency: 'USD' } }] });
       expect(paidThroughOf(result)).toBe('2024-07-01T10:00:00.000Z');
     }
   });
 
   it('month ends follow the calendar from the start, as next_billing_time did', () => {
     const subscription = ended('CANCELLED', cycles(2), '2024-01-31T10:00:00Z');
-    const result = toBillingEvents(reference(saleCompleted()), { sale: saleAt('2024-02-29T10:00:00Z'), subscription, plan: monthly });
-    expect(paidThroughOf(result)).toBe('2024-03-31T10:00:00.000Z');
+    expect(paidThroughOf(renewal(saleAt('2024-02-29T10:00:00Z'), subscription, monthly))).toBe('2024-03-31T10:00:00.000Z');
   });
 
   it('cycles paid ahead of their dates count: the later of the sale date and the paid cycles wins', () => {
     // Three renewals billed early, all on May 1: PayPal showed next_billing_time Sep 1 before the cancel.
     const subscription = ended('CANCELLED', cycles(4));
-    const early = toBillingEvents(reference(saleCompleted()), { sale: saleAt('2024-05-01T10:05:00Z'), subscription, plan: monthly });
-    expect(paidThroughOf(early)).toBe('2024-09-01T10:00:00.000Z');
-    expect(paidThroughOf(toBillingEvents(activated(), { subscription, plan: monthly }))).toBe('2024-09-01T10:00:00.000Z');
+    expect(paidThroughOf(renewal(saleAt('2024-05-01T10:05:00Z'), subscription, monthly))).toBe('2024-09-01T10:00:00.000Z');
+    expect(paidThroughOf(activation(subscription, monthly))).toBe('2024-09-01T10:00:00.000Z');
     // A sale that also settled a failed cycle (Jun 1 failed, Jul 1 paid both): paid through Aug 1.
-    const settled = toBillingEvents(reference(saleCompleted()), { sale: saleAt('2024-07-01T10:00:00Z'), subscription: ended('CANCELLED', cycles(2)), plan: monthly });
-    expect(paidThroughOf(settled)).toBe('2024-08-01T10:00:00.000Z');
+    expect(paidThroughOf(renewal(saleAt('2024-07-01T10:00:00Z'), ended('CANCELLED', cycles(2)), monthly))).toBe('2024-08-01T10:00:00.000Z');
+  });
+
+  it('a sale that pays the cycle and the one that failed before it (PayPal bills the outstanding balance with it) renews', () => {
+    // auto_bill_outstanding: the Jun 1 cycle failed, so the Jul 1 sale is the plan's price twice.
+    const catchUp = renewal(saleAt('2024-07-01T10:00:00Z', '18.00'), ended('SUSPENDED', cycles(2)), monthly);
+    expect(catchUp).toMatchObject({ ok: true, events: [{ type: 'subscription.renewed', transactionId: SALE_ID, amount: { value: '18.00', currency: 'USD' } }] });
+    expect(paidThroughOf(catchUp)).toBe('2024-08-01T10:00:00.000Z');
+    // Not just any amount: less than the price pays no cycle.
+    expect(renewal(saleAt('2024-07-01T10:00:00Z', '4.50'), ended('SUSPENDED', cycles(2)), monthly)).toEqual({ ok: false, reason: 'amount_mismatch' });
   });
 
   it('no_paid_through only when even the plan cannot tell', () => {
     const sale = saleAt('2024-06-01T10:00:00Z');
     const subscription = ended('CANCELLED', cycles(2));
-    expect(toBillingEvents(reference(saleCompleted()), { sale, subscription })).toEqual({ ok: false, reason: 'no_paid_through' });
+    expect(renewal(sale, subscription)).toEqual({ ok: false, reason: 'no_paid_through' });
     const otherPlan = must(parsePlan(planResource('MONTH', 1, 'P-OTHERPLAN00000000000000')));
-    expect(toBillingEvents(reference(saleCompleted()), { sale, subscription, plan: otherPlan })).toEqual({ ok: false, reason: 'no_paid_through' });
-    const noStart = must(parseSubscription({ ...subscriptionResource('CANCELLED', { next_billing_time: undefined }), start_time: undefined }));
-    expect(toBillingEvents(activated(), { subscription: noStart, plan: monthly })).toEqual({ ok: false, reason: 'no_paid_through' });
+    expect(renewal(sale, subscription, otherPlan)).toEqual({ ok: false, reason: 'no_paid_through' });
+    const noStart = must(parseSubscription({ ...subscriptionResource('CANCELLED', { next_billing_time: undefined }), start_time: undefined, status_update_time: '2024-06-20T00:00:00Z' }));
+    expect(activation(noStart, monthly)).toEqual({ ok: false, reason: 'no_paid_through' });
     // Activated but never paid (a future start_time, cancelled before it): nothing was bought.
     const neverPaid = ended('CANCELLED', { ...cycles(0), last_payment: undefined });
-    expect(toBillingEvents(activated(), { subscription: neverPaid, plan: monthly })).toEqual({ ok: false, reason: 'no_paid_through' });
+    expect(activation(neverPaid, monthly)).toEqual({ ok: false, reason: 'no_paid_through' });
+  });
+
+  it('paidThroughByPlan: the billing date after the payment or after the paid cycles, whichever is later', () => {
+    const at = (time: string) => Date.parse(time);
+    expect(iso(paidThroughByPlan(ended('CANCELLED', cycles(1)), monthly, at('2024-06-15T00:00:00Z')))).toBe('2024-07-01T10:00:00.000Z');
+    expect(iso(paidThroughByPlan(ended('CANCELLED', cycles(3)), monthly, at('2024-05-01T10:00:01Z')))).toBe('2024-08-01T10:00:00.000Z');
+    expect(iso(paidThroughByPlan(ended('CANCELLED', cycles(3)), monthly, null))).toBe('2024-08-01T10:00:00.000Z');
+    expect(paidThroughByPlan(ended('CANCELLED', cycles(0)), monthly, null)).toBeNull();
+    expect(paidThroughByPlan(ended('CANCELLED', cycles(3)), undefined, null)).toBeNull();
+    const yearly = must(parsePlan(planResource('YEAR')));
+    expect(iso(paidThroughByPlan(ended('CANCELLED', cycles(1)), yearly, null))).toBe('2025-05-01T10:00:00.000Z');
   });
 });
 
 describe('fetchTruth asks for the plan only when the date is missing', () => {
   function source(subscription: unknown) {
     const calls: string[] = [];
+    const unused = () => Promise.reject(new Error('not used'));
     const truth: TruthSource = {
-      getCapture: () => Promise.reject(new Error('not used')),
-      getDispute: () => Promise.reject(new Error('not used')),
+      getCapture: unused,
+      getCaptureRefund: unused,
+      getSaleRefund: unused,
+      getDispute: unused,
+      listSubscriptionTransactions: unused,
       getSale: (id) => { calls.push(`sale ${id}`); return Promise.resolve(must(parseSale(saleResource()))); },
       getSubscription: (id) => { calls.push(`subscription ${id}`); return Promise.resolve(must(parseSubscription(subscription))); },
       getPlan: (id) => { calls.push(`plan ${id}`); return Promise.resolve(monthly); },
@@ -171,19 +214,30 @@ describe('fetchTruth asks for the plan only when the date is missing', () => {
   it('fetches it for a sale or an activation of an ended subscription', async () => {
     const cancelled = { ...subscriptionResource('CANCELLED', { next_billing_time: undefined }) };
     const forSale = source(cancelled);
-    expect(await fetchTruth(forSale.truth, reference(saleCompleted()))).toMatchObject({ plan: monthly });
-    expect(forSale.calls).toContain(`plan ${PLAN_ID}`);
+    expect(await fetchTruth(forSale.truth, triggerOf(saleCompleted(), 'sale'))).toMatchObject({ plan: monthly });
+    expect(forSale.calls).toEqual([`sale ${SALE_ID}`, `subscription ${SUBSCRIPTION_ID}`, `plan ${PLAN_ID}`]);
     const forActivation = source(cancelled);
-    expect(await fetchTruth(forActivation.truth, activated())).toMatchObject({ plan: monthly });
+    expect(await fetchTruth(forActivation.truth, triggerOf(subscriptionEvent('BILLING.SUBSCRIPTION.ACTIVATED'), 'subscription'))).toMatchObject({ plan: monthly });
     expect(forActivation.calls).toEqual([`subscription ${SUBSCRIPTION_ID}`, `plan ${PLAN_ID}`]);
   });
 
-  it('not while next_billing_time is shown, nor for events that need no date', async () => {
+  it('not while next_billing_time is shown', async () => {
     const active = source(subscriptionResource('ACTIVE'));
-    expect(await fetchTruth(active.truth, reference(saleCompleted()))).not.toHaveProperty('plan');
-    expect(await fetchTruth(active.truth, activated())).not.toHaveProperty('plan');
-    const cancelled = source(subscriptionResource('CANCELLED', { next_billing_time: undefined }));
-    expect(await fetchTruth(cancelled.truth, reference(subscriptionEvent('BILLING.SUBSCRIPTION.CANCELLED')))).not.toHaveProperty('plan');
-    expect([...active.calls, ...cancelled.calls].filter((call) => call.startsWith('plan'))).toEqual([]);
+    expect(await fetchTruth(active.truth, triggerOf(saleCompleted(), 'sale'))).not.toHaveProperty('plan');
+    expect(await fetchTruth(active.truth, triggerOf(subscriptionEvent('BILLING.SUBSCRIPTION.ACTIVATED'), 'subscription'))).not.toHaveProperty('plan');
+    expect(active.calls.filter((call) => call.startsWith('plan'))).toEqual([]);
+  });
+
+  it('planIfNeeded: nothing to ask without a subscription, with a date, or without a plan id; an unknown plan is no plan', async () => {
+    const asked: string[] = [];
+    const api = { getPlan: (id: string) => { asked.push(id); return id === PLAN_ID ? Promise.resolve(monthly) : Promise.reject(new PayPalApiError('not_found', { operation: 'getPlan', status: 404 })); } };
+    expect(await planIfNeeded(api, undefined)).toEqual({});
+    expect(await planIfNeeded(api, must(parseSubscription(subscriptionResource('ACTIVE'))))).toEqual({});
+    expect(await planIfNeeded(api, must(parseSubscription({ ...subscriptionResource('CANCELLED', { next_billing_time: undefined }), plan_id: undefined })))).toEqual({});
+    expect(asked).toEqual([]);
+    expect(await planIfNeeded(api, ended('CANCELLED'))).toEqual({ plan: monthly });
+    const unknownPlan = must(parseSubscription({ ...subscriptionResource('CANCELLED', { next_billing_time: undefined }), plan_id: 'P-GONE0000000000000000000' }));
+    expect(await planIfNeeded(api, unknownPlan)).toEqual({});
+    expect(asked).toEqual([PLAN_ID, 'P-GONE0000000000000000000']);
   });
 });

@@ -53,7 +53,7 @@ describe('store.groupCommit on SQLite', () => {
         .groupCommit(async (trx) => {
           const result = await inbox.record(trx, entry(id));
           // The first piece's row: written in this very transaction, not yet visible to anyone else.
-          seenInside.push((await inbox.get(trx, 'paypal', 'WH-0')) !== undefined);
+          seenInside.push((await inbox.get(trx, { ...entry('WH-0') })) !== undefined);
           seenOutside.push(committed('WH-0'));
           return result;
         })

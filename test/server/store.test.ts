@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect } from 'vitest';
 import type { BillingEvent } from '../../server/billing/events';
 import * as audit from '../../server/store/audit';
@@ -11,10 +11,13 @@ import * as checkouts from '../../server/store/checkouts';
 import { openStore, type Queryable, type Store } from '../../server/store/database';
 import { isUniqueViolation } from '../../server/store/errors';
 import * as inbox from '../../server/store/inbox';
+import * as jobLeases from '../../server/store/job-leases';
 import * as licenseEvents from '../../server/store/license-events';
 import * as licenses from '../../server/store/licenses';
+import { initialMigration } from '../../server/store/migrations/0001-initial';
 import { precompiled } from '../../server/store/precompiled';
 import * as providerRefs from '../../server/store/provider-refs';
+import { RefConflictError } from '../../server/store/provider-refs';
 import * as supportTokens from '../../server/store/support-tokens';
 import { itWithSystem, type SystemPart } from '../support/system';
 import { createTestSchema, probePostgres } from './support-pg';
@@ -71,12 +74,73 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         await body(fixture.store);
       });
 
+    itWithSystem(part, 'migration 0002 keeps the inbox rows, licenses and checkouts of a store at 0001', async () => {
+      const old = await open();
+      try {
+        // Kysely looks for its own tables in every schema unless told which (see the test after this one).
+        const schema = old.store.dialect === 'postgres' ? (await sql<{ name: string }>`select current_schema() as name`.execute(old.store.db)).rows[0]?.name : undefined;
+        const migrator = new Migrator({
+          db: old.store.db,
+          provider: { getMigrations: async () => ({ '0001-initial': initialMigration(old.store.dialect) }) },
+          ...(schema ? { migrationTableSchema: schema } : {}),
+        });
+        const { error } = await migrator.migrateToLatest();
+        expect(error).toBeUndefined();
+        await seedCheckout(old.store, 'co_1');
+        await seedLicense(old.store, 'lic_1', 'co_1', { subscriptionId: 'I-SUB1' });
+        const rows = [
+          { provider: 'paypal', event_id: 'WH-1', event_type: 'PAYMENT.CAPTURE.COMPLETED', resource_id: 'CAP-1', outcome: 'applied', received_at: T0 },
+          { provider: 'paypal', event_id: 'WH-2', event_type: 'BILLING.PLAN.CREATED', resource_id: null, outcome: 'ignored', received_at: T0 + 1 },
+          { provider: 'paystack', event_id: 'WH-1', event_type: 'charge.success', resource_id: 'X', outcome: 'unmatched', received_at: T0 + 2 },
+        ];
+        for (const row of rows) {
+          await sql`insert into webhook_inbox (provider, event_id, event_type, resource_id, outcome, received_at)
+            values (${row.provider}, ${row.event_id}, ${row.event_type}, ${row.resource_id}, ${row.outcome}, ${row.received_at})`.execute(old.store.db);
+        }
+        // 0001 knew no 'unreadable' outcome.
+        const early = await inbox.record(old.store.db, { ...inboxEntry('WH-3'), outcome: 'unreadable' }).then(() => undefined, (e: unknown) => e);
+        expect(early).toBeInstanceOf(Error);
+
+        await old.store.migrate();
+        const key = (row: (typeof rows)[number]) => ({ provider: row.provider, eventId: row.event_id, eventType: row.event_type, resourceId: row.resource_id });
+        expect(await inbox.get(old.store.db, key(rows[0]!))).toEqual({ provider: 'paypal', eventId: 'WH-1', eventType: 'PAYMENT.CAPTURE.COMPLETED', resourceId: 'CAP-1', outcome: 'applied', reason: null, receivedAt: T0 });
+        expect(await inbox.get(old.store.db, key(rows[1]!))).toMatchObject({ outcome: 'ignored', resourceId: null, reason: null });
+        expect(await inbox.get(old.store.db, key(rows[2]!))).toMatchObject({ outcome: 'unmatched', receivedAt: T0 + 2 });
+        // Still one row per event: a redelivery of an old event is a duplicate.
+        expect(await inbox.record(old.store.db, { ...inboxEntry('WH-1'), resourceId: 'CAP-1' })).toBe('duplicate');
+        expect(await inbox.record(old.store.db, { ...inboxEntry('WH-3'), outcome: 'unreadable', reason: 'missing_resource' })).toBe('recorded');
+        const bogus = await inbox.record(old.store.db, { ...inboxEntry('WH-4'), outcome: 'lost' as never }).then(() => undefined, (e: unknown) => e);
+        expect(bogus).toBeInstanceOf(Error);
+        expect(await licenses.get(old.store.db, 'lic_1')).toMatchObject({ subscriptionId: 'I-SUB1', reconciledAt: null });
+        expect((await licenses.dueForReconciliation(old.store.db, T0, 10)).map((l) => l.id)).toEqual(['lic_1']);
+        expect(await checkouts.get(old.store.db, 'co_1')).toMatchObject({ id: 'co_1', status: 'pending' });
+        expect(await jobLeases.acquire(old.store.db, 'reconcile', 'host-a', T0, T0 + 1)).toBe(true);
+        const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(old.store.db);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth']);
+      } finally {
+        await old.dispose();
+      }
+    });
+
+    itWithSystem(part, 'a fresh store migrates while another store on the same database server is migrated already', async () => {
+      // The fixture of this test is a migrated store; on PostgreSQL another schema of the same database.
+      const fresh = await open();
+      try {
+        await fresh.store.migrate();
+        expect(await checkouts.insert(fresh.store.db, newCheckout('co_1'))).toMatchObject({ id: 'co_1' });
+        const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(fresh.store.db);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth']);
+      } finally {
+        await fresh.dispose();
+      }
+    });
+
     test('migrating again is a no-op that keeps the data', async (store) => {
       await seedCheckout(store, 'co_1');
       await store.migrate();
       await store.migrate();
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth']);
       expect(await checkouts.get(store.db, 'co_1')).toMatchObject({ id: 'co_1', status: 'pending' });
     });
 
@@ -207,6 +271,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         state,
         createdAt: T0,
         updatedAt: T0,
+        reconciledAt: null,
       });
       expect(await licenses.get(store.db, 'lic_1')).toEqual(inserted);
       expect(await licenses.get(store.db, 'lic_1', { forUpdate: true })).toEqual(inserted);
@@ -219,7 +284,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect(await licenses.get(store.db, 'lic_1')).toBeUndefined();
     });
 
-    test('licenses: listByAnchor and activeForAnchor', async (store) => {
+    test('licenses: listByAnchor lists every license of the anchor, oldest first; supersede marks one once', async (store) => {
       await seedCheckout(store, 'co_1');
       await seedLicense(store, 'lic_old', 'co_1', { createdAt: T0 });
       await seedLicense(store, 'lic_refunded', 'co_1', { createdAt: T0 + 1, status: 'refunded', tier: 'free' });
@@ -228,13 +293,13 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
 
       const listed = await licenses.listByAnchor(store.db, 'anchor-a');
       expect(listed.map((l) => l.id)).toEqual(['lic_old', 'lic_refunded', 'lic_new']);
-      expect((await licenses.activeForAnchor(store.db, 'anchor-a')).map((l) => l.id)).toEqual(['lic_new', 'lic_old']);
 
       expect(await licenses.supersede(store.db, 'lic_old', 'lic_new', T0 + 10)).toBe(true);
       expect(await licenses.supersede(store.db, 'lic_old', 'lic_other', T0 + 11)).toBe(false);
       expect(await licenses.get(store.db, 'lic_old')).toMatchObject({ supersededBy: 'lic_new', status: 'active', updatedAt: T0 + 10 });
-      expect((await licenses.activeForAnchor(store.db, 'anchor-a')).map((l) => l.id)).toEqual(['lic_new']);
-      expect(await licenses.activeForAnchor(store.db, 'anchor-none')).toEqual([]);
+      // A superseded license is still listed: the machine's history, and what support sees.
+      expect((await licenses.listByAnchor(store.db, 'anchor-a')).map((l) => [l.id, l.supersededBy])).toEqual([['lic_old', 'lic_new'], ['lic_refunded', null], ['lic_new', null]]);
+      expect(await licenses.listByAnchor(store.db, 'anchor-none')).toEqual([]);
       expect(await licenses.supersede(store.db, 'lic_missing', 'lic_new', T0)).toBe(false);
     });
 
@@ -321,17 +386,38 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect(await licenseEvents.listByLicense(store.db, 'lic_missing')).toEqual([]);
     });
 
-    test('inbox: first delivery recorded, later ones duplicate; outcome can be set', async (store) => {
-      const entry = inboxEntry('WH-1');
+    test('inbox: first delivery recorded, later ones duplicate; keyed by event id, type and resource', async (store) => {
+      const entry = { ...inboxEntry('WH-1'), outcome: 'unmatched' as const };
       expect(await inbox.record(store.db, entry)).toBe('recorded');
       expect(await inbox.record(store.db, { ...entry, outcome: 'ignored', receivedAt: T0 + 1 })).toBe('duplicate');
       expect(await inbox.record(store.db, { ...entry, provider: 'paystack' })).toBe('recorded');
-      expect(await inbox.get(store.db, 'paypal', 'WH-1')).toEqual(entry);
+      expect(await inbox.get(store.db, entry)).toEqual(entry);
+      expect(await inbox.get(store.db, { ...entry, eventId: 'WH-missing' })).toBeUndefined();
+      // A body claiming the same event id for another type or resource is another row: it cannot make the
+      // genuine event a duplicate.
+      expect(await inbox.record(store.db, { ...entry, eventType: 'CATALOG.PRODUCT.CREATED', resourceId: null, outcome: 'ignored' })).toBe('recorded');
+      expect(await inbox.record(store.db, { ...entry, resourceId: 'OTHER-CAPTURE' })).toBe('recorded');
+    });
 
-      expect(await inbox.setOutcome(store.db, 'paypal', 'WH-1', 'unmatched')).toBe(true);
-      expect(await inbox.get(store.db, 'paypal', 'WH-1')).toMatchObject({ outcome: 'unmatched', receivedAt: T0 });
-      expect(await inbox.setOutcome(store.db, 'paypal', 'WH-missing', 'applied')).toBe(false);
-      expect(await inbox.get(store.db, 'paypal', 'WH-missing')).toBeUndefined();
+    test('inbox: an applied event claims its row over an earlier outcome, once', async (store) => {
+      const unmatched = { ...inboxEntry('WH-A'), outcome: 'unmatched' as const };
+      expect(await inbox.record(store.db, unmatched)).toBe('recorded');
+      const applied = { ...unmatched, outcome: 'applied' as const, receivedAt: T0 + 5 };
+      expect(await inbox.record(store.db, applied)).toBe('recorded');
+      expect(await inbox.get(store.db, applied)).toMatchObject({ outcome: 'applied' });
+      expect(await inbox.record(store.db, applied)).toBe('duplicate');
+      expect(await inbox.record(store.db, unmatched)).toBe('duplicate');
+      expect(await inbox.get(store.db, applied)).toMatchObject({ outcome: 'applied' });
+    });
+
+    test('inbox: an unreadable delivery is recorded with its reason code', async (store) => {
+      const unreadable = { ...inboxEntry('WH-U'), resourceId: null, outcome: 'unreadable' as const, reason: 'bad_transactions' };
+      expect(await inbox.record(store.db, unreadable)).toBe('recorded');
+      expect(await inbox.get(store.db, unreadable)).toEqual(unreadable);
+      expect(await inbox.record(store.db, { ...unreadable, reason: 'missing_resource' })).toBe('duplicate');
+      expect(await inbox.get(store.db, unreadable)).toMatchObject({ reason: 'bad_transactions' });
+      const bogus = await inbox.record(store.db, { ...inboxEntry('WH-V'), outcome: 'lost' as never }).then(() => undefined, (e: unknown) => e);
+      expect(bogus).toBeInstanceOf(Error);
     });
 
     test('precompiled statements: compiled once per handle, right rows for new arguments, constants kept', async (store) => {
@@ -379,8 +465,8 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       });
 
       expect(outcome).toEqual({ seen: 'duplicate', appended: false });
-      expect(await inbox.get(store.db, 'paypal', 'WH-1')).toMatchObject({ outcome: 'applied' });
-      expect(await inbox.get(store.db, 'paypal', 'WH-2')).toBeDefined();
+      expect(await inbox.get(store.db, inboxEntry('WH-1'))).toMatchObject({ outcome: 'applied' });
+      expect(await inbox.get(store.db, inboxEntry('WH-2'))).toBeDefined();
       expect(await audit.listForTarget(store.db, 'lic_1')).toHaveLength(1);
       expect(await licenses.get(store.db, 'lic_1')).toMatchObject({ status: 'pending' });
       expect(await licenseEvents.listByLicense(store.db, 'lic_1')).toHaveLength(1);
@@ -394,7 +480,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         await checkouts.insert(trx, newCheckout('co_2'));
         await seedLicense(store, 'lic_1', 'co_1', {}, trx);
         await inbox.record(trx, inboxEntry('WH-1'));
-        await providerRefs.upsert(trx, { provider: 'paypal', ref: 'ORDER-1', kind: 'order', checkoutId: 'co_1' });
+        await providerRefs.bind(trx, { provider: 'paypal', ref: 'ORDER-1', kind: 'order', checkoutId: 'co_1' });
         await audit.append(trx, { at: T0, actor: 'server', action: 'x', target: 'co_1' });
         await supportTokens.insert(trx, { id: 'tok_1', name: 'alice', tokenHash: 'h1', createdAt: T0 });
         throw failure;
@@ -404,7 +490,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect(await checkouts.get(store.db, 'co_1')).toMatchObject({ status: 'pending', updatedAt: T0 });
       expect(await checkouts.get(store.db, 'co_2')).toBeUndefined();
       expect(await licenses.get(store.db, 'lic_1')).toBeUndefined();
-      expect(await inbox.get(store.db, 'paypal', 'WH-1')).toBeUndefined();
+      expect(await inbox.get(store.db, inboxEntry('WH-1'))).toBeUndefined();
       expect(await providerRefs.find(store.db, 'paypal', 'ORDER-1')).toBeUndefined();
       expect(await audit.listForTarget(store.db, 'co_1')).toEqual([]);
       expect(await supportTokens.list(store.db)).toEqual([]);
@@ -419,13 +505,13 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         await checkouts.insert(trx, newCheckout('co_1'));
       });
       await expect(outcome).rejects.toSatisfy(isUniqueViolation);
-      expect(await inbox.get(store.db, 'paypal', 'WH-1')).toBeUndefined();
+      expect(await inbox.get(store.db, inboxEntry('WH-1'))).toBeUndefined();
     });
 
-    test('provider refs: upsert keeps links it is not given and finds by any provider', async (store) => {
+    test('provider refs: bind fills links it is not given, and finds by any provider', async (store) => {
       await seedCheckout(store, 'co_1');
       await seedLicense(store, 'lic_1', 'co_1');
-      await providerRefs.upsert(store.db, { provider: 'paypal', ref: 'ORDER-1', kind: 'order', checkoutId: 'co_1' });
+      expect(await providerRefs.bind(store.db, { provider: 'paypal', ref: 'ORDER-1', kind: 'order', checkoutId: 'co_1' })).toBe('bound');
       expect(await providerRefs.find(store.db, 'paypal', 'ORDER-1')).toEqual({
         provider: 'paypal',
         ref: 'ORDER-1',
@@ -433,11 +519,18 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         licenseId: null,
         checkoutId: 'co_1',
       });
-      await providerRefs.upsert(store.db, { provider: 'paypal', ref: 'ORDER-1', kind: 'order', licenseId: 'lic_1' });
+      // The license comes later; a bind that does not name the checkout keeps it.
+      expect(await providerRefs.bind(store.db, { provider: 'paypal', ref: 'ORDER-1', kind: 'order', licenseId: 'lic_1' })).toBe('bound');
+      expect(await providerRefs.find(store.db, 'paypal', 'ORDER-1')).toMatchObject({ licenseId: 'lic_1', checkoutId: 'co_1' });
+      // The same links again, by any road, any number of times.
+      for (let i = 0; i < 3; i++) {
+        expect(await providerRefs.bind(store.db, { provider: 'paypal', ref: 'ORDER-1', kind: 'order', licenseId: 'lic_1', checkoutId: 'co_1' })).toBe('bound');
+      }
+      expect(await providerRefs.bind(store.db, { provider: 'paypal', ref: 'ORDER-1', kind: 'order' })).toBe('bound');
       expect(await providerRefs.find(store.db, 'paypal', 'ORDER-1')).toMatchObject({ licenseId: 'lic_1', checkoutId: 'co_1' });
 
-      await providerRefs.upsert(store.db, { provider: 'paypal', ref: 'CAP-1', kind: 'capture', licenseId: 'lic_1', checkoutId: 'co_1' });
-      await providerRefs.upsert(store.db, { provider: 'paystack', ref: 'CAP-1', kind: 'sale' });
+      await providerRefs.bind(store.db, { provider: 'paypal', ref: 'CAP-1', kind: 'capture', licenseId: 'lic_1', checkoutId: 'co_1' });
+      await providerRefs.bind(store.db, { provider: 'paystack', ref: 'CAP-1', kind: 'sale' });
       expect((await providerRefs.findAnyProvider(store.db, 'CAP-1')).map((r) => [r.provider, r.kind])).toEqual([
         ['paypal', 'capture'],
         ['paystack', 'sale'],
@@ -445,6 +538,162 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect((await providerRefs.listForLicense(store.db, 'lic_1')).map((r) => r.ref)).toEqual(['CAP-1', 'ORDER-1']);
       expect(await providerRefs.find(store.db, 'paypal', 'NOPE')).toBeUndefined();
       expect(await providerRefs.findAnyProvider(store.db, 'NOPE')).toEqual([]);
+    });
+
+    test('provider refs: a reference bound to one checkout or license is never re-pointed: conflict, nothing changed', async (store) => {
+      await seedCheckout(store, 'co_1');
+      await seedCheckout(store, 'co_2');
+      await seedLicense(store, 'lic_1', 'co_1');
+      await seedLicense(store, 'lic_2', 'co_2');
+      await providerRefs.bind(store.db, { provider: 'paypal', ref: 'I-SUB1', kind: 'subscription', checkoutId: 'co_1', licenseId: 'lic_1' });
+      const bound = await providerRefs.find(store.db, 'paypal', 'I-SUB1');
+      const claims: providerRefs.ProviderRefEntry[] = [
+        { provider: 'paypal', ref: 'I-SUB1', kind: 'subscription', checkoutId: 'co_2' },
+        { provider: 'paypal', ref: 'I-SUB1', kind: 'subscription', licenseId: 'lic_2' },
+        { provider: 'paypal', ref: 'I-SUB1', kind: 'subscription', checkoutId: 'co_2', licenseId: 'lic_2' },
+        { provider: 'paypal', ref: 'I-SUB1', kind: 'subscription', checkoutId: 'co_1', licenseId: 'lic_2' },
+      ];
+      for (const claim of claims) {
+        expect(await providerRefs.bind(store.db, claim), JSON.stringify(claim)).toBe('conflict');
+        expect(await providerRefs.find(store.db, 'paypal', 'I-SUB1')).toEqual(bound);
+      }
+      expect((await providerRefs.listForLicense(store.db, 'lic_2')).map((r) => r.ref)).toEqual([]);
+    });
+
+    test('provider refs: a conflicting claim fills no link either, even one still empty', async (store) => {
+      await seedCheckout(store, 'co_1');
+      await seedCheckout(store, 'co_2');
+      await seedLicense(store, 'lic_2', 'co_2');
+      // Bound to its checkout at creation; no license yet.
+      await providerRefs.bind(store.db, { provider: 'paypal', ref: 'ORDER-1', kind: 'order', checkoutId: 'co_1' });
+      expect(await providerRefs.bind(store.db, { provider: 'paypal', ref: 'ORDER-1', kind: 'order', checkoutId: 'co_2', licenseId: 'lic_2' })).toBe('conflict');
+      expect(await providerRefs.find(store.db, 'paypal', 'ORDER-1')).toMatchObject({ checkoutId: 'co_1', licenseId: null });
+      expect((await providerRefs.listForLicense(store.db, 'lic_2')).map((r) => r.ref)).toEqual([]);
+    });
+
+    test('provider refs: bindOrThrow throws RefConflictError and the caller\'s transaction keeps nothing', async (store) => {
+      await seedCheckout(store, 'co_1');
+      await seedCheckout(store, 'co_2');
+      await providerRefs.bind(store.db, { provider: 'paypal', ref: 'I-SUB1', kind: 'subscription', checkoutId: 'co_1' });
+      const attempt = store.transaction(async (trx) => {
+        await providerRefs.bindOrThrow(trx, { provider: 'paypal', ref: 'SALE-1', kind: 'sale', checkoutId: 'co_2' });
+        await audit.append(trx, { at: T0, actor: 'server', action: 'apply', target: 'co_2' });
+        await providerRefs.bindOrThrow(trx, { provider: 'paypal', ref: 'I-SUB1', kind: 'subscription', checkoutId: 'co_2' });
+      });
+      const error = await attempt.then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(RefConflictError);
+      expect((error as RefConflictError).ref).toBe('I-SUB1');
+      expect(await providerRefs.find(store.db, 'paypal', 'SALE-1')).toBeUndefined();
+      expect(await audit.listForTarget(store.db, 'co_2')).toEqual([]);
+      expect(await providerRefs.find(store.db, 'paypal', 'I-SUB1')).toMatchObject({ checkoutId: 'co_1' });
+      await expect(store.transaction((trx) => providerRefs.bindOrThrow(trx, { provider: 'paypal', ref: 'I-SUB1', kind: 'subscription', checkoutId: 'co_1' }))).resolves.toBeUndefined();
+    });
+
+    test('provider refs: of concurrent binders of one reference to different checkouts, exactly one wins', async (store) => {
+      const racers = 8;
+      for (let i = 0; i < racers; i++) await seedCheckout(store, `co_${i}`);
+      const results = await Promise.all(
+        Array.from({ length: racers }, (_, i) =>
+          store.transaction(async (trx) => {
+            const result = await providerRefs.bind(trx, { provider: 'paypal', ref: 'CAP-RACE', kind: 'capture', checkoutId: `co_${i}` });
+            // Hold the transaction open a moment, so the others bind while this one has not committed.
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            return result;
+          }),
+        ),
+      );
+      const winners = results.flatMap((result, i) => (result === 'bound' ? [`co_${i}`] : []));
+      expect(winners).toHaveLength(1);
+      expect(await providerRefs.find(store.db, 'paypal', 'CAP-RACE')).toMatchObject({ checkoutId: winners[0] });
+    });
+
+    test('job leases: only a lapsed (or never taken) lease can be taken, by anyone', async (store) => {
+      expect(await jobLeases.acquire(store.db, 'reconcile', 'host-a', T0, T0 + 60_000)).toBe(true);
+      expect(await jobLeases.acquire(store.db, 'reconcile', 'host-b', T0 + 1, T0 + 60_001)).toBe(false);
+      expect(await jobLeases.acquire(store.db, 'reconcile', 'host-a', T0 + 59_999, T0 + 120_000)).toBe(false);
+      // Another job's lease is its own.
+      expect(await jobLeases.acquire(store.db, 'expire-checkouts', 'host-b', T0 + 1, T0 + 60_001)).toBe(true);
+      expect(await leaseRow(store, 'reconcile')).toEqual({ name: 'reconcile', holder: 'host-a', lease_until: T0 + 60_000, last_run_at: null });
+      // Lapsed exactly at its end.
+      expect(await jobLeases.acquire(store.db, 'reconcile', 'host-b', T0 + 60_000, T0 + 120_000)).toBe(true);
+      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: 'host-b', lease_until: T0 + 120_000 });
+    });
+
+    test('job leases: finished marks the run of the holder only', async (store) => {
+      await jobLeases.acquire(store.db, 'reconcile', 'host-a', T0, T0 + 60_000);
+      await jobLeases.finished(store.db, 'reconcile', 'host-b', T0 + 5);
+      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: 'host-a', last_run_at: null });
+      await jobLeases.finished(store.db, 'reconcile', 'host-a', T0 + 7);
+      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: 'host-a', lease_until: T0 + 60_000, last_run_at: T0 + 7 });
+    });
+
+    test('job leases: of holders racing for a lease, new or lapsed, exactly one gets it', async (store) => {
+      const race = (now: number) =>
+        Promise.all(Array.from({ length: 6 }, (_, i) => jobLeases.acquire(store.db, 'reconcile', `host-${i}`, now, now + 60_000)));
+      const first = await race(T0);
+      expect(first.filter(Boolean)).toHaveLength(1);
+      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: `host-${first.indexOf(true)}` });
+      expect((await race(T0 + 30_000)).filter(Boolean)).toHaveLength(0);
+      const lapsed = await race(T0 + 60_000);
+      expect(lapsed.filter(Boolean)).toHaveLength(1);
+      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: `host-${lapsed.indexOf(true)}`, lease_until: T0 + 120_000 });
+    });
+
+    test('checkouts: unsettledSince lists recent checkouts a buyer may have paid unseen, newest first, bounded', async (store) => {
+      const since = T0 + 1_000;
+      const seed = async (id: string, createdAt: number, status?: { to: 'approved' | 'expired' | 'cancelled' | 'completed' | 'failed'; at: number }) => {
+        await checkouts.insert(store.db, { ...newCheckout(id), createdAt });
+        if (status) await checkouts.updateStatus(store.db, id, { from: ['pending', 'approved'], to: status.to, at: status.at });
+      };
+      await seed('co_pending', T0 - 10_000);
+      await seed('co_approved', T0 + 10);
+      await seed('co_expired_recently', T0 + 20, { to: 'expired', at: since });
+      await seed('co_cancelled_recently', T0 + 30, { to: 'cancelled', at: since + 5 });
+      await seed('co_expired_long_ago', T0 + 40, { to: 'expired', at: since - 1 });
+      await seed('co_completed', T0 + 50, { to: 'completed', at: since + 5 });
+      await seed('co_failed', T0 + 60, { to: 'failed', at: since + 5 });
+      await seed('co_licensed', T0 + 70);
+      await seedLicense(store, 'lic_1', 'co_licensed');
+      await checkouts.attachLicense(store.db, 'co_licensed', 'lic_1', T0 + 71);
+      await checkouts.updateStatus(store.db, 'co_approved', { from: 'pending', to: 'approved', at: T0 + 11 });
+
+      // Created since `since`, without a license, not completed or failed; the one created before is abandoned.
+      const listed = await checkouts.unsettledSince(store.db, T0, 10);
+      expect(listed.map((c) => c.id)).toEqual(['co_expired_long_ago', 'co_cancelled_recently', 'co_expired_recently', 'co_approved']);
+      expect((await checkouts.unsettledSince(store.db, T0, 2)).map((c) => c.id)).toEqual(['co_expired_long_ago', 'co_cancelled_recently']);
+      expect(listed[3]).toMatchObject({ id: 'co_approved', status: 'approved', licenseId: null });
+      expect((await checkouts.unsettledSince(store.db, T0 - 20_000, 10)).map((c) => c.id)).toContain('co_pending');
+    });
+
+    test('licenses: dueForReconciliation — subscriptions not final, never read first, then least recently read; markReconciled', async (store) => {
+      await seedCheckout(store, 'co_1');
+      const sub = (id: string, createdAt: number, overrides: Partial<licenses.NewLicense> = {}) =>
+        seedLicense(store, id, 'co_1', { subscriptionId: `I-${id}`, planId: 'enterprise-monthly', createdAt, ...overrides });
+      await sub('lic_b_never', T0 + 1);
+      await sub('lic_a_never', T0 + 2, { status: 'past_due' });
+      await sub('lic_old_read', T0 + 3, { status: 'canceled' });
+      await sub('lic_recent_read', T0 + 4);
+      await sub('lic_suspended', T0 + 5, { status: 'suspended' });
+      await sub('lic_disputed', T0 + 6, { status: 'disputed' });
+      for (const status of ['expired', 'refunded', 'reversed', 'revoked', 'failed'] as const) await sub(`lic_${status}`, T0 + 7, { status, tier: 'free' });
+      await seedLicense(store, 'lic_lifetime', 'co_1', { createdAt: T0 + 8 });
+      await sub('lic_superseded', T0 + 9);
+      await licenses.supersede(store.db, 'lic_superseded', 'lic_b_never', T0 + 10);
+      await licenses.markReconciled(store.db, 'lic_old_read', T0 + 100);
+      await licenses.markReconciled(store.db, 'lic_suspended', T0 + 200);
+      await licenses.markReconciled(store.db, 'lic_disputed', T0 + 150);
+      await licenses.markReconciled(store.db, 'lic_recent_read', T0 + 5_000);
+
+      const readBefore = T0 + 1_000;
+      const due = await licenses.dueForReconciliation(store.db, readBefore, 10);
+      expect(due.map((l) => l.id)).toEqual(['lic_a_never', 'lic_b_never', 'lic_old_read', 'lic_disputed', 'lic_suspended']);
+      expect(due[2]).toMatchObject({ id: 'lic_old_read', reconciledAt: T0 + 100 });
+      expect((await licenses.dueForReconciliation(store.db, readBefore, 3)).map((l) => l.id)).toEqual(['lic_a_never', 'lic_b_never', 'lic_old_read']);
+
+      await licenses.markReconciled(store.db, 'lic_a_never', T0 + 2_000);
+      expect(await licenses.get(store.db, 'lic_a_never')).toMatchObject({ reconciledAt: T0 + 2_000, status: 'past_due', updatedAt: T0 + 2 });
+      expect((await licenses.dueForReconciliation(store.db, readBefore, 10)).map((l) => l.id)).not.toContain('lic_a_never');
+      expect((await licenses.dueForReconciliation(store.db, T0 + 2_001, 10)).map((l) => l.id)).toContain('lic_a_never');
     });
 
     test('support tokens: found by hash until revoked; names and hashes are unique', async (store) => {
@@ -515,7 +764,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect(checkout).toMatchObject({ createdAt: 0, updatedAt: 0, expiresAt: largest });
       expect(typeof checkout?.expiresAt).toBe('number');
       expect(await licenses.get(store.db, 'lic_1')).toMatchObject({ createdAt: far, updatedAt: far, paidThrough: largest - 1 });
-      expect((await inbox.get(store.db, 'paypal', 'WH-1'))?.receivedAt).toBe(largest);
+      expect((await inbox.get(store.db, inboxEntry('WH-1')))?.receivedAt).toBe(largest);
     });
 
     test('50 concurrent transactions recording the same event: exactly one records it, all commit', async (store) => {
@@ -628,6 +877,11 @@ function inboxEntry(eventId: string): inbox.InboxEntry {
     eventType: 'PAYMENT.CAPTURE.COMPLETED',
     resourceId: 'CAPTURE-1',
     outcome: 'applied',
+    reason: null,
     receivedAt: T0,
   };
+}
+
+async function leaseRow(store: Store, name: string) {
+  return store.db.selectFrom('jobLeases').selectAll().where('name', '=', name).executeTakeFirst();
 }

@@ -28,7 +28,7 @@ export function checkoutRoutes(app: FastifyInstance, service: CheckoutService): 
   app.post(API_PATHS.checkouts, async (req, reply) => {
     const body = objectBody<CreateCheckoutRequest>(req);
     reply.status(201);
-    return service.create(body.anchor, body.plan);
+    return service.create(body.anchor, body.plan, body.entitlement);
   });
 
   app.get<{ Params: { id: string }; Querystring: { wait?: string } }>('/v1/checkouts/:id', async (req) =>

@@ -4,15 +4,20 @@ import type { BillingEvent } from '../../billing/events';
 import type { CheckoutRecord } from '../../store/checkouts';
 import type { ProviderRefEntry } from '../../store/provider-refs';
 import { requestIds, type PayPalClient } from './client';
-import { matchesCheckout, matchesSubscriptionCheckout, type CheckoutMismatch } from './matches-checkout';
-import { captureEvent } from './to-billing-events';
+import { matchesSubscriptionCheckout } from './matches-checkout';
+import { checkoutFacts } from './resolve-trigger';
+import { activationEvent, judgeCapture, type Judgement, type NotConfirmedReason } from './to-billing-events';
 
 export type SettleOutcome =
   | { kind: 'events'; events: BillingEvent[]; refs: Omit<ProviderRefEntry, 'licenseId' | 'checkoutId'>[] }
   /** The buyer has not approved yet: nothing to do until they do (or the webhook says so). */
   | { kind: 'not-approved' }
   /** PayPal reports something other than what this checkout asked for; nothing is granted. */
-  | { kind: 'mismatch'; reason: CheckoutMismatch };
+  | { kind: 'mismatch'; reason: NotConfirmedReason };
+
+function outcomeOf(judgement: Judgement): SettleOutcome {
+  return judgement.ok ? { kind: 'events', events: judgement.events, refs: judgement.refs } : { kind: 'mismatch', reason: judgement.reason };
+}
 
 export interface StartInput {
   checkout: Pick<CheckoutRecord, 'id' | 'kind' | 'amount' | 'currency'>;
@@ -25,9 +30,6 @@ export interface StartInput {
 }
 
 export type Started = { approveUrl: string } & ({ providerOrderId: string } | { providerSubscriptionId: string });
-
-/** Event ids for payment facts read from the API: the same on every road, so the second road is a no-op. */
-export const truthEventId = (type: string, resourceId: string): string => `paypal:${type}:${resourceId}`;
 
 export class PayPalCheckoutProvider {
   readonly name = 'paypal';
@@ -77,38 +79,17 @@ export class PayPalCheckoutProvider {
   private async settleOrder(checkout: CheckoutRecord, orderId: string, now: number): Promise<SettleOutcome> {
     const result = await this.client.captureOrder(orderId, requestIds.captureOrder(checkout.id));
     if (result.kind === 'not-approved') return { kind: 'not-approved' };
-    const { capture } = result;
-    const match = matchesCheckout(capture, checkout);
-    // A capture that is ours but not (yet) completed still tells its story: pending or declined.
-    if (!match.ok && match.reason !== 'status_not_completed') return { kind: 'mismatch', reason: match.reason };
-    // Dated by PayPal's capture time, not ours: a refund made before this road ran must still sort after it.
-    const event = captureEvent('', capture.createTime ?? now, capture);
-    return {
-      kind: 'events',
-      events: [{ ...event, id: truthEventId(event.type, capture.id) }],
-      refs: [{ provider: this.name, ref: capture.id, kind: 'capture' }, { provider: this.name, ref: orderId, kind: 'order' }],
-    };
+    return outcomeOf(judgeCapture(result.capture, checkoutFacts(checkout, (id) => this.providerPlanId(id)), now));
   }
 
   private async settleSubscription(checkout: CheckoutRecord, subscriptionId: string, now: number): Promise<SettleOutcome> {
     const subscription = await this.client.getSubscription(subscriptionId);
     if (subscription.status === 'APPROVAL_PENDING' || subscription.status === 'APPROVED') return { kind: 'not-approved' };
     const match = matchesSubscriptionCheckout(subscription, { id: checkout.id, planId: this.providerPlanIds.get(checkout.planId) ?? '' });
-    if (!match.ok && match.reason !== 'status_not_active') return { kind: 'mismatch', reason: match.reason };
-    if (subscription.nextBillingTime === null) return { kind: 'mismatch', reason: 'status_not_active' };
-    return {
-      kind: 'events',
-      events: [
-        {
-          id: truthEventId('subscription.activated', subscription.id),
-          at: subscription.statusUpdateTime ?? now,
-          type: 'subscription.activated',
-          subscriptionId: subscription.id,
-          paidThrough: subscription.nextBillingTime,
-        },
-      ],
-      refs: [{ provider: this.name, ref: subscription.id, kind: 'subscription' }],
-    };
+    if (!match.ok) return { kind: 'mismatch', reason: match.reason };
+    const activated = activationEvent(subscription, undefined, now);
+    if (activated === null) return { kind: 'mismatch', reason: 'status_not_active' };
+    return { kind: 'events', events: [activated], refs: [{ provider: this.name, ref: subscription.id, kind: 'subscription' }] };
   }
 
   cancelSubscription(subscriptionId: string, reason: string): Promise<void> {

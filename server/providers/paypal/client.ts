@@ -8,9 +8,10 @@ import { nodeHttpFetch } from './node-http-fetch';
 import { TokenSource } from './token';
 import { exchange, type Fetch } from './transport';
 import {
-  parseCapture, parseDispute, parseOrder, parsePlan, parseSale, parseSubscription, SUBSCRIPTION_STATUSES,
-  type CaptureView, type DisputeView, type OrderStatus, type OrderView, type PlanView, type SaleView,
-  type SubscriptionStatus, type SubscriptionView,
+  parseCapture, parseCaptureRefund, parseDispute, parseOrder, parsePlan, parseSale, parseSaleRefund, parseSubscription,
+  parseSubscriptionTransactions, SUBSCRIPTION_STATUSES,
+  type CaptureRefundView, type CaptureView, type DisputeView, type OrderStatus, type OrderView, type PlanView,
+  type SaleRefundView, type SaleView, type SubscriptionStatus, type SubscriptionTransactionView, type SubscriptionView,
 } from './views';
 
 export interface PayPalClientOptions {
@@ -198,6 +199,24 @@ export class PayPalClient {
   async getSale(saleId: string): Promise<SaleView> {
     const id = pathId(ids.resource, saleId, 'getSale');
     return parsed('getSale', parseSale(await this.call('getSale', 'GET', `/v1/payments/sale/${id}`)));
+  }
+
+  async getCaptureRefund(refundId: string): Promise<CaptureRefundView> {
+    const id = pathId(ids.resource, refundId, 'getCaptureRefund');
+    return parsed('getCaptureRefund', parseCaptureRefund(await this.call('getCaptureRefund', 'GET', `/v2/payments/refunds/${id}`)));
+  }
+
+  async getSaleRefund(refundId: string): Promise<SaleRefundView> {
+    const id = pathId(ids.resource, refundId, 'getSaleRefund');
+    return parsed('getSaleRefund', parseSaleRefund(await this.call('getSaleRefund', 'GET', `/v1/payments/refund/${id}`)));
+  }
+
+  /** The subscription's payments between two times (PayPal requires both). */
+  async listSubscriptionTransactions(subscriptionId: string, from: number, to: number): Promise<SubscriptionTransactionView[]> {
+    const operation = 'listSubscriptionTransactions';
+    const id = pathId(ids.subscription, subscriptionId, operation);
+    const query = new URLSearchParams({ start_time: new Date(from).toISOString(), end_time: new Date(to).toISOString() });
+    return parsed(operation, parseSubscriptionTransactions(await this.call(operation, 'GET', `/v1/billing/subscriptions/${id}/transactions?${query}`)));
   }
 
   async getDispute(disputeId: string): Promise<DisputeView> {

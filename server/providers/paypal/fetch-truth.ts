@@ -1,44 +1,81 @@
-// What to GET from PayPal's API before believing a webhook reference: the resource it names, in its
-// current state. The answer goes to toBillingEvents with the reference.
+// What to GET from PayPal's API before believing a webhook trigger: the resource it names and whatever that
+// resource hangs from, in their current state. A refund is looked up by the refund's id first (its answer names
+// the capture or sale); only when PayPal knows none of the candidate refund ids is a candidate transaction read
+// directly. Bounded: a trigger costs at most a handful of calls, whatever its body lists.
+import { isPayPalApiError } from './errors';
 import type { PayPalClient } from './client';
 import type { ProviderTruth } from './to-billing-events';
-import type { ActionableReference } from './translate';
+import type { Trigger, RefundTrigger } from './translate';
 import type { SubscriptionView } from './views';
 
-export type TruthSource = Pick<PayPalClient, 'getCapture' | 'getSale' | 'getSubscription' | 'getPlan' | 'getDispute'>;
+export type TruthSource = Pick<
+  PayPalClient,
+  'getCapture' | 'getCaptureRefund' | 'getSale' | 'getSaleRefund' | 'getSubscription' | 'getPlan' | 'getDispute' | 'listSubscriptionTransactions'
+>;
 
-/** Throws the client's PayPalApiError: `not_found` for an id PayPal does not know (a forged reference). */
-export async function fetchTruth(client: TruthSource, reference: ActionableReference): Promise<ProviderTruth> {
-  switch (reference.kind) {
+const MAX_CANDIDATES = 2;
+
+/** Throws the client's PayPalApiError for an unreachable PayPal; an id PayPal does not know leaves its field out. */
+export async function fetchTruth(api: TruthSource, trigger: Trigger): Promise<ProviderTruth> {
+  switch (trigger.kind) {
     case 'order-approved':
       return {};
     case 'capture':
-      return { capture: await client.getCapture(reference.captureId) };
+      return { ...(await known(() => api.getCapture(trigger.captureId), 'capture')) };
     case 'refund':
-    case 'reversal':
-      return reference.transaction === 'capture'
-        ? { capture: await client.getCapture(reference.captureId) }
-        : { sale: await client.getSale(reference.captureId) };
+      return refundTruth(api, trigger);
     case 'subscription': {
-      const subscription = await client.getSubscription(reference.subscriptionId);
-      if (reference.eventType !== 'BILLING.SUBSCRIPTION.ACTIVATED') return { subscription };
-      return { subscription, ...(await planIfNeeded(client, subscription)) };
+      const subscription = await known(() => api.getSubscription(trigger.subscriptionId), 'subscription');
+      return { ...subscription, ...(await planIfNeeded(api, subscription.subscription)) };
     }
     case 'sale': {
-      const [sale, subscription] = await Promise.all([
-        client.getSale(reference.saleId),
-        client.getSubscription(reference.subscriptionId),
-      ]);
-      return { sale, subscription, ...(await planIfNeeded(client, subscription)) };
+      const { sale } = await known(() => api.getSale(trigger.saleId), 'sale');
+      // The subscription is the one the API's sale names, never the body's billing_agreement_id.
+      if (sale?.billingAgreementId == null) return { ...(sale ? { sale } : {}) };
+      const { subscription } = await known(() => api.getSubscription(sale.billingAgreementId!), 'subscription');
+      return { sale, ...(subscription ? { subscription } : {}), ...(await planIfNeeded(api, subscription)) };
     }
     case 'dispute':
-      return { dispute: await client.getDispute(reference.disputeId) };
+      return { ...(await known(() => api.getDispute(trigger.disputeId), 'dispute')) };
+  }
+}
+
+async function refundTruth(api: TruthSource, trigger: RefundTrigger): Promise<ProviderTruth> {
+  if (trigger.api === 'v2') {
+    for (const id of trigger.refundIds.slice(0, MAX_CANDIDATES)) {
+      const { captureRefund } = await known(() => api.getCaptureRefund(id), 'captureRefund');
+      if (captureRefund?.captureId) return { captureRefund, ...(await known(() => api.getCapture(captureRefund.captureId!), 'capture')) };
+    }
+    for (const id of trigger.transactionIds.slice(0, MAX_CANDIDATES)) {
+      const found = await known(() => api.getCapture(id), 'capture');
+      if (found.capture) return found;
+    }
+    return {};
+  }
+  for (const id of trigger.refundIds.slice(0, MAX_CANDIDATES)) {
+    const { saleRefund } = await known(() => api.getSaleRefund(id), 'saleRefund');
+    if (saleRefund?.saleId) return { saleRefund, ...(await known(() => api.getSale(saleRefund.saleId!), 'sale')) };
+  }
+  for (const id of trigger.transactionIds.slice(0, MAX_CANDIDATES)) {
+    const found = await known(() => api.getSale(id), 'sale');
+    if (found.sale) return found;
+  }
+  return {};
+}
+
+/** The answer under `key`, or nothing when PayPal does not know the id (a forged or foreign reference). */
+async function known<K extends keyof ProviderTruth>(call: () => Promise<NonNullable<ProviderTruth[K]>>, key: K): Promise<Pick<ProviderTruth, K>> {
+  try {
+    return { [key]: await call() } as Pick<ProviderTruth, K>;
+  } catch (error) {
+    if (isPayPalApiError(error, 'not_found')) return {} as Pick<ProviderTruth, K>;
+    throw error;
   }
 }
 
 /** A payment's paid-through date is next_billing_time while PayPal shows one; after that, the plan's cycle
  *  tells it (see to-billing-events.ts). */
-async function planIfNeeded(client: TruthSource, subscription: SubscriptionView): Promise<Pick<ProviderTruth, 'plan'>> {
-  if (subscription.nextBillingTime !== null || subscription.planId === null) return {};
-  return { plan: await client.getPlan(subscription.planId) };
+export async function planIfNeeded(api: Pick<TruthSource, 'getPlan'>, subscription: SubscriptionView | undefined): Promise<Pick<ProviderTruth, 'plan'>> {
+  if (subscription === undefined || subscription.nextBillingTime !== null || subscription.planId === null) return {};
+  return known(() => api.getPlan(subscription.planId!), 'plan');
 }

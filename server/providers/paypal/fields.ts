@@ -112,6 +112,15 @@ export function linkedId(links: unknown, rel: string, pathPrefix: string): strin
   return undefined;
 }
 
+/** The ids of every link of the given rels whose path is `<pathPrefix><id>`. */
+export function linkedIds(links: unknown, rels: readonly string[], pathPrefix: string): string[] {
+  if (!Array.isArray(links)) return [];
+  return rels.flatMap((rel) => {
+    const found = linkedId(links.filter((entry) => get(asObject(entry), 'rel') === rel), rel, pathPrefix);
+    return found === undefined ? [] : [found];
+  });
+}
+
 /** Two decimal strings denote the same amount ("49.0" and "49.00"); compared as text, never as floats. */
 export function sameDecimal(a: string, b: string): boolean {
   return canonicalDecimal(a) === canonicalDecimal(b);

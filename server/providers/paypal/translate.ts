@@ -1,22 +1,22 @@
-// A verified PayPal webhook, reduced to a "reference": which resource it is about and what it claims,
-// read from whitelisted, format-checked fields only. A reference says what to fetch from the API; it is not
-// trusted by itself (see to-billing-events.ts). Nothing else from the body is copied, so payer data can
-// never reach storage or logs through it.
-import type { Money } from '../../billing/events';
+// A verified PayPal webhook, reduced to a *trigger*: which kind of fact it announces and the ids under which to
+// look for it. PayPal signs only crc32(body), so nothing in a body is believed: the ids are where the server
+// starts looking (its own records first, then PayPal's API), and every status, amount, time and link between
+// resources is read back from the API before anything is written (confirm.ts). Only whitelisted,
+// format-checked ids are copied out, so payer data can never reach storage or logs through a trigger.
+//
+// Each event type's own rules decide which fields matter: a type we do not act on needs nothing but its id,
+// and a malformed create_time matters to no type (the API's times date what we record).
 import {
-  asObject, eventType as readEventType, get, getArray, getObject, ids, legacyMoney, linkedId, money, time,
-  type Json,
+  asObject, eventType as readEventType, get, getArray, getObject, ids, linkedId, linkedIds, time, type Json,
 } from './fields';
-import { CAPTURE_STATUSES, disputeOutcome, disputedTransactionIds, type CaptureStatus } from './views';
-
-export { toBillingEvents, type BillingResult, type ProviderTruth } from './to-billing-events';
-export { matchesCheckout, matchesSubscriptionCheckout, type CheckoutMismatch } from './matches-checkout';
+import { disputedTransactionIds } from './views';
 
 interface EventRef {
   /** The webhook event id (WH-…): unique per event, the same on every redelivery. */
   eventId: string;
-  /** The event's create_time, epoch ms. */
-  at: number;
+  /** The event's create_time, epoch ms, or null when absent or malformed. Only a fallback for dating a
+   *  transition the API no longer shows; never a reason to refuse the event. */
+  at: number | null;
 }
 
 export const CAPTURE_EVENT_TYPES = [
@@ -39,194 +39,212 @@ export type SubscriptionEventType = (typeof SUBSCRIPTION_EVENT_TYPES)[number];
 export const DISPUTE_EVENT_TYPES = ['CUSTOMER.DISPUTE.CREATED', 'CUSTOMER.DISPUTE.RESOLVED'] as const;
 export type DisputeEventType = (typeof DISPUTE_EVENT_TYPES)[number];
 
-export interface OrderApprovedReference extends EventRef {
+export const REFUND_EVENT_TYPES = [
+  'PAYMENT.CAPTURE.REFUNDED',
+  'PAYMENT.CAPTURE.REVERSED',
+  'PAYMENT.SALE.REFUNDED',
+  'PAYMENT.SALE.REVERSED',
+] as const;
+
+/** Every event type the server acts on: what a webhook listener must subscribe to. */
+export const ACTED_ON_EVENT_TYPES = [
+  'CHECKOUT.ORDER.APPROVED',
+  ...CAPTURE_EVENT_TYPES,
+  ...REFUND_EVENT_TYPES,
+  ...SUBSCRIPTION_EVENT_TYPES,
+  'PAYMENT.SALE.COMPLETED',
+  ...DISPUTE_EVENT_TYPES,
+] as const;
+
+export interface OrderApprovedTrigger extends EventRef {
   kind: 'order-approved';
   orderId: string;
-  checkoutId: string | null;
+  /** custom_id of the first purchase unit as the body has it: a lookup hint only. */
+  checkoutHint: string | null;
 }
 
-export interface CaptureReference extends EventRef {
+export interface CaptureTrigger extends EventRef {
   kind: 'capture';
   captureId: string;
-  orderId: string | null;
-  checkoutId: string | null;
-  /** What the webhook claims; the capture fetched from the API decides. */
-  status: CaptureStatus;
-  amount: Money;
+  /** The order the body links the capture to (supplementary_data or the `up` link): a lookup hint only. */
+  orderHint: string | null;
+  /** custom_id as the body has it: a lookup hint only. */
+  checkoutHint: string | null;
 }
 
-export interface RefundReference extends EventRef {
-  kind: 'refund' | 'reversal';
-  /** Whether the money came back from an Orders v2 capture or from a v1 sale (a subscription payment). */
-  transaction: 'capture' | 'sale';
-  /** The refunded transaction: a capture id, or a sale id when `transaction` is 'sale'. */
-  captureId: string;
-  refundId: string;
-  amount: Money;
+/**
+ * Money given back: a refund (merchant) or a reversal (chargeback), of an Orders v2 capture or a v1 sale.
+ * PayPal's bodies differ in which resource they are about: the refund (naming its capture or sale in a link or
+ * in `sale_id`, or not at all) or, for PAYMENT.SALE.REVERSED as documented, the sale itself with only a link to
+ * the refund. So the body yields candidates, and the API decides which refund of which transaction it is.
+ */
+export interface RefundTrigger extends EventRef {
+  kind: 'refund';
+  reversal: boolean;
+  api: 'v2' | 'v1';
+  /** Ids that may be the refund (the resource, its `self` link). */
+  refundIds: string[];
+  /** Ids that may be the refunded capture or sale (`up`/`sale` links, `sale_id`, the resource itself). */
+  transactionIds: string[];
 }
 
-export interface SubscriptionReference extends EventRef {
+export interface SubscriptionTrigger extends EventRef {
   kind: 'subscription';
   subscriptionId: string;
-  checkoutId: string | null;
+  /** custom_id as the body has it: a lookup hint only. */
+  checkoutHint: string | null;
   eventType: SubscriptionEventType;
 }
 
-export interface SaleReference extends EventRef {
+export interface SaleTrigger extends EventRef {
   kind: 'sale';
   saleId: string;
-  subscriptionId: string;
-  amount: Money;
-  eventType: 'PAYMENT.SALE.COMPLETED';
+  /** billing_agreement_id as the body has it: a lookup hint only; the API's sale names the subscription. */
+  subscriptionHint: string;
 }
 
-export interface DisputeReference extends EventRef {
+export interface DisputeTrigger extends EventRef {
   kind: 'dispute';
   disputeId: string;
-  transactionIds: string[];
-  /** dispute_outcome.outcome_code, present once resolved. */
-  outcome?: string;
+  /** seller_transaction_id of each disputed transaction as the body has them: lookup hints only. */
+  transactionHints: string[];
   eventType: DisputeEventType;
 }
 
-export type InvalidReason =
-  | 'not_an_object'
-  | 'bad_event_id'
-  | 'bad_event_type'
-  | 'bad_create_time'
+export type Trigger = OrderApprovedTrigger | CaptureTrigger | RefundTrigger | SubscriptionTrigger | SaleTrigger | DisputeTrigger;
+
+/** Why a verified body of a type we act on could not be read: recorded (never the body) and answered 2xx. */
+export type UnreadableReason =
   | 'missing_resource'
   | 'bad_resource_id'
-  | 'bad_status'
-  | 'bad_amount'
-  | 'missing_capture_id'
-  | 'missing_subscription_id'
-  | 'bad_transactions'
-  | 'bad_outcome';
+  | 'no_refund_or_transaction'
+  | 'bad_transactions';
 
-export type ActionableReference =
-  | OrderApprovedReference
-  | CaptureReference
-  | RefundReference
-  | SubscriptionReference
-  | SaleReference
-  | DisputeReference;
+/** Why a body is not a PayPal event at all: answered 400. */
+export type InvalidReason = 'not_an_object' | 'bad_event_id' | 'bad_event_type';
 
-export type WebhookReference =
-  | { kind: 'ignored'; eventType: string }
+export type WebhookReading =
+  | { kind: 'ignored'; eventId: string; eventType: string }
+  | { kind: 'unreadable'; eventId: string; eventType: string; reason: UnreadableReason }
   | { kind: 'invalid'; reason: InvalidReason }
-  | ActionableReference;
+  | { kind: 'trigger'; eventId: string; eventType: string; trigger: Trigger };
 
-const invalid = (reason: InvalidReason): WebhookReference => ({ kind: 'invalid', reason });
-
-export function translateWebhook(event: unknown): WebhookReference {
+export function translateWebhook(event: unknown): WebhookReading {
   const envelope = asObject(event);
-  if (envelope === undefined) return invalid('not_an_object');
+  if (envelope === undefined) return { kind: 'invalid', reason: 'not_an_object' };
   const eventId = ids.event(get(envelope, 'id'));
-  if (eventId === undefined) return invalid('bad_event_id');
+  if (eventId === undefined) return { kind: 'invalid', reason: 'bad_event_id' };
   const type = readEventType(get(envelope, 'event_type'));
-  if (type === undefined) return invalid('bad_event_type');
-  const at = time(get(envelope, 'create_time'));
-  if (at === undefined) return invalid('bad_create_time');
+  if (type === undefined) return { kind: 'invalid', reason: 'bad_event_type' };
   const translator = Object.hasOwn(TRANSLATORS, type) ? TRANSLATORS[type] : undefined;
-  if (translator === undefined) return { kind: 'ignored', eventType: type };
+  if (translator === undefined) return { kind: 'ignored', eventId, eventType: type };
   const resource = getObject(envelope, 'resource');
-  if (resource === undefined) return invalid('missing_resource');
-  return translator(resource, { eventId, at }, type);
+  const base: EventRef = { eventId, at: time(get(envelope, 'create_time')) ?? null };
+  const read = resource === undefined ? 'missing_resource' : translator(resource, base, type);
+  if (typeof read === 'string') return { kind: 'unreadable', eventId, eventType: type, reason: read };
+  if (read === null) return { kind: 'ignored', eventId, eventType: type };
+  return { kind: 'trigger', eventId, eventType: type, trigger: read };
 }
 
-type Translator = (resource: Json, base: EventRef, eventType: string) => WebhookReference;
+/** A trigger, null for an event of this type that is not about anything of ours, or why it is unreadable. */
+type Translator = (resource: Json, base: EventRef, eventType: string) => Trigger | null | UnreadableReason;
 
 const TRANSLATORS: Record<string, Translator> = {
   'CHECKOUT.ORDER.APPROVED': orderApproved,
   ...Object.fromEntries(CAPTURE_EVENT_TYPES.map((type) => [type, capture])),
-  'PAYMENT.CAPTURE.REFUNDED': (resource, base) => captureRefund(resource, base, 'refund'),
-  'PAYMENT.CAPTURE.REVERSED': (resource, base) => captureRefund(resource, base, 'reversal'),
+  'PAYMENT.CAPTURE.REFUNDED': (resource, base) => captureRefund(resource, base, false),
+  'PAYMENT.CAPTURE.REVERSED': (resource, base) => captureRefund(resource, base, true),
   ...Object.fromEntries(SUBSCRIPTION_EVENT_TYPES.map((type) => [type, subscription])),
   'PAYMENT.SALE.COMPLETED': saleCompleted,
-  'PAYMENT.SALE.REFUNDED': (resource, base) => saleRefund(resource, base, 'refund'),
-  'PAYMENT.SALE.REVERSED': (resource, base) => saleRefund(resource, base, 'reversal'),
+  'PAYMENT.SALE.REFUNDED': (resource, base) => saleRefund(resource, base, false),
+  'PAYMENT.SALE.REVERSED': (resource, base) => saleRefund(resource, base, true),
   ...Object.fromEntries(DISPUTE_EVENT_TYPES.map((type) => [type, dispute])),
 };
 
-/** Our checkout id, or null: a custom_id of another format belongs to some other integration on the same
- *  PayPal account (shops put JSON, names, order numbers there), is not ours and is never copied. */
-function checkoutIdOf(value: unknown): string | null {
-  return ids.custom(value) ?? null;
-}
-
-function orderApproved(resource: Json, base: EventRef): WebhookReference {
+function orderApproved(resource: Json, base: EventRef): Trigger | UnreadableReason {
   const orderId = ids.resource(get(resource, 'id'));
-  if (orderId === undefined) return invalid('bad_resource_id');
+  if (orderId === undefined) return 'bad_resource_id';
   const unit = asObject(getArray(resource, 'purchase_units')?.[0]);
-  return { kind: 'order-approved', ...base, orderId, checkoutId: checkoutIdOf(get(unit, 'custom_id')) };
+  return { kind: 'order-approved', ...base, orderId, checkoutHint: ids.custom(get(unit, 'custom_id')) ?? null };
 }
 
-function capture(resource: Json, base: EventRef): WebhookReference {
+function capture(resource: Json, base: EventRef): Trigger | UnreadableReason {
   const captureId = ids.resource(get(resource, 'id'));
-  if (captureId === undefined) return invalid('bad_resource_id');
-  const status = CAPTURE_STATUSES.find((s) => s === get(resource, 'status'));
-  if (status === undefined) return invalid('bad_status');
-  const amount = money(get(resource, 'amount'));
-  if (amount === undefined) return invalid('bad_amount');
-  const checkoutId = checkoutIdOf(get(resource, 'custom_id'));
-  const orderId =
+  if (captureId === undefined) return 'bad_resource_id';
+  const orderHint =
     ids.resource(get(getObject(resource, 'supplementary_data', 'related_ids'), 'order_id')) ??
     linkedId(get(resource, 'links'), 'up', '/v2/checkout/orders/') ??
     null;
-  return { kind: 'capture', ...base, captureId, orderId, checkoutId, status, amount };
+  return { kind: 'capture', ...base, captureId, orderHint, checkoutHint: ids.custom(get(resource, 'custom_id')) ?? null };
 }
 
-/** The resource of PAYMENT.CAPTURE.REFUNDED / REVERSED is the refund; its `up` link names the capture. */
-function captureRefund(resource: Json, base: EventRef, kind: 'refund' | 'reversal'): WebhookReference {
-  const refundId = ids.resource(get(resource, 'id'));
-  if (refundId === undefined) return invalid('bad_resource_id');
-  const captureId = linkedId(get(resource, 'links'), 'up', '/v2/payments/captures/');
-  if (captureId === undefined) return invalid('missing_capture_id');
-  const amount = money(get(resource, 'amount'));
-  if (amount === undefined) return invalid('bad_amount');
-  return { kind, ...base, transaction: 'capture', captureId, refundId, amount };
+/** PAYMENT.CAPTURE.REFUNDED / REVERSED: the resource is the v2 refund; its `up` link names the capture. */
+function captureRefund(resource: Json, base: EventRef, reversal: boolean): Trigger | UnreadableReason {
+  const links = get(resource, 'links');
+  const refundIds = distinct(ids.resource(get(resource, 'id')), linkedId(links, 'self', '/v2/payments/refunds/'));
+  const transactionIds = distinct(linkedId(links, 'up', '/v2/payments/captures/'));
+  if (refundIds.length === 0 && transactionIds.length === 0) return 'no_refund_or_transaction';
+  return { kind: 'refund', ...base, reversal, api: 'v2', refundIds, transactionIds };
 }
 
-function subscription(resource: Json, base: EventRef, eventType: string): WebhookReference {
+/**
+ * PAYMENT.SALE.REFUNDED / REVERSED: usually the v1 refund (`sale_id`, a `sale` link); PayPal's documented
+ * reversal sample is the sale itself with a `self` link to the refund; its simulator sends the refund with
+ * nothing naming the sale. The resource id is a candidate for either; the API tells which.
+ */
+function saleRefund(resource: Json, base: EventRef, reversal: boolean): Trigger | UnreadableReason {
+  const links = get(resource, 'links');
+  const resourceId = ids.resource(get(resource, 'id'));
+  const refundIds = distinct(linkedId(links, 'self', '/v1/payments/refund/'), resourceId);
+  const transactionIds = distinct(
+    ids.resource(get(resource, 'sale_id')),
+    ...linkedIds(links, ['sale', 'up'], '/v1/payments/sale/'),
+    linkedId(links, 'self', '/v1/payments/sale/'),
+    resourceId,
+  );
+  if (refundIds.length === 0 && transactionIds.length === 0) return 'no_refund_or_transaction';
+  return { kind: 'refund', ...base, reversal, api: 'v1', refundIds, transactionIds };
+}
+
+function subscription(resource: Json, base: EventRef, eventType: string): Trigger | UnreadableReason {
   const subscriptionId = ids.subscription(get(resource, 'id'));
-  if (subscriptionId === undefined) return invalid('bad_resource_id');
-  const checkoutId = checkoutIdOf(get(resource, 'custom_id'));
-  const type = SUBSCRIPTION_EVENT_TYPES.find((t) => t === eventType);
-  if (type === undefined) return invalid('bad_event_type');
-  return { kind: 'subscription', ...base, subscriptionId, checkoutId, eventType: type };
+  if (subscriptionId === undefined) return 'bad_resource_id';
+  const type = SUBSCRIPTION_EVENT_TYPES.find((t) => t === eventType)!;
+  return { kind: 'subscription', ...base, subscriptionId, checkoutHint: ids.custom(get(resource, 'custom_id')) ?? null, eventType: type };
 }
 
-function saleCompleted(resource: Json, base: EventRef, eventType: string): WebhookReference {
+function saleCompleted(resource: Json, base: EventRef): Trigger | null | UnreadableReason {
   const saleId = ids.resource(get(resource, 'id'));
-  if (saleId === undefined) return invalid('bad_resource_id');
-  // A sale outside any subscription belongs to some other integration on the account: nothing of ours.
-  if (get(resource, 'billing_agreement_id') === undefined) return { kind: 'ignored', eventType };
-  const subscriptionId = ids.subscription(get(resource, 'billing_agreement_id'));
-  if (subscriptionId === undefined) return invalid('missing_subscription_id');
-  const amount = legacyMoney(get(resource, 'amount'));
-  if (amount === undefined) return invalid('bad_amount');
-  return { kind: 'sale', ...base, saleId, subscriptionId, amount, eventType: 'PAYMENT.SALE.COMPLETED' };
+  if (saleId === undefined) return 'bad_resource_id';
+  // A sale outside any subscription is a classic PayPal payment of some other integration on the account.
+  const agreement = get(resource, 'billing_agreement_id');
+  if (agreement === undefined) return null;
+  const subscriptionHint = ids.subscription(agreement);
+  if (subscriptionHint === undefined) return 'bad_resource_id';
+  return { kind: 'sale', ...base, saleId, subscriptionHint };
 }
 
-/** The resource of PAYMENT.SALE.REFUNDED / REVERSED is a v1 refund naming its sale in `sale_id`. */
-function saleRefund(resource: Json, base: EventRef, kind: 'refund' | 'reversal'): WebhookReference {
-  const refundId = ids.resource(get(resource, 'id'));
-  if (refundId === undefined) return invalid('bad_resource_id');
-  const saleId = ids.resource(get(resource, 'sale_id'));
-  if (saleId === undefined) return invalid('missing_capture_id');
-  const amount = legacyMoney(get(resource, 'amount'), { unsigned: true });
-  if (amount === undefined) return invalid('bad_amount');
-  return { kind, ...base, transaction: 'sale', captureId: saleId, refundId, amount };
-}
-
-function dispute(resource: Json, base: EventRef, eventType: string): WebhookReference {
+function dispute(resource: Json, base: EventRef, eventType: string): Trigger | UnreadableReason {
   const disputeId = ids.dispute(get(resource, 'dispute_id'));
-  if (disputeId === undefined) return invalid('bad_resource_id');
-  const transactionIds = disputedTransactionIds(resource);
-  if (transactionIds === undefined) return invalid('bad_transactions');
-  const type = DISPUTE_EVENT_TYPES.find((t) => t === eventType);
-  if (type === undefined) return invalid('bad_event_type');
-  const outcome = disputeOutcome(resource);
-  if (get(resource, 'dispute_outcome') !== undefined && outcome === undefined) return invalid('bad_outcome');
-  return { kind: 'dispute', ...base, disputeId, transactionIds, eventType: type, ...(outcome ? { outcome } : {}) };
+  if (disputeId === undefined) return 'bad_resource_id';
+  const transactionHints = disputedTransactionIds(resource);
+  if (transactionHints === undefined) return 'bad_transactions';
+  const type = DISPUTE_EVENT_TYPES.find((t) => t === eventType)!;
+  return { kind: 'dispute', ...base, disputeId, transactionHints, eventType: type };
+}
+
+function distinct(...values: (string | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => v !== undefined))];
+}
+
+/** The ids a trigger names, for the inbox row and logs. */
+export function resourceIdOf(trigger: Trigger): string {
+  switch (trigger.kind) {
+    case 'order-approved': return trigger.orderId;
+    case 'capture': return trigger.captureId;
+    case 'refund': return trigger.refundIds[0] ?? trigger.transactionIds[0]!;
+    case 'subscription': return trigger.subscriptionId;
+    case 'sale': return trigger.saleId;
+    case 'dispute': return trigger.disputeId;
+  }
 }

@@ -51,6 +51,8 @@ export interface SubscriptionView {
   cyclesCompleted: number;
   lastPayment: { amount: Money; time: number } | null;
   failedPaymentsCount: number;
+  /** billing_info.last_failed_payment.time, epoch ms: dates (and names) the latest failed attempt. */
+  lastFailedPaymentTime: number | null;
   statusUpdateTime: number | null;
 }
 
@@ -73,9 +75,38 @@ export interface PlanView {
   interval: { unit: IntervalUnit; count: number };
 }
 
+/** An Orders v2 refund (GET /v2/payments/refunds/{id}): the `up` link names the refunded capture. */
+export interface CaptureRefundView {
+  id: string;
+  status: string;
+  amount: Money;
+  captureId: string | null;
+  createTime: number | null;
+}
+
+/** A v1 refund (GET /v1/payments/refund/{id}): `sale_id` names the refunded sale. */
+export interface SaleRefundView {
+  id: string;
+  state: string;
+  /** Unsigned: webhooks carry it negated, the API positive; the sign says nothing more. */
+  amount: Money;
+  saleId: string | null;
+  createTime: number | null;
+}
+
+/** One payment of a subscription (GET /v1/billing/subscriptions/{id}/transactions): id is the sale id. */
+export interface SubscriptionTransactionView {
+  id: string;
+  status: string;
+  amount: Money;
+  time: number;
+}
+
 export interface DisputeView {
   id: string;
   status: string;
+  createTime: number | null;
+  updateTime: number | null;
   /** dispute_outcome.outcome_code once resolved, e.g. "RESOLVED_BUYER_FAVOUR". */
   outcome: string | null;
   /** The merchant-side transaction ids (capture or sale ids) the dispute is about. */
@@ -152,6 +183,7 @@ export function parseSubscription(value: unknown): SubscriptionView | undefined 
     cyclesCompleted: regularCyclesCompleted(getArray(billing, 'cycle_executions')),
     lastPayment: lastPayment(getObject(billing, 'last_payment')),
     failedPaymentsCount: count(get(billing, 'failed_payments_count')) ?? 0,
+    lastFailedPaymentTime: nullable(time(get(getObject(billing, 'last_failed_payment'), 'time'))),
     statusUpdateTime: nullable(time(get(subscription, 'status_update_time'))),
   };
 }
@@ -207,7 +239,64 @@ export function parseDispute(value: unknown): DisputeView | undefined {
   const status = enumValue(get(dispute, 'status'));
   const transactionIds = disputedTransactionIds(dispute);
   if (id === undefined || status === undefined || transactionIds === undefined) return undefined;
-  return { id, status, outcome: nullable(disputeOutcome(dispute)), transactionIds };
+  return {
+    id,
+    status,
+    createTime: nullable(time(get(dispute, 'create_time'))),
+    updateTime: nullable(time(get(dispute, 'update_time'))),
+    outcome: nullable(disputeOutcome(dispute)),
+    transactionIds,
+  };
+}
+
+export function parseCaptureRefund(value: unknown): CaptureRefundView | undefined {
+  const refund = asObject(value);
+  const id = ids.resource(get(refund, 'id'));
+  const status = enumValue(get(refund, 'status'));
+  const amount = money(get(refund, 'amount'));
+  if (id === undefined || status === undefined || amount === undefined) return undefined;
+  return {
+    id,
+    status,
+    amount,
+    captureId: nullable(linkedId(get(refund, 'links'), 'up', '/v2/payments/captures/')),
+    createTime: nullable(time(get(refund, 'create_time'))),
+  };
+}
+
+export function parseSaleRefund(value: unknown): SaleRefundView | undefined {
+  const refund = asObject(value);
+  const id = ids.resource(get(refund, 'id'));
+  const state = typeof get(refund, 'state') === 'string' && /^[a-z_]{1,40}$/.test(get(refund, 'state') as string) ? (get(refund, 'state') as string) : undefined;
+  const amount = legacyMoney(get(refund, 'amount'), { unsigned: true });
+  if (id === undefined || state === undefined || amount === undefined) return undefined;
+  return {
+    id,
+    state,
+    amount,
+    saleId: nullable(ids.resource(get(refund, 'sale_id')) ?? linkedId(get(refund, 'links'), 'sale', '/v1/payments/sale/')),
+    createTime: nullable(time(get(refund, 'create_time'))),
+  };
+}
+
+const MAX_LISTED_TRANSACTIONS = 500;
+
+/** The payments listed; undefined when the answer is not a transactions list. Entries of another shape
+ *  (PayPal lists refunds with negative amounts too) are skipped, never guessed at. */
+export function parseSubscriptionTransactions(value: unknown): SubscriptionTransactionView[] | undefined {
+  const list = getArray(asObject(value), 'transactions');
+  if (list === undefined) return asObject(value) === undefined ? undefined : [];
+  const found: SubscriptionTransactionView[] = [];
+  for (const entry of list.slice(0, MAX_LISTED_TRANSACTIONS)) {
+    const transaction = asObject(entry);
+    const id = ids.resource(get(transaction, 'id'));
+    const status = enumValue(get(transaction, 'status'));
+    const amount = money(get(getObject(transaction, 'amount_with_breakdown'), 'gross_amount'));
+    const at = time(get(transaction, 'time'));
+    if (id === undefined || status === undefined || amount === undefined || at === undefined) continue;
+    found.push({ id, status, amount, time: at });
+  }
+  return found;
 }
 
 /** seller_transaction_id of each disputed transaction; the buyer's side of each entry is never read. */

@@ -4,10 +4,12 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Database, StoreDialect } from '../database';
 import { StoreError } from '../errors';
 import { initialMigration } from './0001-initial';
+import { moneyTruthMigration } from './0002-money-truth';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
+    '0002-money-truth': moneyTruthMigration(),
   };
 }
 
