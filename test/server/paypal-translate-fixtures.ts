@@ -410,9 +410,9 @@ export function subscriptionTransactionsResource(transactions: unknown[]) {
 export type VectorSet = 'paypal-real' | 'paypal-sdk-2015-2016' | 'paypal-java-sdk-2019';
 
 
-/** The genuine bodies of a set (every .json file in it), by file name. */
+/** The genuine bodies of a set (every JSON body in it, not the delivery headers kept beside some), by file name. */
 export function vectorNames(set: VectorSet): string[] {
-  return readdirSync(paypalVector(set)).filter((name) => name.endsWith('.json')).sort();
+  return readdirSync(paypalVector(set)).filter((name) => name.endsWith('.json') && !name.startsWith('signed-deliveries')).sort();
 }
 
 /** A genuine body, byte for byte as PayPal sent or published it. */

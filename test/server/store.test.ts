@@ -86,8 +86,11 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         });
         const { error } = await migrator.migrateToLatest();
         expect(error).toBeUndefined();
-        await seedCheckout(old.store, 'co_1');
-        await seedLicense(old.store, 'lic_1', 'co_1', { subscriptionId: 'I-SUB1' });
+        // Written as a store at 0001 held them (today's repositories write columns 0001 did not have).
+        await sql`insert into checkouts (id, anchor, plan_id, kind, provider, amount, currency, status, poll_token_hash, created_at, updated_at, expires_at)
+          values ('co_1', 'anchor-a', 'enterprise-monthly', 'recurring', 'paypal', '9.00', 'USD', 'pending', 'hash-co_1', ${T0}, ${T0}, ${T0 + 3_600_000})`.execute(old.store.db);
+        await sql`insert into licenses (id, anchor, plan_id, provider, checkout_id, status, tier, subscription_id, state_json, created_at, updated_at)
+          values ('lic_1', 'anchor-a', 'enterprise-monthly', 'paypal', 'co_1', 'active', 'enterprise', 'I-SUB1', '{"status":"active"}', ${T0}, ${T0})`.execute(old.store.db);
         const rows = [
           { provider: 'paypal', event_id: 'WH-1', event_type: 'PAYMENT.CAPTURE.COMPLETED', resource_id: 'CAP-1', outcome: 'applied', received_at: T0 },
           { provider: 'paypal', event_id: 'WH-2', event_type: 'BILLING.PLAN.CREATED', resource_id: null, outcome: 'ignored', received_at: T0 + 1 },
@@ -153,7 +156,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       const viaPrecompiled = await checkouts.get(store.db, 'co_1');
       expect(Object.keys(viaPrecompiled ?? {}).sort()).toEqual([
         'amount', 'anchor', 'createdAt', 'currency', 'expiresAt', 'failureReason', 'id', 'kind', 'licenseId', 'planId',
-        'pollTokenHash', 'provider', 'providerOrderId', 'providerSubscriptionId', 'status', 'updatedAt',
+        'pollTokenHash', 'provider', 'providerOrderId', 'providerSubscriptionId', 'replacesSubscriptionId', 'status', 'updatedAt',
       ]);
       await store.transaction(async (trx) => {
         expect(await checkouts.get(trx, 'co_1', { forUpdate: true })).toEqual(viaPrecompiled);
@@ -183,6 +186,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         createdAt: T0,
         updatedAt: T0,
         expiresAt: T0 + 3_600_000,
+        replacesSubscriptionId: null,
       });
       expect(await checkouts.get(store.db, 'co_1')).toEqual(inserted);
       expect(await checkouts.get(store.db, 'co_missing')).toBeUndefined();
@@ -613,18 +617,18 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect(await jobLeases.acquire(store.db, 'reconcile', 'host-a', T0 + 59_999, T0 + 120_000)).toBe(false);
       // Another job's lease is its own.
       expect(await jobLeases.acquire(store.db, 'expire-checkouts', 'host-b', T0 + 1, T0 + 60_001)).toBe(true);
-      expect(await leaseRow(store, 'reconcile')).toEqual({ name: 'reconcile', holder: 'host-a', lease_until: T0 + 60_000, last_run_at: null });
+      expect(await leaseRow(store, 'reconcile')).toEqual({ name: 'reconcile', holder: 'host-a', leaseUntil: T0 + 60_000, lastRunAt: null });
       // Lapsed exactly at its end.
       expect(await jobLeases.acquire(store.db, 'reconcile', 'host-b', T0 + 60_000, T0 + 120_000)).toBe(true);
-      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: 'host-b', lease_until: T0 + 120_000 });
+      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: 'host-b', leaseUntil: T0 + 120_000 });
     });
 
     test('job leases: finished marks the run of the holder only', async (store) => {
       await jobLeases.acquire(store.db, 'reconcile', 'host-a', T0, T0 + 60_000);
       await jobLeases.finished(store.db, 'reconcile', 'host-b', T0 + 5);
-      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: 'host-a', last_run_at: null });
+      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: 'host-a', lastRunAt: null });
       await jobLeases.finished(store.db, 'reconcile', 'host-a', T0 + 7);
-      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: 'host-a', lease_until: T0 + 60_000, last_run_at: T0 + 7 });
+      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: 'host-a', leaseUntil: T0 + 60_000, lastRunAt: T0 + 7 });
     });
 
     test('job leases: of holders racing for a lease, new or lapsed, exactly one gets it', async (store) => {
@@ -636,7 +640,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect((await race(T0 + 30_000)).filter(Boolean)).toHaveLength(0);
       const lapsed = await race(T0 + 60_000);
       expect(lapsed.filter(Boolean)).toHaveLength(1);
-      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: `host-${lapsed.indexOf(true)}`, lease_until: T0 + 120_000 });
+      expect(await leaseRow(store, 'reconcile')).toMatchObject({ holder: `host-${lapsed.indexOf(true)}`, leaseUntil: T0 + 120_000 });
     });
 
     test('checkouts: unsettledSince lists recent checkouts a buyer may have paid unseen, newest first, bounded', async (store) => {
