@@ -120,6 +120,8 @@ export interface Subscription {
   createTime: string;
   updateTime: string;
   statusUpdateTime: string;
+  /** The time of the subscription's latest status change or payment attempt: each next one is dated after it. */
+  lastEventTime?: string;
   nextBillingTime?: string;
   lastPayment?: { amount: Money; time: string };
   lastFailedPayment?: { amount: Money; time: string };

@@ -6,7 +6,7 @@ import type { Plan, Sale, Subscription } from '../model';
 import { fromMinor, minorOf } from '../money';
 import { publishSaleCompleted, publishSubscription } from './events';
 import { findPlan } from './lookup';
-import { moveTo } from './status';
+import { moveTo, nextEventTime } from './status';
 import { addIntervals } from './time';
 
 /** Cycles one subscription may bill in one run, so a clock moved by decades cannot stall the sandbox. */
@@ -34,9 +34,8 @@ export function billNextCycle(
   ctx: SandboxContext, subscription: Subscription, outcome: Subscription['renewalOutcome'], at: string,
 ): Sale | undefined {
   const plan = findPlan(ctx, subscription.planId);
-  // A payment never predates the status change it follows: status_update_time may run a second ahead of the
-  // clock (status.ts), and a failure dated before the activation it follows would read as one before it.
-  const when = Date.parse(at) < Date.parse(subscription.statusUpdateTime) ? subscription.statusUpdateTime : at;
+  // Each payment attempt is dated after the status change or attempt before it (status.ts: nextEventTime).
+  const when = nextEventTime(subscription, Date.parse(at));
   if (outcome === 'fail') {
     scheduleNextCycle(subscription, plan);
     recordFailure(ctx, subscription, plan, when);

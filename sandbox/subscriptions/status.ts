@@ -28,7 +28,7 @@ export function requireStatus(subscription: Subscription, action: string, allowe
  *  than the one before, even within one second of the sandbox clock (PayPal's times have whole seconds), so
  *  that each change is told apart: a reactivation is a new fact, not a repeat of the first activation. */
 export function setStatus(ctx: SandboxContext, subscription: Subscription, status: SubscriptionStatus, note?: string): void {
-  const now = laterThan(subscription.statusUpdateTime, ctx.clock.now());
+  const now = nextEventTime(subscription, ctx.clock.now());
   subscription.status = status;
   subscription.statusUpdateTime = now;
   subscription.updateTime = now;
@@ -40,6 +40,20 @@ export function moveTo(
 ): void {
   setStatus(ctx, subscription, status, note);
   publishSubscription(ctx, subscription, EVENT_ON_ENTRY[status]);
+}
+
+/**
+ * The time of the subscription's next status change or payment attempt: `atMs` in whole seconds, or one second
+ * after the one before it if the clock has not moved past that. A failure recorded in the same second as the
+ * payment before it (a clock standing still in a test) still reads as coming after it, as it does at PayPal.
+ */
+export function nextEventTime(subscription: Subscription, atMs: number): string {
+  const previous = subscription.lastEventTime !== undefined && subscription.lastEventTime > subscription.statusUpdateTime
+    ? subscription.lastEventTime
+    : subscription.statusUpdateTime;
+  const next = laterThan(previous, atMs);
+  subscription.lastEventTime = next;
+  return next;
 }
 
 /** `nowMs` in whole seconds, or one second after `previous` if the clock has not moved past it. */
