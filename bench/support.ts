@@ -133,6 +133,7 @@ export async function startStack(listenerUrl: (serverPort: number) => string): P
     const log = openSync(logFile, 'a');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      HARDBOUND_MODE: 'development',
       HARDBOUND_PORT: String(port),
       HARDBOUND_DATA_DIR: dataDir,
       PAYPAL_CLIENT_ID: sandbox.clientId,

@@ -18,6 +18,11 @@ export const API_PATHS = {
     `/v1/support/licenses/${encodeURIComponent(licenseId)}/${action}`,
 } as const;
 
+/** Where PayPal delivers this server's webhooks: the URL its listener must be registered with. */
+export function paypalWebhookUrl(publicUrl: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}${API_PATHS.paypalWebhook}`;
+}
+
 export const MAX_WAIT_SECONDS = 30;
 
 export interface PlansResponse {

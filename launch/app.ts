@@ -52,7 +52,8 @@ function previewPort(): number {
 }
 
 async function main(): Promise<void> {
-  const loaded = configFromEnv(process.env);
+  // npm start is a development run whatever HARDBOUND_MODE says: the embedded sandbox and development keys.
+  const loaded = configFromEnv(process.env, process.cwd(), { mode: 'development' });
   if ('problems' in loaded) {
     console.error(`The server configuration has ${loaded.problems.length} problem(s):\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
     process.exit(2);
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     return stopping;
   };
   console.log(`Hardbound server at ${server.url}${paypal.sandbox ? `, PayPal sandbox at ${paypal.sandbox.baseUrl}` : ''}; data in ${config.dataDir}`);
+  console.log('Development mode: development signing keys, PayPal set-up not checked; deploy with `hardbound-server serve` (see README, "Deployment").');
 
   const appEnv = await developmentAppEnv(server.url, config.issuer, paypal.sandbox?.baseUrl ?? null);
   const electron = findElectronBinary({ resolve: () => require('electron') as string, exists: existsSync, platform: process.platform, env: process.env });

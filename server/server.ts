@@ -2,11 +2,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { paypalWebhookUrl } from '../common/api';
 import { systemClock, type Clock } from '../common/clock';
 import { CheckoutService } from './checkouts/service';
 import { CheckoutWaiters } from './checkouts/waiters';
 import type { ServerConfig } from './config/env';
-import { ensureDevKeys } from './entitlements';
+import { ensureDevKeys, loadKeyRing, type KeyRingResult } from './entitlements';
 import { createHttpApp } from './http/app';
 import { checkoutPageRoutes } from './http/routes/checkout-pages';
 import { checkoutRoutes } from './http/routes/checkouts';
@@ -33,8 +34,9 @@ export interface PayPalConnection {
   apiBase: string;
   clientId: string;
   clientSecret: string;
-  /** The listener's webhook id at PayPal, or 'register' to register this server's own URL on start. */
-  webhookId: string | 'register';
+  /** The webhook listener's id at PayPal; or, for the embedded sandbox of development mode, how to register
+   *  this server's webhook URL, known only once it listens, and learn the id. */
+  webhook: { id: string } | { register: (webhookUrl: string) => Promise<string> };
   sandboxOrigin: string | null;
   trustedCaPem: string | null;
   /** offline: check signatures here; api: ask PayPal's verify-webhook-signature API. */
@@ -60,6 +62,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Development generates a key on first start; production signs only with a key made by `keys generate`. */
+async function signingKeys(config: ServerConfig, clock: Clock, log: Logger): Promise<KeyRingResult> {
+  const dir = path.join(config.dataDir, 'keys');
+  const options = config.signingKid ? { activeKid: config.signingKid } : {};
+  if (config.mode === 'production') {
+    const loaded = await loadKeyRing(dir, options);
+    if (loaded.ok && loaded.ring.developmentKids.length > 0) {
+      return { ok: false, code: 'key_file_invalid', detail: `development key(s) ${loaded.ring.developmentKids.join(', ')} in ${dir}: production signs and publishes only keys made by \`hardbound-server keys generate\`` };
+    }
+    return loaded;
+  }
+  const keys = await ensureDevKeys(dir, { clock, ...options });
+  if (keys.ok && keys.generated) log.warn({ kid: keys.generated.kid }, 'development mode: generated a development signing key; production needs `hardbound-server keys generate` and the public key pinned in the app');
+  return keys;
+}
+
 export async function startServer(config: ServerConfig, runtime: ServerRuntime): Promise<RunningServer> {
   const clock = runtime.clock ?? systemClock;
   const log = runtime.logger ?? createLogger(config.logLevel);
@@ -78,12 +96,11 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   });
   await store.migrate();
 
-  const keys = await ensureDevKeys(path.join(config.dataDir, 'keys'), { clock, ...(config.signingKid ? { activeKid: config.signingKid } : {}) });
+  const keys = await signingKeys(config, clock, log);
   if (!keys.ok) {
     await store.close();
     throw new Error(`signing keys: ${keys.detail}`);
   }
-  if (keys.generated) log.warn({ kid: keys.generated.kid }, 'generated a development signing key; run `hardbound-server keys generate` for production and pin its public key in the app');
 
   const waiters = new CheckoutWaiters();
   metrics.describe('hardbound_webhooks_total', 'Webhook deliveries by outcome (applied, duplicate, ignored, unmatched, not_confirmed or an error code).');
@@ -116,7 +133,8 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   // Offline verification's RSA step runs on a worker thread, started now so the first delivery does not wait for it.
   const signatureWorker = runtime.paypal.verify === 'api' ? undefined : new SignatureWorkerPool();
   signatureWorker?.start();
-  let webhookId = runtime.paypal.webhookId === 'register' ? '' : runtime.paypal.webhookId;
+  const webhookSource = runtime.paypal.webhook;
+  let webhookId = 'id' in webhookSource ? webhookSource.id : '';
   // The webhook id is known only once the listener is registered, after listen(); until then nothing verifies.
   const verifierRef: { current?: WebhookVerifier } = {};
   const webhook = new PayPalWebhook({
@@ -149,9 +167,9 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
 
   const url = await app.listen({ host: config.host, port: config.port });
   publicUrl ||= url;
-  if (runtime.paypal.webhookId === 'register') {
-    webhookId = await client.registerWebhook(`${publicUrl}/v1/webhooks/paypal`, ['*']);
-    log.info({ webhookId }, 'registered this server as a PayPal webhook listener');
+  if ('register' in webhookSource) {
+    webhookId = await webhookSource.register(paypalWebhookUrl(publicUrl));
+    log.info({ webhookId }, 'registered this server as a webhook listener at the embedded sandbox');
   }
   verifierRef.current = signatureWorker === undefined
     ? new PayPalApiSignatureVerifier(client, webhookId)

@@ -35,7 +35,7 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hardbound-test-'));
-  const result = configFromEnv({ HARDBOUND_DATA_DIR: dataDir, HARDBOUND_PORT: '0', HARDBOUND_SANDBOX_PORT: '0', HARDBOUND_LOG_LEVEL: 'info', ...options.env });
+  const result = configFromEnv({ HARDBOUND_MODE: 'development', HARDBOUND_DATA_DIR: dataDir, HARDBOUND_PORT: '0', HARDBOUND_SANDBOX_PORT: '0', HARDBOUND_LOG_LEVEL: 'info', ...options.env });
   if ('problems' in result) throw new Error(result.problems.join('; '));
   const config = result.config;
   const clock = new AdjustableClock();

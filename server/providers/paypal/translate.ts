@@ -148,6 +148,10 @@ const TRANSLATORS: Record<string, Translator> = {
   ...Object.fromEntries(DISPUTE_EVENT_TYPES.map((type) => [type, dispute])),
 };
 
+/** Every event type the server acts on: what its PayPal webhook listener must subscribe (`paypal setup`
+ *  creates it so; production's start check refuses a listener that misses one). */
+export const HANDLED_EVENT_TYPES: readonly string[] = Object.freeze(Object.keys(TRANSLATORS));
+
 /** Our checkout id, or null: a custom_id of another format belongs to some other integration on the same
  *  PayPal account (shops put JSON, names, order numbers there), is not ours and is never copied. */
 function checkoutIdOf(value: unknown): string | null {
