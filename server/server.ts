@@ -9,6 +9,8 @@ import { CheckoutWaiters } from './checkouts/waiters';
 import type { ServerConfig } from './config/env';
 import { ensureDevKeys, loadKeyRing, type KeyRingResult } from './entitlements';
 import { createHttpApp } from './http/app';
+import { checkoutRateLimit } from './http/checkout-limits';
+import { metricsGuard, startMetricsListener } from './http/metrics-access';
 import { checkoutPageRoutes } from './http/routes/checkout-pages';
 import { checkoutRoutes } from './http/routes/checkouts';
 import { entitlementRoutes } from './http/routes/entitlements';
@@ -54,6 +56,8 @@ export interface ServerRuntime {
 
 export interface RunningServer {
   url: string;
+  /** The separate metrics listener's URL (HARDBOUND_METRICS_ADDRESS), or null. */
+  metricsUrl: string | null;
   publicUrl: string;
   webhookId: string;
   store: Store;
@@ -124,7 +128,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   let publicUrl = config.publicUrl ?? '';
   const checkoutService = new CheckoutService({
     store, clock, provider, waiters, plans: config.plans, publicUrl: () => publicUrl, brandName: config.brandName,
-    checkoutTtlMs: config.checkoutTtlMs, grant, metrics, log, recheckMs: store.dialect === 'postgres' ? 1_000 : 5_000,
+    checkoutTtlMs: config.checkoutTtlMs, openPerAnchor: config.checkoutLimits.openPerAnchor, grant, metrics, log, recheckMs: store.dialect === 'postgres' ? 1_000 : 5_000,
   });
   const refresh = new RefreshService({ store, clock, grant });
   const cancellation = new CancelSubscriptionService({ store, clock, grant, provider, waiters, waitMs: 10_000 });
@@ -146,9 +150,18 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   });
 
   let accepting = true;
-  const app = await createHttpApp(log);
-  operationsRoutes(app, { plans: config.plans, metrics, store, ready: () => accepting });
-  checkoutRoutes(app, checkoutService);
+  metrics.describe('hardbound_http_refused_total', 'Connections and requests refused by a limit before any route ran, by code.');
+  metrics.describe('hardbound_checkouts_refused_total', 'Checkout creations refused by a limit, by reason.');
+  metrics.describe('hardbound_cert_fetches_total', 'Webhook signing certificate fetches started (each an outbound request).');
+  const app = await createHttpApp(log, {
+    limits: config.http,
+    trustedProxies: config.trustedProxies,
+    onRefused: (code) => metrics.inc('hardbound_http_refused_total', { code }),
+  });
+  operationsRoutes(app, { plans: config.plans, metrics, store, ready: () => accepting, metricsGuard: metricsGuard(config) });
+  const limitCheckouts = await checkoutRateLimit(app, config.checkoutLimits, (which) =>
+    metrics.inc('hardbound_checkouts_refused_total', { reason: `rate_per_${which}` }));
+  checkoutRoutes(app, checkoutService, limitCheckouts);
   checkoutPageRoutes(app, checkoutService);
   entitlementRoutes(app, refresh, cancellation, keys.ring);
   webhookRoutes(app, webhook, metrics);
@@ -166,6 +179,14 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   });
 
   const url = await app.listen({ host: config.host, port: config.port });
+  const metricsListener = config.metrics.address
+    ? await startMetricsListener(metrics, config.metrics.address).catch(async (error: unknown) => {
+        await app.close();
+        await signatureWorker?.close();
+        await store.close();
+        throw new Error(`HARDBOUND_METRICS_ADDRESS: cannot listen (${error instanceof Error ? error.message : String(error)})`);
+      })
+    : null;
   publicUrl ||= url;
   if ('register' in webhookSource) {
     webhookId = await webhookSource.register(paypalWebhookUrl(publicUrl));
@@ -179,11 +200,13 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
         worker: signatureWorker,
         ...(runtime.paypal.sandboxOrigin ? { sandboxOrigin: runtime.paypal.sandboxOrigin } : {}),
         ...(runtime.paypal.trustedCaPem ? { trustedCaPem: runtime.paypal.trustedCaPem } : {}),
+        onCertFetch: () => metrics.inc('hardbound_cert_fetches_total'),
       });
 
   return {
-    url, publicUrl, webhookId, store, metrics, support,
+    url, metricsUrl: metricsListener?.url ?? null, publicUrl, webhookId, store, metrics, support,
     close: async () => {
+      await metricsListener?.close();
       await app.close();
       await signatureWorker?.close();
       await store.close();

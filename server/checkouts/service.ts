@@ -32,6 +32,8 @@ export interface CheckoutDeps {
   publicUrl: () => string;
   brandName: string;
   checkoutTtlMs: number;
+  /** Pending or approved checkouts one anchor may hold at once. */
+  openPerAnchor: number;
   grant: GrantPolicy;
   metrics: Metrics;
   log: Logger;
@@ -50,6 +52,10 @@ export class CheckoutService {
     if (!plan) throw new ApiError(400, 'unknown_plan', `Unknown plan; GET /v1/plans lists the plans on offer.`);
     const { clock, store } = this.deps;
     const now = clock.now();
+    if ((await checkouts.countOpenForAnchor(store.db, anchor, now)) >= this.deps.openPerAnchor) {
+      this.deps.metrics.inc('hardbound_checkouts_refused_total', { reason: 'too_many_open' });
+      throw new ApiError(429, 'too_many_open_checkouts', `This machine has ${this.deps.openPerAnchor} checkouts waiting for payment; finish or cancel one, or wait until one expires.`);
+    }
     const id = newId('chk');
     const pollToken = newSecret('hbp');
     const record = {

@@ -2,7 +2,11 @@
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { ApiErrorCode } from '../../common/api';
+import type { HttpLimits } from '../config/env';
 import { ApiError } from './api-error';
+import { answerClientError } from './client-errors';
+import { capConnections } from './connection-cap';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,16 +19,36 @@ declare module 'fastify' {
 export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 export const API_BODY_LIMIT = 16 * 1024;
 
-export async function createHttpApp(logger: Logger): Promise<FastifyInstance> {
+export interface HttpAppOptions {
+  limits: HttpLimits;
+  /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; none by default. */
+  trustedProxies: readonly string[];
+  /** Counts what the limits refused before any route ran. */
+  onRefused: (code: ApiErrorCode) => void;
+}
+
+/** How often node:http looks for requests past their timeout: a fraction of the shortest, so none runs far over. */
+function checkingIntervalMs(limits: HttpLimits): number {
+  return Math.max(25, Math.min(5_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)));
+}
+
+export async function createHttpApp(logger: Logger, options: HttpAppOptions): Promise<FastifyInstance> {
+  const { limits } = options;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: API_BODY_LIMIT,
     return503OnClosing: true,
     forceCloseConnections: false,
-    // Lets GET /v1/checkouts/:id?wait=30 finish before a proxy or socket timeout does.
+    // No idle limit on a socket with a request in progress: GET /v1/checkouts/:id?wait=30 answers after its
+    // wait. A client that is slow to send its request meets requestTimeout and headersTimeout instead.
     connectionTimeout: 0,
-    keepAliveTimeout: 65_000,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: checkingIntervalMs(limits) },
+    ...(options.trustedProxies.length > 0 ? { trustProxy: [...options.trustedProxies] } : {}),
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, options.onRefused),
   });
+  capConnections(app.server, limits.maxConnections, () => options.onRefused('too_many_connections'));
   await app.register(helmet, {
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], formAction: ["'self'"] } },
   });

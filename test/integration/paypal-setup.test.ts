@@ -118,6 +118,10 @@ describe.sequential('hardbound-server paypal setup, against the sandbox as an ex
     const server = await servers.start(serverEnv, CLI_MS);
     try {
       expect(server.output()).toMatch(/mode: production/);
+      // Production serves /metrics to no one without HARDBOUND_METRICS_TOKEN or HARDBOUND_METRICS_ADDRESS.
+      const metrics = await fetch(`${server.url}/metrics`);
+      expect(metrics.status).toBe(403);
+      expect(await metrics.json()).toEqual({ error: { code: 'forbidden', message: expect.stringMatching(/HARDBOUND_METRICS_TOKEN/) } });
       const created = await fetch(`${server.url}/v1/checkouts`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ anchor: newAnchor(), plan: 'enterprise-monthly' }),
       });

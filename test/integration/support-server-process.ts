@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { UNLIMITED_CHECKOUTS } from './harness';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ENTRY = 'launch/hardbound-server.ts';
@@ -34,7 +35,7 @@ export async function freeLoopbackPort(): Promise<number> {
 /** The parent's environment without any Hardbound or PayPal setting, plus `env`. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HARDBOUND_|PAYPAL_|DATABASE_URL$)/.test(k)));
-  return { ...clean, HARDBOUND_MODE: 'development', ...env };
+  return { ...clean, HARDBOUND_MODE: 'development', ...UNLIMITED_CHECKOUTS, ...env };
 }
 
 /**

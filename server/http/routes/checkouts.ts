@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { API_PATHS, MAX_WAIT_SECONDS, type CheckoutReturnRequest, type CreateCheckoutRequest } from '../../../common/api';
 import type { CheckoutService } from '../../checkouts/service';
 import { ApiError } from '../api-error';
@@ -24,8 +24,8 @@ function waitSeconds(raw: unknown): number {
   return n;
 }
 
-export function checkoutRoutes(app: FastifyInstance, service: CheckoutService): void {
-  app.post(API_PATHS.checkouts, async (req, reply) => {
+export function checkoutRoutes(app: FastifyInstance, service: CheckoutService, limitCreation: preHandlerAsyncHookHandler): void {
+  app.post(API_PATHS.checkouts, { preHandler: limitCreation }, async (req, reply) => {
     const body = objectBody<CreateCheckoutRequest>(req);
     reply.status(201);
     return service.create(body.anchor, body.plan);
