@@ -8,7 +8,7 @@ import { CheckoutService } from './checkouts/service';
 import { CheckoutWaiters } from './checkouts/waiters';
 import type { ServerConfig } from './config/env';
 import { ensureDevKeys, loadKeyRing, type KeyRingResult } from './entitlements';
-import { createHttpApp } from './http/app';
+import { createHttpApp, type ServedRoute } from './http/app';
 import { checkoutRateLimit } from './http/checkout-limits';
 import { metricsGuard, startMetricsListener } from './http/metrics-access';
 import { checkoutPageRoutes } from './http/routes/checkout-pages';
@@ -58,6 +58,8 @@ export interface RunningServer {
   url: string;
   /** The separate metrics listener's URL (HARDBOUND_METRICS_ADDRESS), or null. */
   metricsUrl: string | null;
+  /** Every route served, as registered (GET /openapi.json describes each). */
+  routes: readonly ServedRoute[];
   publicUrl: string;
   webhookId: string;
   store: Store;
@@ -153,7 +155,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   metrics.describe('hardbound_http_refused_total', 'Connections and requests refused by a limit before any route ran, by code.');
   metrics.describe('hardbound_checkouts_refused_total', 'Checkout creations refused by a limit, by reason.');
   metrics.describe('hardbound_cert_fetches_total', 'Webhook signing certificate fetches started (each an outbound request).');
-  const app = await createHttpApp(log, {
+  const { app, routes } = await createHttpApp(log, {
     limits: config.http,
     trustedProxies: config.trustedProxies,
     onRefused: (code) => metrics.inc('hardbound_http_refused_total', { code }),
@@ -204,7 +206,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
       });
 
   return {
-    url, metricsUrl: metricsListener?.url ?? null, publicUrl, webhookId, store, metrics, support,
+    url, metricsUrl: metricsListener?.url ?? null, routes, publicUrl, webhookId, store, metrics, support,
     close: async () => {
       await metricsListener?.close();
       await app.close();
