@@ -1,5 +1,6 @@
 // `hardbound-server` (npx hardbound-server; npm run server is `serve --mode development`): serve, keys
 // generate, paypal setup, support tokens and lookups.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock } from '../common/clock';
 import { configFromEnv, dataDirFromEnv, paypalSetupSettingsFromEnv, SERVER_MODES, type ServerConfig, type ServerMode } from '../server/config/env';
@@ -12,10 +13,12 @@ import { startServer } from '../server/server';
 import { SupportService } from '../server/support/service';
 import { resolvePayPal } from './paypal-connection';
 import { payPalAccountProblems, signingKeyProblems } from './production-check';
+import { releaseAppConfig } from './release-app-config';
 
 const USAGE = `usage: hardbound-server [serve [--mode development|production]]
        hardbound-server keys generate [--dir DIR]
        hardbound-server paypal setup [--dry-run] [--product-id ID]
+       hardbound-server app-config --server-url URL [--out FILE] [--app-salt SALT] [--issuer ISSUER]
        hardbound-server support token create --name NAME
        hardbound-server support token revoke --name NAME
        hardbound-server support lookup ID
@@ -113,6 +116,29 @@ async function paypalSetup(args: string[]): Promise<void> {
   for (const line of report.env) console.log(line);
 }
 
+async function appConfig(args: string[]): Promise<void> {
+  const serverUrl = option(args, '--server-url');
+  if (!serverUrl) throw new UsageError('app-config needs --server-url (the deployed server\'s public URL)');
+  const out = path.resolve(option(args, '--out') ?? path.join('build', 'hardbound.config.json'));
+  const existingText = await readFile(out, 'utf8').catch(() => null);
+  const result = await releaseAppConfig({
+    serverUrl,
+    issuer: option(args, '--issuer') ?? (process.env.HARDBOUND_ISSUER || 'hardbound'),
+    appSalt: option(args, '--app-salt') ?? null,
+    existingText,
+  });
+  if (!result.ok) throw new Error(result.problem);
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(result.config, null, 2)}\n`);
+  const kids = result.config.pinnedJwks.keys.map((k) => k.kid).join(', ');
+  console.log(`Wrote ${out}: server ${result.config.serverUrl}, issuer ${result.config.issuer}, pinned keys ${kids}.`);
+  console.log({
+    given: 'App salt as given.',
+    kept: 'App salt kept from the existing file.',
+    generated: 'App salt generated: keep this file (or the salt) for every future release; a new salt changes every anchor and strands every license.',
+  }[result.saltSource]);
+}
+
 type SupportCommand = { kind: 'token-create'; name: string } | { kind: 'token-revoke'; name: string } | { kind: 'lookup'; id: string };
 
 /** Recognised before any configuration or store is touched, so a mistyped command is a usage error (exit 2). */
@@ -169,6 +195,7 @@ async function main(args: string[]): Promise<void> {
     return;
   }
   if (command === 'paypal' && rest[0] === 'setup') return paypalSetup(rest.slice(1));
+  if (command === 'app-config') return appConfig(rest);
   const support = command === 'support' ? parseSupportCommand(rest) : null;
   if (support) return supportCommand(support);
   throw new UsageError('');

@@ -2,11 +2,11 @@
 // standing in for an external PayPal (its own credentials, reached over PAYPAL_API_BASE): set-up creates once
 // and then changes nothing, its printed lines start a production server that sells, and a PayPal account
 // that drifted from the configuration is named at start.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckoutView, CreateCheckoutResponse } from '../../common/api';
+import type { CheckoutView, CreateCheckoutResponse, JwksResponse } from '../../common/api';
 import { systemClock } from '../../common/clock';
 import { configFromEnv } from '../../server/config/env';
 import { DEFAULT_PLANS } from '../../server/config/plans';
@@ -15,6 +15,7 @@ import { DEFAULT_PRODUCT_ID } from '../../server/providers/paypal/setup';
 import { HANDLED_EVENT_TYPES } from '../../server/providers/paypal/translate';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { payPalAccountProblems } from '../../launch/production-check';
+import { loadAppConfig } from '../../main/electron/app-config';
 import { newAnchor, payOnHostedPage } from './harness';
 import { freeLoopbackPort, runCli, ServerLauncher, stopServerProcess } from './support-server-process';
 
@@ -136,6 +137,25 @@ describe.sequential('hardbound-server paypal setup, against the sandbox as an ex
       });
       const view = (await returned.json()) as CheckoutView;
       expect(view).toMatchObject({ status: 'completed', license: { planId: 'enterprise-monthly', status: 'active', tier: 'enterprise' } });
+
+      // The packaged app's config, from this server's JWKS: its keys pinned, a salt of the vendor's own.
+      const file = path.join(dataDir, 'build', 'hardbound.config.json');
+      const made = await runCli(['app-config', '--server-url', server.url, '--out', file, '--issuer', 'vendor-licensing'], env, CLI_MS);
+      expect(made.code, made.stderr).toBe(0);
+      expect(made.stdout).toMatch(/App salt generated: keep this file/);
+      const written = JSON.parse(readFileSync(file, 'utf8')) as { appSalt: string; pinnedJwks: JwksResponse };
+      const jwks = (await (await fetch(`${server.url}/.well-known/hardbound/jwks.json`)).json()) as JwksResponse;
+      expect(written).toEqual({ serverUrl: server.url, issuer: 'vendor-licensing', appSalt: expect.stringMatching(/^[\w-]{43}$/), pinnedJwks: jwks, checkoutOrigins: [] });
+      // A packaged app takes it but for the one thing a loopback server cannot give: https.
+      expect(loadAppConfig({ env: {}, fileText: readFileSync(file, 'utf8'), packaged: true })).toEqual({
+        ok: false, problems: [`serverUrl "${server.url}" must be https in a packaged build`],
+      });
+      // Run again, the salt is kept; a different one is refused rather than stranding every license.
+      expect((await runCli(['app-config', '--server-url', server.url, '--out', file], env, CLI_MS)).stdout).toMatch(/App salt kept/);
+      expect((JSON.parse(readFileSync(file, 'utf8')) as { appSalt: string }).appSalt).toBe(written.appSalt);
+      const changed = await runCli(['app-config', '--server-url', server.url, '--out', file, '--app-salt', 'another-salt'], env, CLI_MS);
+      expect(changed.code).toBe(1);
+      expect(changed.stderr).toMatch(/already has another appSalt/);
     } finally {
       await stopServerProcess(server, 15_000);
     }
