@@ -80,6 +80,7 @@ async function serve(args: string[]): Promise<void> {
     const standIn = config.paypal.sandboxOrigin ? ` (PAYPAL_SANDBOX_ORIGIN: certificates of ${config.paypal.sandboxOrigin} trusted)` : '';
     console.log(`  PayPal: ${config.paypal.apiBase}, webhook ${server.webhookId}${standIn}`);
   }
+  if (server.metricsUrl) console.log(`  metrics: ${server.metricsUrl} (HARDBOUND_METRICS_ADDRESS)`);
   console.log(`  store: ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'}`);
   const stop = async () => {
     await server.close();

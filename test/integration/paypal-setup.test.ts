@@ -70,7 +70,7 @@ describe.sequential('hardbound-server paypal setup, against the sandbox as an ex
     const ran = await runCli(['paypal', 'setup', '--dry-run'], env, CLI_MS);
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/dry run: nothing is changed/);
-    expect(ran.stdout).toMatch(new RegExp(`would create +product ${DEFAULT_PRODUCT_ID}`));
+    expect(ran.stdout).toMatch(new RegExp(`would create +product: ${DEFAULT_PRODUCT_ID}`));
     expect(ran.stdout).toMatch(/would create +plan enterprise-monthly \(9\.00 USD every 1 month\)/);
     expect(ran.stdout).toMatch(/would create +plan enterprise-annual \(90\.00 USD every 1 year\)/);
     expect(ran.stdout).toMatch(/would create +webhook https:\/\/127\.0\.0\.1:\d+\/licensing\/v1\/webhooks\/paypal/);

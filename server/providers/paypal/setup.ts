@@ -26,7 +26,7 @@ export type SetupAction = 'found' | 'created' | 'updated' | 'would create' | 'wo
 export interface SetupStep {
   subject: string;
   action: SetupAction;
-  /** PayPal's id of what was found or made; null for what a dry run would create. */
+  /** PayPal's id of what was found or made; null for what a dry run would create (its id is PayPal's to give). */
   id: string | null;
   note?: string;
 }
@@ -48,13 +48,14 @@ export async function setUpPayPal(account: PayPalAccount, input: SetupInput): Pr
   await account.verifyCredentials();
   const steps: SetupStep[] = [];
 
+  // The product's id is ours to choose, so even a dry run knows it.
   const product = await account.getProduct(input.productId);
-  if (product) steps.push({ subject: `product ${input.productId}`, action: 'found', id: product.id });
-  else if (input.dryRun) steps.push({ subject: `product ${input.productId}`, action: 'would create', id: null });
+  if (product) steps.push({ subject: 'product', action: 'found', id: product.id });
+  else if (input.dryRun) steps.push({ subject: 'product', action: 'would create', id: input.productId });
   else {
     const name = `${input.brandName} Enterprise`.slice(0, 127);
     const made = await account.createProduct({ id: input.productId, name, description: 'Enterprise tier, sold in the app' }, requestId('product', input.productId));
-    steps.push({ subject: `product ${input.productId}`, action: 'created', id: made.id });
+    steps.push({ subject: 'product', action: 'created', id: made.id });
   }
 
   const existingPlans = product ? await account.listPlans(product.id) : [];
