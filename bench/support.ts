@@ -133,6 +133,12 @@ export async function startStack(listenerUrl: (serverPort: number) => string): P
     const log = openSync(logFile, 'a');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      HARDBOUND_MODE: 'development',
+      // The benches buy thousands of times from one address: the limits are measured elsewhere.
+      HARDBOUND_CHECKOUT_RATE_PER_CLIENT: '1000000/1m',
+      HARDBOUND_CHECKOUT_RATE_PER_ANCHOR: '1000000/1m',
+      HARDBOUND_OPEN_CHECKOUTS_PER_ANCHOR: '1000000',
+      HARDBOUND_MAX_CONNECTIONS: '100000',
       HARDBOUND_PORT: String(port),
       HARDBOUND_DATA_DIR: dataDir,
       PAYPAL_CLIENT_ID: sandbox.clientId,

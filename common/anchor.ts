@@ -4,7 +4,8 @@
  */
 export type Anchor = string & { readonly __brand: 'Anchor' };
 
-const ANCHOR_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+/** 43 base64url characters whose last one leaves the unused low bits zero (canonical for 32 bytes). */
+export const ANCHOR_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
 export function isAnchor(value: unknown): value is Anchor {
   return typeof value === 'string' && ANCHOR_PATTERN.test(value);

@@ -1,16 +1,27 @@
-/** What a buyer can purchase. One-time plans are PayPal orders; recurring plans are PayPal subscriptions. */
-export type PlanBilling =
-  | { kind: 'one_time' }
-  | { kind: 'recurring'; interval: 'month' | 'year'; intervalCount: number };
+// What a buyer can purchase, as a schema: the type below is derived from it, the server's GET /v1/plans
+// answers in it and the app checks that answer with it. One-time plans are PayPal orders; recurring plans are
+// PayPal subscriptions.
+import { Type, type Static } from 'typebox';
 
-export interface Plan {
-  id: string;
-  name: string;
-  tier: Tier;
-  /** Decimal string in the currency's major unit, as PayPal takes it ("49.00"). */
-  price: string;
-  currency: string;
-  billing: PlanBilling;
-}
+export const Tier = Type.Enum(['free', 'enterprise']);
+export type Tier = Static<typeof Tier>;
 
-export type Tier = 'free' | 'enterprise';
+export const PlanBilling = Type.Union([
+  Type.Object({ kind: Type.Literal('one_time') }),
+  Type.Object({
+    kind: Type.Literal('recurring'),
+    interval: Type.Enum(['month', 'year']),
+    intervalCount: Type.Integer({ minimum: 1 }),
+  }),
+]);
+export type PlanBilling = Static<typeof PlanBilling>;
+
+export const Plan = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 63 }),
+  name: Type.String({ minLength: 1 }),
+  tier: Tier,
+  price: Type.String({ pattern: '^\\d{1,7}\\.\\d{2}$', description: 'Decimal string in the currency\'s major unit, as PayPal takes it ("49.00").' }),
+  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code.' }),
+  billing: PlanBilling,
+});
+export type Plan = Static<typeof Plan>;

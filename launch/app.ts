@@ -68,7 +68,8 @@ async function electronBinary(): Promise<ElectronBinary> {
 }
 
 async function main(): Promise<void> {
-  const loaded = configFromEnv(process.env);
+  // npm start is a development run whatever HARDBOUND_MODE says: the embedded sandbox and development keys.
+  const loaded = configFromEnv(process.env, process.cwd(), { mode: 'development' });
   const logFormat = logFormatFromEnv(process.env);
   const problems = [...('problems' in loaded ? loaded.problems : []), ...(logFormat.ok ? [] : [logFormat.problem])];
   if ('problems' in loaded || !logFormat.ok) {

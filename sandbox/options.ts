@@ -1,4 +1,5 @@
 import { AdjustableClock } from '../common/clock';
+import { DEMO_BRAND_NAME, SANDBOX_DEMO_CLIENT_ID, SANDBOX_DEMO_CLIENT_SECRET } from '../common/demo-values';
 import type { Buyer, Money } from './model';
 import { DEFAULT_SHAPES, withShapes, type ResourceShapes } from './shapes';
 
@@ -42,8 +43,8 @@ export type ResolvedOptions = Required<Omit<SandboxOptions, 'plans' | 'shapes'>>
   shapes: ResourceShapes;
 };
 
-export const DEFAULT_CLIENT_ID = 'hardbound-sandbox-client';
-export const DEFAULT_CLIENT_SECRET = 'hardbound-sandbox-secret';
+export const DEFAULT_CLIENT_ID = SANDBOX_DEMO_CLIENT_ID;
+export const DEFAULT_CLIENT_SECRET = SANDBOX_DEMO_CLIENT_SECRET;
 export const DEFAULT_PORT = 8788;
 
 // 25 attempts over about three days, growing roughly as PayPal's do.
@@ -68,7 +69,7 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     host: options.host ?? '127.0.0.1',
     clientId: options.clientId ?? DEFAULT_CLIENT_ID,
     clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
-    merchantName: options.merchantName ?? 'Hardbound Demo Vendor',
+    merchantName: options.merchantName ?? DEMO_BRAND_NAME,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 32_400,
     plans: options.plans ?? [],
     retryDelaysMs: options.retryDelaysMs ?? PAYPAL_RETRY_DELAYS_MS,

@@ -2,12 +2,15 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { paypalWebhookUrl } from '../common/api';
 import { systemClock, type Clock } from '../common/clock';
 import { CheckoutService } from './checkouts/service';
 import { CheckoutWaiters } from './checkouts/waiters';
 import type { ServerConfig } from './config/env';
-import { ensureDevKeys } from './entitlements';
-import { createHttpApp } from './http/app';
+import { ensureDevKeys, loadKeyRing, type KeyRingResult } from './entitlements';
+import { createHttpApp, type ServedRoute } from './http/app';
+import { checkoutRateLimit } from './http/checkout-limits';
+import { metricsGuard, startMetricsListener } from './http/metrics-access';
 import { checkoutPageRoutes } from './http/routes/checkout-pages';
 import { checkoutRoutes } from './http/routes/checkouts';
 import { entitlementRoutes } from './http/routes/entitlements';
@@ -38,8 +41,9 @@ export interface PayPalConnection {
   apiBase: string;
   clientId: string;
   clientSecret: string;
-  /** The listener's webhook id at PayPal, or 'register' to register this server's own URL on start. */
-  webhookId: string | 'register';
+  /** The webhook listener's id at PayPal; or, for the embedded sandbox of development mode, how to register
+   *  this server's webhook URL, known only once it listens, and learn the id. */
+  webhook: { id: string } | { register: (webhookUrl: string) => Promise<string> };
   sandboxOrigin: string | null;
   trustedCaPem: string | null;
   /** offline: check signatures here; api: ask PayPal's verify-webhook-signature API. */
@@ -57,6 +61,10 @@ export interface ServerRuntime {
 
 export interface RunningServer {
   url: string;
+  /** The separate metrics listener's URL (HARDBOUND_METRICS_ADDRESS), or null. */
+  metricsUrl: string | null;
+  /** Every route served, as registered (GET /openapi.json describes each). */
+  routes: readonly ServedRoute[];
   publicUrl: string;
   webhookId: string;
   store: Store;
@@ -65,6 +73,22 @@ export interface RunningServer {
   /** Runs reconciliation now if this period's run has not happened yet (tests, operators). */
   runReconciliation(): Promise<'ran' | 'failed' | 'skipped'>;
   close(): Promise<void>;
+}
+
+/** Development generates a key on first start; production signs only with a key made by `keys generate`. */
+async function signingKeys(config: ServerConfig, clock: Clock, log: Logger): Promise<KeyRingResult> {
+  const dir = path.join(config.dataDir, 'keys');
+  const options = config.signingKid ? { activeKid: config.signingKid } : {};
+  if (config.mode === 'production') {
+    const loaded = await loadKeyRing(dir, options);
+    if (loaded.ok && loaded.ring.developmentKids.length > 0) {
+      return { ok: false, code: 'key_file_invalid', detail: `development key(s) ${loaded.ring.developmentKids.join(', ')} in ${dir}: production signs and publishes only keys made by \`hardbound-server keys generate\`` };
+    }
+    return loaded;
+  }
+  const keys = await ensureDevKeys(dir, { clock, ...options });
+  if (keys.ok && keys.generated) log.warn({ kid: keys.generated.kid }, 'development mode: generated a development signing key; production needs `hardbound-server keys generate` and the public key pinned in the app');
+  return keys;
 }
 
 export async function startServer(config: ServerConfig, runtime: ServerRuntime): Promise<RunningServer> {
@@ -85,12 +109,11 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   });
   await store.migrate();
 
-  const keys = await ensureDevKeys(path.join(config.dataDir, 'keys'), { clock, ...(config.signingKid ? { activeKid: config.signingKid } : {}) });
+  const keys = await signingKeys(config, clock, log);
   if (!keys.ok) {
     await store.close();
     throw new Error(`signing keys: ${keys.detail}`);
   }
-  if (keys.generated) log.warn({ kid: keys.generated.kid }, 'generated a development signing key; run `hardbound-server keys generate` for production and pin its public key in the app');
 
   const waiters = new CheckoutWaiters();
   metrics.describe('hardbound_webhooks_total', 'Webhook deliveries by outcome (applied, duplicate, ignored, unmatched, not_confirmed or an error code).');
@@ -114,7 +137,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   let publicUrl = config.publicUrl ?? '';
   const checkoutService = new CheckoutService({
     store, clock, provider, waiters, plans: config.plans, publicUrl: () => publicUrl, brandName: config.brandName,
-    checkoutTtlMs: config.checkoutTtlMs, grant, metrics, log, recheckMs: store.dialect === 'postgres' ? 1_000 : 5_000,
+    checkoutTtlMs: config.checkoutTtlMs, openPerAnchor: config.checkoutLimits.openPerAnchor, grant, metrics, log, recheckMs: store.dialect === 'postgres' ? 1_000 : 5_000,
   });
   const replaced = new ReplacedSubscriptions({ store, clock, policy: grant, provider, metrics, log });
   checkoutService.onLifetimePayment((anchor) => replaced.settle(anchor, 'server'));
@@ -125,7 +148,8 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   // Offline verification's RSA step runs on a worker thread, started now so the first delivery does not wait for it.
   const signatureWorker = runtime.paypal.verify === 'api' ? undefined : new SignatureWorkerPool();
   signatureWorker?.start();
-  let webhookId = runtime.paypal.webhookId === 'register' ? '' : runtime.paypal.webhookId;
+  const webhookSource = runtime.paypal.webhook;
+  let webhookId = 'id' in webhookSource ? webhookSource.id : '';
   // The webhook id is known only once the listener is registered, after listen(); until then nothing verifies.
   const verifierRef: { current?: WebhookVerifier } = {};
   const webhook = new PayPalWebhook({
@@ -148,9 +172,18 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   });
 
   let accepting = true;
-  const app = await createHttpApp(log);
-  operationsRoutes(app, { plans: config.plans, metrics, store, ready: () => accepting });
-  checkoutRoutes(app, checkoutService);
+  metrics.describe('hardbound_http_refused_total', 'Connections and requests refused by a limit before any route ran, by code.');
+  metrics.describe('hardbound_checkouts_refused_total', 'Checkout creations refused by a limit, by reason.');
+  metrics.describe('hardbound_cert_fetches_total', 'Webhook signing certificate fetches started (each an outbound request).');
+  const { app, routes } = await createHttpApp(log, {
+    limits: config.http,
+    trustedProxies: config.trustedProxies,
+    onRefused: (code) => metrics.inc('hardbound_http_refused_total', { code }),
+  });
+  operationsRoutes(app, { plans: config.plans, metrics, store, ready: () => accepting, metricsGuard: metricsGuard(config) });
+  const limitCheckouts = await checkoutRateLimit(app, config.checkoutLimits, (which) =>
+    metrics.inc('hardbound_checkouts_refused_total', { reason: `rate_per_${which}` }));
+  checkoutRoutes(app, checkoutService, limitCheckouts);
   checkoutPageRoutes(app, checkoutService);
   entitlementRoutes(app, refresh, cancellation, keys.ring);
   webhookRoutes(app, webhook, metrics);
@@ -169,10 +202,18 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   });
 
   const url = await app.listen({ host: config.host, port: config.port });
+  const metricsListener = config.metrics.address
+    ? await startMetricsListener(metrics, config.metrics.address).catch(async (error: unknown) => {
+        await app.close();
+        await signatureWorker?.close();
+        await store.close();
+        throw new Error(`HARDBOUND_METRICS_ADDRESS: cannot listen (${error instanceof Error ? error.message : String(error)})`);
+      })
+    : null;
   publicUrl ||= url;
-  if (runtime.paypal.webhookId === 'register') {
-    webhookId = await client.registerWebhook(`${publicUrl}/v1/webhooks/paypal`, ['*']);
-    log.info({ webhookId }, 'registered this server as a PayPal webhook listener');
+  if ('register' in webhookSource) {
+    webhookId = await webhookSource.register(paypalWebhookUrl(publicUrl));
+    log.info({ webhookId }, 'registered this server as a webhook listener at the embedded sandbox');
   }
   verifierRef.current = signatureWorker === undefined
     ? new PayPalApiSignatureVerifier(client, webhookId)
@@ -182,13 +223,15 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
         worker: signatureWorker,
         ...(runtime.paypal.sandboxOrigin ? { sandboxOrigin: runtime.paypal.sandboxOrigin } : {}),
         ...(runtime.paypal.trustedCaPem ? { trustedCaPem: runtime.paypal.trustedCaPem } : {}),
+        onCertFetch: () => metrics.inc('hardbound_cert_fetches_total'),
       });
   reconciliation?.start();
 
   return {
-    url, publicUrl, webhookId, store, metrics, support,
+    url, metricsUrl: metricsListener?.url ?? null, routes, publicUrl, webhookId, store, metrics, support,
     runReconciliation: () => reconciliation?.runIfDue() ?? Promise.resolve('skipped' as const),
     close: async () => {
+      await metricsListener?.close();
       await app.close();
       await signatureWorker?.close();
       await store.close();

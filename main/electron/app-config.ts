@@ -1,6 +1,7 @@
 // The desktop app's settings: the companion server, the entitlement keys pinned in this build, and the
 // hosts the windows may reach. Checked once at start; every problem is named in one message.
 import type { JwksResponse } from '../../common/api';
+import { DEMO_APP_SALT } from '../../common/demo-values';
 import { checkoutOriginProblem } from './checkout-policy';
 
 /** electron-builder's appId, and the keychain service the entitlement is stored under. */
@@ -32,7 +33,8 @@ interface ConfigFile {
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 export const DEFAULT_ISSUER = 'hardbound';
-export const DEFAULT_APP_SALT = 'hardbound-demo-app-v1';
+/** Development only: a packaged build refuses to start without its own salt. */
+export const DEFAULT_APP_SALT = DEMO_APP_SALT;
 export const DEFAULT_EXTERNAL_LINKS = ['https://www.paypal.com/'];
 
 export interface ConfigSources {
@@ -75,9 +77,21 @@ export function loadAppConfig(sources: ConfigSources): { ok: true; config: AppCo
     if (!prefix.startsWith('https://') || !prefix.endsWith('/')) problems.push(`externalLinks: "${prefix}" must be an https URL ending in /`);
   }
   const pinnedKeys = pinnedJwks(env.HARDBOUND_PINNED_JWKS ?? file.pinnedJwks, problems);
+  if (sources.packaged) problems.push(...releaseProblems(file, serverUrl, appSalt));
 
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, config: { serverUrl, pinnedKeys, issuer, appSalt, checkoutOrigins, externalLinks } };
+}
+
+/** What a build for customers must not leave to a default: its own server over https and its own salt. */
+function releaseProblems(file: ConfigFile, serverUrl: string, appSalt: string): string[] {
+  const problems: string[] = [];
+  const regenerate = '(`hardbound-server app-config --server-url …` writes the file)';
+  if (file.serverUrl === undefined) problems.push(`serverUrl is not set in the config file ${regenerate}`);
+  else if (!serverUrl.startsWith('https://')) problems.push(`serverUrl "${serverUrl}" must be https in a packaged build`);
+  if (file.appSalt === undefined) problems.push(`appSalt is not set in the config file: a packaged build needs the vendor's own ${regenerate}`);
+  else if (appSalt === DEMO_APP_SALT) problems.push('appSalt is the demo value: every app built with it would share anchors; use your own (and keep it for every release)');
+  return problems;
 }
 
 function stringSetting(value: unknown, fallback: string, name: string, problems: string[]): string {

@@ -1,59 +1,29 @@
-// The few checks that let the app trust a 2xx body's type; the entitlement inside is verified separately.
-import type { CancelSubscriptionResponse, CheckoutView, CreateCheckoutResponse, RefreshResponse } from '../../common/api';
+// Whether a 2xx body is what the contract says it is: checked against the same schemas the server validates
+// and serializes with (common/api.ts), compiled by TypeBox on first use. The entitlement inside is verified
+// separately, against the pinned keys.
+import type { Static, TSchema } from 'typebox';
+import { Compile, type Validator } from 'typebox/compile';
+import {
+  CancelSubscriptionResponse, CheckoutView, CreateCheckoutResponse, PlansResponse, RefreshResponse,
+} from '../../common/api';
 import type { Plan } from '../../common/plans';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-
-// The checkout window must only ever be pointed at a web page, never file:, javascript: or an app scheme.
-function isWebUrl(v: unknown): boolean {
-  if (!isText(v) || !URL.canParse(v)) return false;
-  const { protocol } = new URL(v);
-  return protocol === 'https:' || protocol === 'http:';
+/** A checker compiled when first asked, from the schema as it is then. */
+function checker<T extends TSchema>(schema: T): (body: unknown) => Static<T> | null {
+  let validator: Validator | undefined;
+  return (body) => {
+    validator ??= Compile(schema);
+    return validator.Check(body) ? (body as Static<T>) : null;
+  };
 }
 
-function isPlan(v: unknown): v is Plan {
-  return isObject(v) && isText(v.id) && isText(v.name) && (v.tier === 'free' || v.tier === 'enterprise')
-    && isText(v.price) && isText(v.currency) && isObject(v.billing)
-    && (v.billing.kind === 'one_time' || v.billing.kind === 'recurring');
-}
+const plans = checker(PlansResponse);
 
 export function asPlans(body: unknown): Plan[] | null {
-  if (!isObject(body) || !Array.isArray(body.plans) || !body.plans.every(isPlan)) return null;
-  return body.plans;
+  return plans(body)?.plans ?? null;
 }
 
-export function asCreatedCheckout(body: unknown): CreateCheckoutResponse | null {
-  if (!isObject(body) || !isText(body.checkoutId) || !isText(body.pollToken) || !isWebUrl(body.approveUrl)) return null;
-  if (!isText(body.expiresAt) || !Number.isFinite(Date.parse(body.expiresAt))) return null;
-  return body as unknown as CreateCheckoutResponse;
-}
-
-const hasEntitlement = (v: Record<string, unknown>) => isObject(v.entitlement) && isText(v.entitlement.token);
-
-export function asCheckoutView(body: unknown): CheckoutView | null {
-  if (!isObject(body)) return null;
-  switch (body.status) {
-    case 'pending':
-    case 'approved':
-    case 'cancelled':
-    case 'expired':
-      return { status: body.status };
-    case 'failed':
-      return { status: 'failed', reason: isText(body.reason) ? body.reason : 'The payment did not go through.' };
-    case 'completed':
-      return isObject(body.license) && hasEntitlement(body) ? (body as unknown as CheckoutView) : null;
-    default:
-      return null;
-  }
-}
-
-export function asRefreshed(body: unknown): RefreshResponse | null {
-  return isObject(body) && hasEntitlement(body) ? (body as unknown as RefreshResponse) : null;
-}
-
-export function asCancelled(body: unknown): CancelSubscriptionResponse | null {
-  if (!isObject(body) || !hasEntitlement(body)) return null;
-  if (body.cancellation !== 'recorded' && body.cancellation !== 'requested') return null;
-  return body as unknown as CancelSubscriptionResponse;
-}
+export const asCreatedCheckout = checker(CreateCheckoutResponse);
+export const asCheckoutView = checker(CheckoutView);
+export const asRefreshed = checker(RefreshResponse);
+export const asCancelled = checker(CancelSubscriptionResponse);

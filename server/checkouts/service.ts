@@ -36,6 +36,8 @@ export interface CheckoutDeps {
   publicUrl: () => string;
   brandName: string;
   checkoutTtlMs: number;
+  /** Pending or approved checkouts one anchor may hold at once. */
+  openPerAnchor: number;
   grant: GrantPolicy;
   metrics: Metrics;
   log: Logger;
@@ -62,6 +64,10 @@ export class CheckoutService {
     if (!plan) throw new ApiError(400, 'unknown_plan', `Unknown plan; GET /v1/plans lists the plans on offer.`);
     const { clock, store } = this.deps;
     const now = clock.now();
+    if ((await checkouts.countOpenForAnchor(store.db, anchor, now)) >= this.deps.openPerAnchor) {
+      this.deps.metrics.inc('hardbound_checkouts_refused_total', { reason: 'too_many_open' });
+      throw new ApiError(429, 'too_many_open_checkouts', `This machine has ${this.deps.openPerAnchor} checkouts waiting for payment; finish or cancel one, or wait until one expires.`);
+    }
     const verdict = purchaseVerdict(await licenses.listByAnchor(store.db, anchor), plan.billing.kind, now, this.deps.grant);
     if (!verdict.ok) throw new ApiError(409, verdict.code, verdict.message);
     // Only the machine's own app (its entitlement, not just its machine code) may have a purchase cancel its

@@ -1,9 +1,16 @@
 // Server configuration from the environment, validated once at start: every missing or bad setting is
-// named in one message instead of failing later one at a time.
+// named in one message instead of failing later one at a time. Production (the default of
+// `hardbound-server serve`) also refuses what is only fit for a demo: the embedded sandbox, http public URLs,
+// demo names and credentials. What needs a file or PayPal to check is in launch/production-check.ts.
 import path from 'node:path';
+import { DEMO_BRAND_NAME, SANDBOX_DEMO_CLIENT_ID, SANDBOX_DEMO_CLIENT_SECRET } from '../../common/demo-values';
 import type { Plan } from '../../common/plans';
 import { sandboxPlanId } from '../providers/paypal/sandbox-plans';
+import { EnvReader, type Rate } from './env-readers';
 import { DEFAULT_PLANS, loadPlansFile } from './plans';
+
+export type ServerMode = 'development' | 'production';
+export const SERVER_MODES: readonly ServerMode[] = ['development', 'production'];
 
 export type PayPalSettings =
   | { mode: 'embedded-sandbox'; sandboxPort: number }
@@ -20,7 +27,26 @@ export type PayPalSettings =
       trustedCaPem: string | null;
     };
 
+/** What a slow or greedy client may hold of the server (see README, "Limits"). */
+export interface HttpLimits {
+  /** From a connection's first byte (or the end of the previous request) to the end of the request's headers. */
+  headersTimeoutMs: number;
+  /** To receive the whole request, headers and body; a long-poll's wait is not part of it. */
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** Open connections; one more is answered 503 and closed. */
+  maxConnections: number;
+}
+
+export interface CheckoutLimits {
+  perClient: Rate;
+  perAnchor: Rate;
+  /** Pending or approved checkouts one anchor may hold at once. */
+  openPerAnchor: number;
+}
+
 export interface ServerConfig {
+  mode: ServerMode;
   host: string;
   port: number;
   publicUrl: string | null;
@@ -37,6 +63,11 @@ export interface ServerConfig {
   checkoutTtlMs: number;
   brandName: string;
   logLevel: string;
+  http: HttpLimits;
+  checkoutLimits: CheckoutLimits;
+  /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
+  metrics: { token: string | null; address: { host: string; port: number } | null };
   /** A webhook's transmission time may be this far from our clock, either way. */
   webhookFreshnessMs: number;
   /** How often reconciliation re-reads PayPal (once per period per database); 0 = never. */
@@ -46,57 +77,57 @@ export interface ServerConfig {
 }
 
 const DAY = 86_400_000;
+/** PayPal's webhook ids are upper-case letters and digits (e.g. 8PT597110X687430LKGECATA). */
+export const WEBHOOK_ID_PATTERN = /^[A-Z0-9]{10,40}$/;
+const MIN_METRICS_TOKEN_LENGTH = 32;
 
-export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { config: ServerConfig } | { problems: string[] } {
-  const problems: string[] = [];
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name}="${raw}" must be a whole number from ${min} to ${max}`);
-      return fallback;
-    }
-    return n;
-  };
-  const url = (name: string): string | null => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return null;
-    try {
-      const u = new URL(raw);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
-      return raw.replace(/\/+$/, '');
-    } catch {
-      problems.push(`${name}="${raw}" must be an http(s) URL`);
-      return null;
-    }
-  };
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  // Longer than the 60 s idle timeout of common load balancers, so the proxy, not the server, closes first.
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 4_096,
+};
 
-  const dataDir = path.resolve(cwd, env.HARDBOUND_DATA_DIR || 'data');
+export const DEFAULT_CHECKOUT_LIMITS: CheckoutLimits = {
+  perClient: { max: 30, windowMs: 10 * 60_000 },
+  perAnchor: { max: 10, windowMs: 60 * 60_000 },
+  openPerAnchor: 3,
+};
+
+export interface ConfigOptions {
+  /** Overrides HARDBOUND_MODE (npm start and npm run server are always development). */
+  mode?: ServerMode;
+}
+
+export function configFromEnv(
+  env: NodeJS.ProcessEnv,
+  cwd = process.cwd(),
+  options: ConfigOptions = {},
+): { config: ServerConfig } | { problems: string[] } {
+  const read = new EnvReader(env);
+  const problems = read.problems;
+  const mode = options.mode ?? modeFromEnv(env, problems);
+  const production = mode === 'production';
+
+  const dataDir = dataDirFromEnv(env, cwd);
   const databaseUrl = env.DATABASE_URL || `sqlite:${path.join(dataDir, 'hardbound.db')}`;
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     problems.push(`DATABASE_URL must start with sqlite: or postgres:// (got "${databaseUrl.split(':')[0]}:…")`);
   }
 
-  const paypalKeys = ['PAYPAL_CLIENT_ID', 'PAYPAL_CLIENT_SECRET', 'PAYPAL_WEBHOOK_ID'] as const;
-  const given = paypalKeys.filter((k) => env[k]);
-  let paypal: PayPalSettings;
-  if (given.length === 0) {
-    paypal = { mode: 'embedded-sandbox', sandboxPort: int('HARDBOUND_SANDBOX_PORT', 8788, 0, 65_535) };
-  } else {
-    for (const k of paypalKeys) if (!env[k]) problems.push(`${k} is required when ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set`);
-    const verify = env.PAYPAL_VERIFY_MODE || 'offline';
-    if (verify !== 'offline' && verify !== 'api') problems.push(`PAYPAL_VERIFY_MODE="${verify}" must be offline or api`);
-    paypal = {
-      mode: 'remote',
-      apiBase: url('PAYPAL_API_BASE') ?? 'https://api-m.sandbox.paypal.com',
-      clientId: env.PAYPAL_CLIENT_ID ?? '',
-      clientSecret: env.PAYPAL_CLIENT_SECRET ?? '',
-      webhookId: env.PAYPAL_WEBHOOK_ID ?? '',
-      verify: verify === 'api' ? 'api' : 'offline',
-      sandboxOrigin: url('PAYPAL_SANDBOX_ORIGIN'),
-      trustedCaPem: env.PAYPAL_SANDBOX_CA_PEM || null,
-    };
+  const paypal = paypalSettings(read, production);
+  const publicUrl = read.url('HARDBOUND_PUBLIC_URL');
+  const brandName = env.HARDBOUND_BRAND_NAME || DEMO_BRAND_NAME;
+  if (production) {
+    if (publicUrl === null && !env.HARDBOUND_PUBLIC_URL) {
+      problems.push('HARDBOUND_PUBLIC_URL is required in production: the https URL at which buyers\' browsers and PayPal reach this server');
+    } else if (publicUrl !== null && !publicUrl.startsWith('https://')) {
+      problems.push(`HARDBOUND_PUBLIC_URL="${publicUrl}" must be https in production (terminate TLS at a reverse proxy; see README, "Deployment")`);
+    }
+    if (brandName === DEMO_BRAND_NAME) {
+      problems.push(`HARDBOUND_BRAND_NAME must be your own name as buyers see it on PayPal's pages, not the demo "${DEMO_BRAND_NAME}"`);
+    }
   }
 
   let plans = DEFAULT_PLANS;
@@ -105,24 +136,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { co
     if ('problems' in loaded) problems.push(...loaded.problems);
     else plans = loaded.plans;
   }
+  const providerPlanIds = planIds(read, paypal, plans);
 
-  const providerPlanIds = new Map<string, string>();
-  for (const pair of (env.PAYPAL_PLAN_IDS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [ours, theirs] = pair.split('=');
-    if (!ours || !theirs || !/^P-[A-Z0-9]{10,40}$/.test(theirs)) problems.push(`PAYPAL_PLAN_IDS: "${pair}" must look like our-plan-id=P-XXXXXXXX`);
-    else providerPlanIds.set(ours, theirs);
-  }
-  for (const plan of plans) {
-    if (plan.billing.kind !== 'recurring') continue;
-    // The embedded sandbox is seeded with these derived ids (launch/paypal-connection.ts), whatever is configured.
-    if (paypal.mode === 'embedded-sandbox') providerPlanIds.set(plan.id, sandboxPlanId(plan.id));
-    else if (!providerPlanIds.has(plan.id)) problems.push(`PAYPAL_PLAN_IDS has no PayPal plan for recurring plan "${plan.id}"`);
+  const metricsToken = read.raw('HARDBOUND_METRICS_TOKEN') ?? null;
+  if (metricsToken !== null && (metricsToken.length < MIN_METRICS_TOKEN_LENGTH || /\s/.test(metricsToken))) {
+    problems.push(`HARDBOUND_METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters without spaces (e.g. \`openssl rand -hex 32\`)`);
   }
 
   const config: ServerConfig = {
+    mode,
     host: env.HARDBOUND_HOST || '127.0.0.1',
-    port: int('HARDBOUND_PORT', 8787, 0, 65_535),
-    publicUrl: url('HARDBOUND_PUBLIC_URL'),
+    port: read.int('HARDBOUND_PORT', 8787, 0, 65_535),
+    publicUrl,
     dataDir,
     databaseUrl,
     paypal,
@@ -130,14 +155,139 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { co
     providerPlanIds,
     issuer: env.HARDBOUND_ISSUER || 'hardbound',
     signingKid: env.HARDBOUND_SIGNING_KID || null,
-    entitlementTtlMs: int('HARDBOUND_ENTITLEMENT_TTL_DAYS', 14, 1, 365) * DAY,
-    pastDueGraceMs: int('HARDBOUND_PAST_DUE_GRACE_DAYS', 7, 0, 60) * DAY,
-    checkoutTtlMs: int('HARDBOUND_CHECKOUT_TTL_MINUTES', 60, 5, 24 * 60) * 60_000,
-    brandName: env.HARDBOUND_BRAND_NAME || 'Hardbound Demo Vendor',
+    entitlementTtlMs: read.int('HARDBOUND_ENTITLEMENT_TTL_DAYS', 14, 1, 365) * DAY,
+    pastDueGraceMs: read.int('HARDBOUND_PAST_DUE_GRACE_DAYS', 7, 0, 60) * DAY,
+    checkoutTtlMs: read.int('HARDBOUND_CHECKOUT_TTL_MINUTES', 60, 5, 24 * 60) * 60_000,
+    brandName,
     logLevel: env.HARDBOUND_LOG_LEVEL || 'info',
-    webhookFreshnessMs: int('HARDBOUND_WEBHOOK_FRESHNESS_MINUTES', 15, 1, 24 * 60) * 60_000,
-    reconcileIntervalMs: int('HARDBOUND_RECONCILE_INTERVAL_SECONDS', 900, 0, 86_400) * 1000,
-    reconcileBatch: int('HARDBOUND_RECONCILE_BATCH', 50, 1, 10_000),
+    http: {
+      headersTimeoutMs: read.int('HARDBOUND_HEADERS_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.headersTimeoutMs, 100, 600_000),
+      requestTimeoutMs: read.int('HARDBOUND_REQUEST_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.requestTimeoutMs, 100, 600_000),
+      keepAliveTimeoutMs: read.int('HARDBOUND_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs, 100, 600_000),
+      maxConnections: read.int('HARDBOUND_MAX_CONNECTIONS', DEFAULT_HTTP_LIMITS.maxConnections, 1, 1_000_000),
+    },
+    checkoutLimits: {
+      perClient: read.rate('HARDBOUND_CHECKOUT_RATE_PER_CLIENT', DEFAULT_CHECKOUT_LIMITS.perClient),
+      perAnchor: read.rate('HARDBOUND_CHECKOUT_RATE_PER_ANCHOR', DEFAULT_CHECKOUT_LIMITS.perAnchor),
+      openPerAnchor: read.int('HARDBOUND_OPEN_CHECKOUTS_PER_ANCHOR', DEFAULT_CHECKOUT_LIMITS.openPerAnchor, 1, 1_000_000),
+    },
+    trustedProxies: read.list('HARDBOUND_TRUSTED_PROXIES'),
+    metrics: { token: metricsToken, address: read.address('HARDBOUND_METRICS_ADDRESS') },
+    webhookFreshnessMs: read.int('HARDBOUND_WEBHOOK_FRESHNESS_MINUTES', 15, 1, 24 * 60) * 60_000,
+    reconcileIntervalMs: read.int('HARDBOUND_RECONCILE_INTERVAL_SECONDS', 900, 0, 86_400) * 1000,
+    reconcileBatch: read.int('HARDBOUND_RECONCILE_BATCH', 50, 1, 10_000),
   };
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    problems.push('HARDBOUND_HEADERS_TIMEOUT_MS must not be longer than HARDBOUND_REQUEST_TIMEOUT_MS');
+  }
   return problems.length ? { problems } : { config };
+}
+
+/** Where the SQLite database and the signing keys (keys/) live. */
+export function dataDirFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
+  return path.resolve(cwd, env.HARDBOUND_DATA_DIR || 'data');
+}
+
+function modeFromEnv(env: NodeJS.ProcessEnv, problems: string[]): ServerMode {
+  const raw = env.HARDBOUND_MODE;
+  if (raw === undefined || raw === '') return 'production';
+  if ((SERVER_MODES as readonly string[]).includes(raw)) return raw as ServerMode;
+  problems.push(`HARDBOUND_MODE="${raw}" must be development or production`);
+  return 'production';
+}
+
+function paypalSettings(read: EnvReader, production: boolean): PayPalSettings {
+  const problems = read.problems;
+  const paypalKeys = ['PAYPAL_CLIENT_ID', 'PAYPAL_CLIENT_SECRET', 'PAYPAL_WEBHOOK_ID'] as const;
+  const given = paypalKeys.filter((k) => read.raw(k) !== undefined);
+  if (given.length === 0) {
+    if (production) {
+      problems.push('production needs PayPal: set PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID (`hardbound-server paypal setup` creates the webhook and prints what to set); the embedded sandbox runs only with HARDBOUND_MODE=development');
+    }
+    return { mode: 'embedded-sandbox', sandboxPort: read.int('HARDBOUND_SANDBOX_PORT', 8788, 0, 65_535) };
+  }
+  for (const k of paypalKeys) if (read.raw(k) === undefined) problems.push(`${k} is required when ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set`);
+  const webhookId = read.raw('PAYPAL_WEBHOOK_ID') ?? '';
+  if (webhookId !== '' && !WEBHOOK_ID_PATTERN.test(webhookId)) {
+    problems.push(`PAYPAL_WEBHOOK_ID="${webhookId.slice(0, 40)}" is not a PayPal webhook id (upper-case letters and digits); \`hardbound-server paypal setup\` creates the webhook and prints its id`);
+  }
+  const verify = read.raw('PAYPAL_VERIFY_MODE') ?? 'offline';
+  if (verify !== 'offline' && verify !== 'api') problems.push(`PAYPAL_VERIFY_MODE="${verify}" must be offline or api`);
+  const clientId = read.raw('PAYPAL_CLIENT_ID') ?? '';
+  const clientSecret = read.raw('PAYPAL_CLIENT_SECRET') ?? '';
+  const apiBase = read.url('PAYPAL_API_BASE') ?? 'https://api-m.sandbox.paypal.com';
+  const sandboxOrigin = read.url('PAYPAL_SANDBOX_ORIGIN');
+  if (production) {
+    if (clientId === SANDBOX_DEMO_CLIENT_ID) problems.push('PAYPAL_CLIENT_ID is the local sandbox\'s demo credential; use your PayPal app\'s client id');
+    if (clientSecret === SANDBOX_DEMO_CLIENT_SECRET) problems.push('PAYPAL_CLIENT_SECRET is the local sandbox\'s demo credential; use your PayPal app\'s secret');
+    // Only a stand-in the operator named on purpose may be reached without TLS.
+    if (!apiBase.startsWith('https://') && new URL(apiBase).origin !== (sandboxOrigin && new URL(sandboxOrigin).origin)) {
+      problems.push(`PAYPAL_API_BASE="${apiBase}" must be https in production (https://api-m.paypal.com, or https://api-m.sandbox.paypal.com to test)`);
+    }
+  }
+  return {
+    mode: 'remote',
+    apiBase,
+    clientId,
+    clientSecret,
+    webhookId,
+    verify: verify === 'api' ? 'api' : 'offline',
+    sandboxOrigin,
+    trustedCaPem: read.raw('PAYPAL_SANDBOX_CA_PEM') ?? null,
+  };
+}
+
+function planIds(read: EnvReader, paypal: PayPalSettings, plans: readonly Plan[]): Map<string, string> {
+  const providerPlanIds = new Map<string, string>();
+  for (const pair of read.list('PAYPAL_PLAN_IDS')) {
+    const [ours, theirs] = pair.split('=');
+    if (!ours || !theirs || !/^P-[A-Z0-9]{10,40}$/.test(theirs)) read.problems.push(`PAYPAL_PLAN_IDS: "${pair}" must look like our-plan-id=P-XXXXXXXX`);
+    else providerPlanIds.set(ours, theirs);
+  }
+  for (const plan of plans) {
+    if (plan.billing.kind !== 'recurring') continue;
+    // The embedded sandbox is seeded with these derived ids (launch/paypal-connection.ts), whatever is configured.
+    if (paypal.mode === 'embedded-sandbox') providerPlanIds.set(plan.id, sandboxPlanId(plan.id));
+    else if (!providerPlanIds.has(plan.id)) {
+      read.problems.push(`PAYPAL_PLAN_IDS has no PayPal plan for recurring plan "${plan.id}" (\`hardbound-server paypal setup\` creates the plans and prints the line)`);
+    }
+  }
+  return providerPlanIds;
+}
+
+/** What `hardbound-server paypal setup` needs: credentials, where this server is reached, what it sells. */
+export interface PayPalSetupSettings {
+  apiBase: string;
+  clientId: string;
+  clientSecret: string;
+  publicUrl: string;
+  plans: Plan[];
+  brandName: string;
+}
+
+export function paypalSetupSettingsFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { settings: PayPalSetupSettings } | { problems: string[] } {
+  const read = new EnvReader(env);
+  const problems = read.problems;
+  for (const name of ['PAYPAL_CLIENT_ID', 'PAYPAL_CLIENT_SECRET', 'HARDBOUND_PUBLIC_URL']) {
+    if (read.raw(name) === undefined) problems.push(`${name} is required`);
+  }
+  const apiBase = read.url('PAYPAL_API_BASE') ?? 'https://api-m.sandbox.paypal.com';
+  const publicUrl = read.url('HARDBOUND_PUBLIC_URL');
+  let plans = DEFAULT_PLANS;
+  if (env.HARDBOUND_PLANS_FILE) {
+    const loaded = loadPlansFile(path.resolve(cwd, env.HARDBOUND_PLANS_FILE));
+    if ('problems' in loaded) problems.push(...loaded.problems);
+    else plans = loaded.plans;
+  }
+  if (problems.length > 0 || publicUrl === null) return { problems };
+  return {
+    settings: {
+      apiBase,
+      clientId: read.raw('PAYPAL_CLIENT_ID') ?? '',
+      clientSecret: read.raw('PAYPAL_CLIENT_SECRET') ?? '',
+      publicUrl,
+      plans,
+      brandName: env.HARDBOUND_BRAND_NAME || DEMO_BRAND_NAME,
+    },
+  };
 }

@@ -20,11 +20,13 @@ import {
 export type { PublicSigningJwk };
 
 export interface KeyRing {
-  /** The key that signs new entitlements. */
-  readonly active: { readonly kid: string; readonly privateKey: CryptoKey };
+  /** The key that signs new entitlements; `development` when a development run generated it. */
+  readonly active: { readonly kid: string; readonly privateKey: CryptoKey; readonly development: boolean };
   /** Every key, the active one first, then private before public-only, newest first: the JWKS. */
   readonly publicJwks: readonly PublicSigningJwk[];
   verificationKey(kid: string): CryptoKey | undefined;
+  /** Kids of the development keys in the folder (production refuses to publish or sign with them). */
+  readonly developmentKids: readonly string[];
 }
 
 export interface KeyRingOptions {
@@ -61,18 +63,20 @@ export async function loadKeyRing(dir: string, options: KeyRingOptions = {}): Pr
   return {
     ok: true,
     ring: {
-      active: { kid: activeKey.kid, privateKey },
+      active: { kid: activeKey.kid, privateKey, development: activeKey.development },
       publicJwks,
       verificationKey: (kid) => verificationKeys.get(kid),
+      developmentKids: keys.filter((k) => k.development).map((k) => k.kid),
     },
   };
 }
 
 /**
  * Creates a new Ed25519 signing key in `dir` (created 0700) as `<kid>.private.jwk.json` (0600) and returns
- * its public JWK. It becomes the active signer at the next load unless a kid is configured.
+ * its public JWK. It becomes the active signer at the next load unless a kid is configured. `development`
+ * marks the file as made by a development run, so that production can tell it apart.
  */
-export async function generateSigningKey(dir: string, clock: Clock = systemClock): Promise<PublicSigningJwk> {
+export async function generateSigningKey(dir: string, clock: Clock = systemClock, options: { development?: boolean } = {}): Promise<PublicSigningJwk> {
   const exported = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
   const { x, d } = exported;
   if (x === undefined || d === undefined) throw new Error('node:crypto exported an Ed25519 JWK without x or d');
@@ -84,7 +88,7 @@ export async function generateSigningKey(dir: string, clock: Clock = systemClock
   const file = await open(temporary, 'wx', 0o600);
   try {
     await file.chmod(0o600); // the creation mode is filtered by umask; this makes it exact
-    await file.writeFile(privateKeyFileContent({ kid, publicJwk, d, created: clock.now() }));
+    await file.writeFile(privateKeyFileContent({ kid, publicJwk, d, created: clock.now(), development: options.development === true }));
     await file.sync();
   } finally {
     await file.close();
@@ -94,8 +98,9 @@ export async function generateSigningKey(dir: string, clock: Clock = systemClock
 }
 
 /**
- * First-start convenience for the embedded default: when `dir` holds no private key, generate one.
- * `generated` carries its public JWK so the server can say so; a broken key file is reported, never papered over.
+ * First-start convenience of development mode: when `dir` holds no private key, generate one, marked as a
+ * development key. `generated` carries its public JWK so the server can say so; a broken key file is
+ * reported, never papered over.
  */
 export async function ensureDevKeys(
   dir: string,
@@ -103,7 +108,7 @@ export async function ensureDevKeys(
 ): Promise<{ ok: true; ring: KeyRing; generated: PublicSigningJwk | null } | KeyRingFailure> {
   const read = await readKeyFiles(dir);
   if (!read.ok) return read;
-  const generated = read.keys.some((k) => k.d !== null) ? null : await generateSigningKey(dir, options.clock);
+  const generated = read.keys.some((k) => k.d !== null) ? null : await generateSigningKey(dir, options.clock, { development: true });
   const loaded = await loadKeyRing(dir, options);
   return loaded.ok ? { ...loaded, generated } : loaded;
 }

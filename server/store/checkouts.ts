@@ -131,6 +131,18 @@ export async function updateStatus(db: Queryable, id: string, change: StatusChan
   return result.numUpdatedRows > 0n;
 }
 
+/** Checkouts of this anchor still waiting for payment (pending or approved, not past their expiry). */
+export async function countOpenForAnchor(db: Queryable, anchor: string, now: number): Promise<number> {
+  const row = await db
+    .selectFrom('checkouts')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('open'))
+    .where('anchor', '=', anchor)
+    .where('status', 'in', ['pending', 'approved'])
+    .where('expiresAt', '>', now)
+    .executeTakeFirstOrThrow();
+  return Number(row.open);
+}
+
 /** Links the license the checkout produced; true only for the first link (a checkout yields one license). */
 export async function attachLicense(db: Queryable, id: string, licenseId: string, at: number): Promise<boolean> {
   const result = await attachOnce(db, licenseId, at, id);

@@ -72,6 +72,7 @@ export class PayPalWebhook {
     if (!verdict.ok) {
       this.deps.log.warn({ provider: PROVIDER, code: verdict.code }, 'webhook rejected: signature not verified');
       if (verdict.code === 'cert_url_not_allowed') throw new ApiError(401, 'cert_url_not_allowed', 'The certificate URL is not an allowed PayPal host.');
+      if (verdict.code === 'cert_fetch_busy') throw new ApiError(503, 'cert_fetch_busy', 'The signing certificate cannot be fetched right now; deliver again later.');
       throw new ApiError(401, 'bad_signature', 'The webhook signature does not verify.');
     }
     // The offline verifier's worker reads the body right after checking its signature; otherwise it is read here.

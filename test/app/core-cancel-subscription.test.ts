@@ -187,7 +187,10 @@ describe('LicenseCore.cancelSubscription', () => {
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify(value));
         };
-        const license = () => ({ id: 'lic_test1', status: state.canceled ? 'canceled' : 'active', paidThrough: iso(paidThrough), accessEndsAt: state.canceled ? iso(paidThrough) : null });
+        const license = () => ({
+          id: 'lic_test1', planId: 'enterprise-monthly', status: state.canceled ? 'canceled' : 'active', tier: 'enterprise', transactionId: '3AB12345CD678901E',
+          subscriptionId: 'I-BW452GLLEP1G', paidThrough: iso(paidThrough), accessEndsAt: state.canceled ? iso(paidThrough) : null,
+        });
         if (req.url === '/v1/entitlements/refresh') return json(200, { license: license(), entitlement: await entitlement(body.anchor) });
         if (req.url === '/v1/entitlements/cancel-subscription') {
           state.cancels++;

@@ -34,7 +34,8 @@ async function fakeServer() {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(value));
       };
-      const view = async () => (paid ? { status: 'completed', license: { id: 'lic_test1' }, entitlement: await entitlementFor(anchorSeen) } : { status: 'pending' });
+      const license = { id: 'lic_test1', planId: 'enterprise-lifetime', status: 'active', tier: 'enterprise', transactionId: '3AB12345CD678901E', subscriptionId: null, paidThrough: null, accessEndsAt: null };
+      const view = async () => (paid ? { status: 'completed', license, entitlement: await entitlementFor(anchorSeen) } : { status: 'pending' });
       const path = (req.url ?? '').split('?')[0];
       if (req.method === 'GET' && path === '/v1/plans') return json(200, { plans: PLANS });
       if (req.method === 'POST' && path === '/v1/checkouts') {

@@ -9,6 +9,16 @@ import { ServerClientError } from '../../main/license/server-errors';
 import { systemTimers } from '../../main/license/timers';
 
 interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: unknown }
+
+/** Answers in the contract's shapes (common/api.ts): the client checks every 2xx body against them. */
+const LICENSE = {
+  id: 'lic_1', planId: 'enterprise-monthly', status: 'active', tier: 'enterprise', transactionId: '3AB12345CD678901E',
+  subscriptionId: 'I-SUB1', paidThrough: '2030-01-01T00:00:00.000Z', accessEndsAt: null,
+};
+const entitlementOf = (token: string, status = 'active') => ({
+  token,
+  claims: { iss: 'hardbound', aud: 'hardbound-app', sub: 'anchor', tier: 'enterprise', lic: 'lic_1', txn: '3AB12345CD678901E', status, plan: 'enterprise-monthly', iat: 1, nbf: 1, exp: 2 },
+});
 interface Reply { status?: number; body?: unknown; delayMs?: number; destroy?: boolean }
 
 const servers: Server[] = [];
@@ -127,6 +137,21 @@ describe('server client', () => {
     expect(await failure(client(odd.url).createCheckout('a'.repeat(43), 'p'))).toMatchObject({ kind: 'bad_response' });
   });
 
+  it('checks a completed checkout in full: a license or entitlement the contract does not allow is bad_response', async () => {
+    const completed = { status: 'completed', license: LICENSE, entitlement: entitlementOf('h.p.s') };
+    for (const broken of [
+      { ...completed, license: { id: 'lic' } },
+      { ...completed, license: { ...LICENSE, status: 'gold' } },
+      { ...completed, entitlement: { token: 'not a jws', claims: completed.entitlement.claims } },
+      { ...completed, entitlement: { token: 'h.p.s', claims: {} } },
+    ]) {
+      const s = await scripted({ body: broken });
+      expect(await failure(client(s.url).poll(ticket, 0)), JSON.stringify(broken)).toMatchObject({ kind: 'bad_response' });
+    }
+    const s = await scripted({ body: completed });
+    expect(await client(s.url).poll(ticket, 0)).toEqual(completed);
+  });
+
   it('stops at once when aborted, during a request or during a back-off', async () => {
     const s = await scripted({ delayMs: 5_000, body: PLANS });
     const controller = new AbortController();
@@ -152,11 +177,11 @@ describe('server client', () => {
   });
 
   it('posts return with the order token, cancel, and refresh with anchor and token', async () => {
-    const s = await scripted({ body: { status: 'approved' } }, { body: { status: 'cancelled' } }, { body: { license: null, entitlement: { token: 'jws', claims: {} } } });
+    const s = await scripted({ body: { status: 'approved' } }, { body: { status: 'cancelled' } }, { body: { license: null, entitlement: entitlementOf('h.p.s') } });
     const c = client(s.url);
     expect(await c.returned(ticket, '5O190127TN364715T')).toEqual({ status: 'approved' });
     expect(await c.cancel(ticket)).toEqual({ status: 'cancelled' });
-    expect((await c.refresh('anchor', 'jws')).entitlement.token).toBe('jws');
+    expect((await c.refresh('anchor', 'jws')).entitlement.token).toBe('h.p.s');
     expect(s.seen.map((r) => [r.method, r.url, r.body])).toEqual([
       ['POST', '/v1/checkouts/chk_1/return', { token: '5O190127TN364715T' }],
       ['POST', '/v1/checkouts/chk_1/cancel', {}],
@@ -180,7 +205,7 @@ describe('long poll', () => {
   });
 
   it('keeps asking until the checkout settles', async () => {
-    const completed = { status: 'completed', license: { id: 'lic' }, entitlement: { token: 'jws', claims: {} } };
+    const completed = { status: 'completed', license: LICENSE, entitlement: entitlementOf('h.p.s') };
     const s = await scripted({ body: { status: 'pending' } }, { body: { status: 'approved' } }, { body: completed });
     expect(await pollUntilSettled(client(s.url), ticket, loop())).toEqual(completed);
     expect(s.seen.map((r) => r.url)).toEqual(Array(3).fill('/v1/checkouts/chk_1?wait=1'));
@@ -222,7 +247,7 @@ describe('long poll', () => {
 
 describe('server client: cancel subscription', () => {
   it('posts anchor and token to the cancel-subscription path and returns the answer', async () => {
-    const answer = { license: { id: 'lic_1', status: 'canceled' }, entitlement: { token: 'jws2', claims: {} }, cancellation: 'recorded' };
+    const answer = { license: { ...LICENSE, status: 'canceled', accessEndsAt: '2030-01-01T00:00:00.000Z' }, entitlement: entitlementOf('h.p.s2', 'canceled'), cancellation: 'recorded' };
     const s = await scripted({ body: answer });
     expect(await client(s.url).cancelSubscription('anchor', 'jws')).toEqual(answer);
     expect(s.seen.map((r) => [r.method, r.url, r.body])).toEqual([['POST', '/v1/entitlements/cancel-subscription', { anchor: 'anchor', token: 'jws' }]]);
@@ -234,7 +259,7 @@ describe('server client: cancel subscription', () => {
       kind: 'rejected', status: 409, code: 'not_a_subscription', message: 'This machine has no subscription to cancel.',
     });
     expect(refused.seen).toHaveLength(1);
-    const odd = await scripted({ body: { license: null, entitlement: { token: 'jws', claims: {} } } });
+    const odd = await scripted({ body: { license: null, entitlement: entitlementOf('h.p.s') } });
     expect(await failure(client(odd.url).cancelSubscription('a', 't'))).toMatchObject({ kind: 'bad_response' });
   });
 });

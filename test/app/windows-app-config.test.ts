@@ -45,7 +45,7 @@ describe('loadAppConfig', () => {
     const foreign = JSON.stringify({ keys: [{ ...KEY, kid: 'attacker', x: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }] });
     const result = loadAppConfig({
       env: { HARDBOUND_PINNED_JWKS: foreign, HARDBOUND_SERVER_URL: 'http://127.0.0.1:1' },
-      fileText: JSON.stringify({ serverUrl: 'https://license.example', pinnedJwks: { keys: [KEY] }, checkoutOrigins: [] }),
+      fileText: JSON.stringify({ serverUrl: 'https://license.example', pinnedJwks: { keys: [KEY] }, checkoutOrigins: [], appSalt: 'vendor-salt-1' }),
       packaged: true,
     });
     expect(result).toMatchObject({ ok: true, config: { serverUrl: 'https://license.example', pinnedKeys: [KEY] } });
@@ -90,6 +90,22 @@ describe('loadAppConfig', () => {
     const result = loadAppConfig({ env: {}, fileText, packaged: true });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.problems).toContain(problem);
+  });
+
+  it('refuses a packaged build without its own https server URL and app salt; the demo salt is not a salt', () => {
+    const problems = (file: Record<string, unknown>) => {
+      const result = loadAppConfig({ env: { HARDBOUND_APP_SALT: 'from-env', HARDBOUND_SERVER_URL: 'https://env.example' }, fileText: JSON.stringify({ pinnedJwks: { keys: [KEY] }, ...file }), packaged: true });
+      return result.ok ? [] : result.problems;
+    };
+    expect(problems({})).toEqual([
+      'serverUrl is not set in the config file (`hardbound-server app-config --server-url …` writes the file)',
+      'appSalt is not set in the config file: a packaged build needs the vendor\'s own (`hardbound-server app-config --server-url …` writes the file)',
+    ]);
+    expect(problems({ serverUrl: 'http://license.example', appSalt: DEFAULT_APP_SALT })).toEqual([
+      'serverUrl "http://license.example" must be https in a packaged build',
+      'appSalt is the demo value: every app built with it would share anchors; use your own (and keep it for every release)',
+    ]);
+    expect(problems({ serverUrl: 'https://license.example', appSalt: 'vendor-salt-1' })).toEqual([]);
   });
 
   it('reports pinned keys that are not JSON', () => {

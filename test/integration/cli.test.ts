@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckoutView, CreateCheckoutResponse, JwksResponse, SupportLookupResponse } from '../../common/api';
+import { ensureDevKeys } from '../../server/entitlements';
 import { openStore } from '../../server/store/database';
 import * as audit from '../../server/store/audit';
 import { newAnchor, payOnHostedPage } from './harness';
@@ -30,7 +31,7 @@ afterAll(() => {
 /** The parent's environment without any Hardbound or PayPal setting, plus a private data folder. */
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HARDBOUND_|PAYPAL_|DATABASE_URL$)/.test(k)));
-  return { ...clean, HARDBOUND_DATA_DIR: dataDir, HARDBOUND_PORT: '0', HARDBOUND_SANDBOX_PORT: '0', USER: 'carol', ...extra };
+  return { ...clean, HARDBOUND_MODE: 'development', HARDBOUND_DATA_DIR: dataDir, HARDBOUND_PORT: '0', HARDBOUND_SANDBOX_PORT: '0', USER: 'carol', ...extra };
 }
 
 interface Ran { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
@@ -125,7 +126,7 @@ describe.sequential('hardbound-server on one data folder', { timeout: TEST_TIMEO
     const asAlice = await lookup(aliceToken);
     expect(asAlice.status).toBe(200);
     expect(((await asAlice.json()) as SupportLookupResponse).licenses[0]?.anchor).toBe(anchor);
-    expect((await lookup(`${aliceToken.slice(0, -1)}A`)).status).toBe(401);
+    expect((await lookup(`${aliceToken.slice(0, -1)}${aliceToken.endsWith('A') ? 'B' : 'A'}`)).status).toBe(401);
 
     run.child.kill('SIGTERM');
     const ran = await run.done;
@@ -165,6 +166,38 @@ describe('hardbound-server refusing to start', { timeout: TEST_TIMEOUT_MS }, () 
     expect(ran.stdout).toBe('');
     expect(ran.stderr.match(/configuration has \d+ problem/g)).toHaveLength(1);
     for (const name of ['HARDBOUND_PORT', 'DATABASE_URL', 'PAYPAL_CLIENT_SECRET', 'PAYPAL_WEBHOOK_ID']) expect(ran.stderr).toContain(name);
+  });
+
+  it('serve without HARDBOUND_MODE is production: it refuses a demo set-up in one message naming every problem', async () => {
+    const fresh = mkdtempSync(path.join(tmpdir(), 'hardbound-cli-production-'));
+    try {
+      const ran = await cli(['serve'], { HARDBOUND_MODE: '', HARDBOUND_DATA_DIR: fresh, HARDBOUND_PUBLIC_URL: 'http://shop.example' });
+      expect(ran.code).toBe(2);
+      expect(ran.stdout).toBe('');
+      expect(ran.stderr.match(/refusing to start in production mode: the configuration has 5 problem\(s\)/g)).toHaveLength(1);
+      for (const sentence of [
+        'production needs PayPal: set PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID',
+        'HARDBOUND_PUBLIC_URL="http://shop.example" must be https in production',
+        'HARDBOUND_BRAND_NAME must be your own name',
+        `no signing key in ${path.join(fresh, 'keys')}: run \`hardbound-server keys generate\``,
+        'PayPal was not asked',
+      ]) expect(ran.stderr).toContain(sentence);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('production refuses a development key (one a development run generated), naming its file', async () => {
+    const fresh = mkdtempSync(path.join(tmpdir(), 'hardbound-cli-devkey-'));
+    try {
+      const dev = await ensureDevKeys(path.join(fresh, 'keys'));
+      if (!dev.ok || !dev.generated) throw new Error('no development key was generated');
+      const ran = await cli(['serve', '--mode', 'production'], { HARDBOUND_DATA_DIR: fresh });
+      expect(ran.code).toBe(2);
+      expect(ran.stderr).toContain(`${path.join(fresh, 'keys', `${dev.generated.kid}.private.jwk.json`)} is a development key (made by a development run, not by \`keys generate\`)`);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it('support commands check the configuration the same way', async () => {

@@ -20,14 +20,15 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
+/** Development unless the test says otherwise: most settings behave the same in both modes. */
 function ok(env: NodeJS.ProcessEnv): ServerConfig {
-  const result = configFromEnv(env, scratch);
+  const result = configFromEnv({ HARDBOUND_MODE: 'development', ...env }, scratch);
   if ('problems' in result) throw new Error(`unexpected problems: ${result.problems.join('; ')}`);
   return result.config;
 }
 
 function problems(env: NodeJS.ProcessEnv): string[] {
-  const result = configFromEnv(env, scratch);
+  const result = configFromEnv({ HARDBOUND_MODE: 'development', ...env }, scratch);
   if (!('problems' in result)) throw new Error('expected problems, the configuration was accepted');
   return result.problems;
 }
@@ -35,12 +36,12 @@ function problems(env: NodeJS.ProcessEnv): string[] {
 const REMOTE = {
   PAYPAL_CLIENT_ID: 'client-id',
   PAYPAL_CLIENT_SECRET: 'client-secret-value',
-  PAYPAL_WEBHOOK_ID: 'WH-1',
+  PAYPAL_WEBHOOK_ID: '8PT597110X687430LKGECATA',
   PAYPAL_PLAN_IDS: 'enterprise-monthly=P-MONTHLY00000001,enterprise-annual=P-ANNUAL000000001',
 };
 
 describe('configFromEnv', () => {
-  it('with nothing set: loopback on 8787, ./data, SQLite there, the embedded sandbox on 8788 with derived plan ids', () => {
+  it('with nothing set in development: loopback on 8787, ./data, SQLite there, the embedded sandbox on 8788 with derived plan ids', () => {
     const config = ok({});
     expect(config).toMatchObject({
       host: '127.0.0.1',
@@ -63,7 +64,7 @@ describe('configFromEnv', () => {
 
   it('PayPal credentials switch to the remote API with the configured plan ids', () => {
     const config = ok({ ...REMOTE, DATABASE_URL: 'postgres://hb:pw@db.internal:5432/hardbound' });
-    expect(config.paypal).toMatchObject({ mode: 'remote', apiBase: 'https://api-m.sandbox.paypal.com', clientId: 'client-id', webhookId: 'WH-1', verify: 'offline' });
+    expect(config.paypal).toMatchObject({ mode: 'remote', apiBase: 'https://api-m.sandbox.paypal.com', clientId: 'client-id', webhookId: '8PT597110X687430LKGECATA', verify: 'offline' });
     expect(config.providerPlanIds.get('enterprise-annual')).toBe('P-ANNUAL000000001');
     expect(config.databaseUrl).toBe('postgres://hb:pw@db.internal:5432/hardbound');
   });
@@ -103,6 +104,99 @@ describe('configFromEnv', () => {
     writeFileSync(file, JSON.stringify([{ id: 'Pro', name: '', tier: 'gold', price: '9', currency: 'usd', billing: { kind: 'weekly' } }]));
     const found = problems({ HARDBOUND_PLANS_FILE: file });
     for (const field of ['id', 'name', 'tier', 'price', 'currency', 'billing']) expect(found.some((p) => p.includes(`: ${field}`)), field).toBe(true);
+  });
+});
+
+describe('configFromEnv in production (the default of hardbound-server serve)', () => {
+  /** A production environment that passes every check of the environment itself. */
+  const PRODUCTION = {
+    ...REMOTE,
+    PAYPAL_API_BASE: 'https://api-m.paypal.com',
+    HARDBOUND_PUBLIC_URL: 'https://licenses.vendor.example',
+    HARDBOUND_BRAND_NAME: 'Vendor Ltd',
+  };
+  const production = (env: NodeJS.ProcessEnv) => configFromEnv(env, scratch);
+  const refused = (env: NodeJS.ProcessEnv): string[] => {
+    const result = production(env);
+    if (!('problems' in result)) throw new Error('expected production to refuse this configuration');
+    return result.problems;
+  };
+
+  it('is the mode when HARDBOUND_MODE is not set, and accepts a complete configuration', () => {
+    const result = production(PRODUCTION);
+    if (!('config' in result)) throw new Error(result.problems.join('; '));
+    expect(result.config).toMatchObject({ mode: 'production', publicUrl: 'https://licenses.vendor.example', brandName: 'Vendor Ltd', paypal: { mode: 'remote', apiBase: 'https://api-m.paypal.com' } });
+  });
+
+  it('refuses to run without PayPal: the embedded sandbox is for development only', () => {
+    const found = refused({ HARDBOUND_PUBLIC_URL: 'https://licenses.vendor.example', HARDBOUND_BRAND_NAME: 'Vendor Ltd' });
+    expect(found).toEqual([expect.stringMatching(/^production needs PayPal: set PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID .*paypal setup.*HARDBOUND_MODE=development/)]);
+  });
+
+  it.each([
+    ['no public URL', { HARDBOUND_PUBLIC_URL: '' }, /^HARDBOUND_PUBLIC_URL is required in production/],
+    ['an http public URL', { HARDBOUND_PUBLIC_URL: 'http://licenses.vendor.example' }, /^HARDBOUND_PUBLIC_URL="http:\/\/licenses.vendor.example" must be https in production/],
+    ['the demo brand name', { HARDBOUND_BRAND_NAME: '' }, /^HARDBOUND_BRAND_NAME must be your own name .* not the demo "Hardbound Demo Vendor"/],
+    ['the sandbox\'s demo client id', { PAYPAL_CLIENT_ID: 'hardbound-sandbox-client' }, /^PAYPAL_CLIENT_ID is the local sandbox's demo credential/],
+    ['the sandbox\'s demo secret', { PAYPAL_CLIENT_SECRET: 'hardbound-sandbox-secret' }, /^PAYPAL_CLIENT_SECRET is the local sandbox's demo credential/],
+    ['a PayPal API over http', { PAYPAL_API_BASE: 'http://paypal.example' }, /^PAYPAL_API_BASE="http:\/\/paypal.example" must be https in production/],
+    ['the old PAYPAL_WEBHOOK_ID=register', { PAYPAL_WEBHOOK_ID: 'register' }, /^PAYPAL_WEBHOOK_ID="register" is not a PayPal webhook id .*paypal setup/],
+    ['a mistyped mode', { HARDBOUND_MODE: 'prod' }, /^HARDBOUND_MODE="prod" must be development or production/],
+  ])('refuses %s, in one sentence naming it', (_why, change, sentence) => {
+    const found = refused({ ...PRODUCTION, ...change });
+    expect(found).toEqual([expect.stringMatching(sentence)]);
+  });
+
+  it('names every unsafe setting at once', () => {
+    const found = refused({ PAYPAL_CLIENT_ID: 'hardbound-sandbox-client', PAYPAL_CLIENT_SECRET: 'hardbound-sandbox-secret', PAYPAL_WEBHOOK_ID: 'register', HARDBOUND_PUBLIC_URL: 'http://x.example', PAYPAL_PLAN_IDS: REMOTE.PAYPAL_PLAN_IDS });
+    for (const name of ['PAYPAL_WEBHOOK_ID', 'PAYPAL_CLIENT_ID', 'PAYPAL_CLIENT_SECRET', 'HARDBOUND_PUBLIC_URL', 'HARDBOUND_BRAND_NAME']) {
+      expect(found.some((p) => p.startsWith(name)), `${name} in ${JSON.stringify(found)}`).toBe(true);
+    }
+  });
+
+  it('accepts http for the PayPal API only when it is the stand-in named by PAYPAL_SANDBOX_ORIGIN', () => {
+    const standIn = { ...PRODUCTION, PAYPAL_API_BASE: 'http://127.0.0.1:38788', PAYPAL_SANDBOX_ORIGIN: 'http://127.0.0.1:38788' };
+    expect(production(standIn)).toHaveProperty('config');
+    expect(refused({ ...standIn, PAYPAL_SANDBOX_ORIGIN: 'http://127.0.0.1:38789' })).toEqual([expect.stringMatching(/^PAYPAL_API_BASE=/)]);
+  });
+
+  it('development takes what production refuses', () => {
+    expect(ok({ ...PRODUCTION, HARDBOUND_PUBLIC_URL: 'http://127.0.0.1:8787', HARDBOUND_BRAND_NAME: '', PAYPAL_API_BASE: 'http://127.0.0.1:8788' }).mode).toBe('development');
+  });
+});
+
+describe('limits from the environment', () => {
+  it('has defaults, documented in the README', () => {
+    expect(ok({})).toMatchObject({
+      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, maxConnections: 4096 },
+      checkoutLimits: { perClient: { max: 30, windowMs: 600_000 }, perAnchor: { max: 10, windowMs: 3_600_000 }, openPerAnchor: 3 },
+      trustedProxies: [],
+      metrics: { token: null, address: null },
+    });
+  });
+
+  it('reads each one', () => {
+    const config = ok({
+      HARDBOUND_HEADERS_TIMEOUT_MS: '2000', HARDBOUND_REQUEST_TIMEOUT_MS: '5000', HARDBOUND_KEEP_ALIVE_TIMEOUT_MS: '7000', HARDBOUND_MAX_CONNECTIONS: '50',
+      HARDBOUND_CHECKOUT_RATE_PER_CLIENT: '5/30s', HARDBOUND_CHECKOUT_RATE_PER_ANCHOR: '2/1h', HARDBOUND_OPEN_CHECKOUTS_PER_ANCHOR: '1',
+      HARDBOUND_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1', HARDBOUND_METRICS_TOKEN: 'm'.repeat(32), HARDBOUND_METRICS_ADDRESS: '127.0.0.1:9464',
+    });
+    expect(config).toMatchObject({
+      http: { headersTimeoutMs: 2000, requestTimeoutMs: 5000, keepAliveTimeoutMs: 7000, maxConnections: 50 },
+      checkoutLimits: { perClient: { max: 5, windowMs: 30_000 }, perAnchor: { max: 2, windowMs: 3_600_000 }, openPerAnchor: 1 },
+      trustedProxies: ['10.0.0.0/8', '127.0.0.1'],
+      metrics: { token: 'm'.repeat(32), address: { host: '127.0.0.1', port: 9464 } },
+    });
+  });
+
+  it('names each bad one', () => {
+    const found = problems({
+      HARDBOUND_HEADERS_TIMEOUT_MS: '5', HARDBOUND_MAX_CONNECTIONS: '0', HARDBOUND_CHECKOUT_RATE_PER_CLIENT: 'lots',
+      HARDBOUND_CHECKOUT_RATE_PER_ANCHOR: '0/1m', HARDBOUND_METRICS_TOKEN: 'short', HARDBOUND_METRICS_ADDRESS: 'everywhere',
+    });
+    for (const name of ['HARDBOUND_HEADERS_TIMEOUT_MS', 'HARDBOUND_MAX_CONNECTIONS', 'HARDBOUND_CHECKOUT_RATE_PER_CLIENT', 'HARDBOUND_CHECKOUT_RATE_PER_ANCHOR', 'HARDBOUND_METRICS_TOKEN', 'HARDBOUND_METRICS_ADDRESS']) {
+      expect(found.some((p) => p.startsWith(name)), `${name} in ${JSON.stringify(found)}`).toBe(true);
+    }
   });
 });
 

@@ -34,9 +34,16 @@ export interface HarnessOptions {
   verify?: 'offline' | 'api';
 }
 
+/** Tests buy many times from one address and one anchor; the limits' own tests set them. */
+export const UNLIMITED_CHECKOUTS = {
+  HARDBOUND_CHECKOUT_RATE_PER_CLIENT: '1000000/1m',
+  HARDBOUND_CHECKOUT_RATE_PER_ANCHOR: '1000000/1m',
+  HARDBOUND_OPEN_CHECKOUTS_PER_ANCHOR: '1000000',
+} as const;
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hardbound-test-'));
-  const result = configFromEnv({ HARDBOUND_DATA_DIR: dataDir, HARDBOUND_PORT: '0', HARDBOUND_SANDBOX_PORT: '0', HARDBOUND_LOG_LEVEL: 'info', ...options.env });
+  const result = configFromEnv({ HARDBOUND_MODE: 'development', ...UNLIMITED_CHECKOUTS, HARDBOUND_DATA_DIR: dataDir, HARDBOUND_PORT: '0', HARDBOUND_SANDBOX_PORT: '0', HARDBOUND_LOG_LEVEL: 'info', ...options.env });
   if ('problems' in result) throw new Error(result.problems.join('; '));
   const config = result.config;
   const clock = new AdjustableClock();

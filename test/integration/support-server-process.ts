@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { UNLIMITED_CHECKOUTS } from './harness';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ENTRY = 'launch/hardbound-server.ts';
@@ -34,7 +35,7 @@ export async function freeLoopbackPort(): Promise<number> {
 /** The parent's environment without any Hardbound or PayPal setting, plus `env`. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HARDBOUND_|PAYPAL_|DATABASE_URL$)/.test(k)));
-  return { ...clean, ...env };
+  return { ...clean, HARDBOUND_MODE: 'development', ...UNLIMITED_CHECKOUTS, ...env };
 }
 
 /**
@@ -104,4 +105,17 @@ export async function killServerProcess(server: ServerProcess): Promise<void> {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   server.child.kill('SIGKILL');
   await server.exited;
+}
+
+/** One `hardbound-server` command run to its end (killed after `timeoutMs`), with its output. */
+export async function runCli(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
 }

@@ -76,6 +76,23 @@ describe('ensureDevKeys', () => {
     expect(result.ring.publicJwks.map((k) => k.kid)).toEqual([result.generated?.kid, old.kid]);
   });
 
+  it('marks the key it generates as a development key, so that production can tell it from `keys generate`', async () => {
+    const generated = await ensureDevKeys(dir, { clock: fixedClock() });
+    if (!generated.ok || !generated.generated) throw new Error('expected a generated key');
+    expect(await privateFile(generated.generated.kid)).toMatchObject({ hardbound_development: true });
+    expect(generated.ring.active.development).toBe(true);
+    expect(generated.ring.developmentKids).toEqual([generated.generated.kid]);
+
+    const made = await generateSigningKey(dir, fixedClock(T0 + HOUR));
+    expect(await privateFile(made.kid)).not.toHaveProperty('hardbound_development');
+    const ring = await mustLoad(dir);
+    expect(ring.active).toMatchObject({ kid: made.kid, development: false });
+    expect(ring.developmentKids).toEqual([generated.generated.kid]);
+    // The marker is part of the file's checked format: anything but true is refused.
+    await writeFile(join(dir, `${made.kid}.private.jwk.json`), JSON.stringify({ ...(await privateFile(made.kid)), hardbound_development: 'no' }));
+    expect(await loadKeyRing(dir)).toMatchObject({ ok: false, code: 'key_file_invalid' });
+  });
+
   it('reports a broken key file instead of generating around it', async () => {
     await generateSigningKey(dir);
     await writeFile(join(dir, 'broken.private.jwk.json'), '{"kty":');

@@ -81,9 +81,12 @@ const servePem = (pem: string): Handler => (_req, res) => {
 };
 const stall: Handler = () => {};
 
+/** A fresh certificate name of PayPal's shape (CERT-360caa42-fca2a594-1d93a270). */
+const certName = () => `CERT-360caa42-${(serial++).toString(16).padStart(8, '0')}-00000000`;
+
 /** Publishes a handler under a fresh cert URL; returns that URL and its request counter. */
 function publish(handler: Handler): { url: string; fetches: () => number } {
-  const path = `/v1/notifications/certs/CERT-${serial++}`;
+  const path = `/v1/notifications/certs/${certName()}`;
   routes.set(path, handler);
   return { url: `${origin}${path}`, fetches: () => hits.get(path) ?? 0 };
 }
@@ -230,13 +233,13 @@ describe('certificate chain checks', () => {
     return { first, second, fetches: cert.fetches() };
   };
 
-  it('rejects a chain ending at an unknown root, and does not cache the failure', async () => {
+  it('rejects a chain ending at an unknown root, and answers the next delivery from memory', async () => {
     const otherRoot = await issue('CN=Hardbound Test Root CA', { ca: true });
     const otherLeaf = await issue(`CN=${SANDBOX_CN}`, { by: otherRoot });
     const result = await untrusted(otherLeaf.pem, otherLeaf);
     expect(result.first).toMatchObject({ ok: false, code: 'cert_chain_untrusted' });
     expect(result.second).toMatchObject({ ok: false, code: 'cert_chain_untrusted' });
-    expect(result.fetches).toBe(2);
+    expect(result.fetches).toBe(1);
   });
 
   it('rejects a self-signed certificate with the right name', async () => {
@@ -278,7 +281,8 @@ describe('certificate chain checks', () => {
 });
 
 describe('CertificateCache fetching', () => {
-  const cache = (options: { timeoutMs?: number; maxEntries?: number; fetch?: FetchLike } = {}) =>
+  type CacheOptions = { timeoutMs?: number; maxEntries?: number; fetch?: FetchLike; clock?: { now(): number }; failureTtlMs?: number; maxConcurrentFetches?: number; fetchesPerMinute?: number };
+  const cache = (options: CacheOptions = {}) =>
     new CertificateCache({ clock: fixedClock(), sandboxOrigin: origin, trustedCaPem: root.pem, ...options });
 
   it('returns the leaf, the first certificate of the chain', async () => {
@@ -347,14 +351,46 @@ describe('CertificateCache fetching', () => {
     expect(target.fetches()).toBe(0);
   });
 
-  it('does not cache a failed fetch', async () => {
+  it('keeps a failed fetch for failureTtlMs, then fetches again', async () => {
     let calls = 0;
     const cert = publish((req, res) => (++calls === 1 ? res.writeHead(503).end() : servePem(chainPem)(req, res)));
-    const c = cache();
+    const clock = fixedClock();
+    const c = cache({ clock, failureTtlMs: 60_000 });
     expect(await c.get(cert.url)).toMatchObject({ ok: false, code: 'cert_fetch_failed' });
+    clock.at += 59_999;
+    expect(await c.get(cert.url)).toMatchObject({ ok: false, code: 'cert_fetch_failed' });
+    expect(cert.fetches()).toBe(1);
+    clock.at += 1;
     expect(await c.get(cert.url)).toMatchObject({ ok: true });
     expect(await c.get(cert.url)).toMatchObject({ ok: true });
     expect(cert.fetches()).toBe(2);
+  });
+
+  it('runs at most maxConcurrentFetches fetches at once and refuses the rest at once, without fetching', async () => {
+    const stalled = [publish(stall), publish(stall)];
+    const c = cache({ maxConcurrentFetches: 2, timeoutMs: 400 });
+    const running = stalled.map((cert) => c.get(cert.url));
+    const third = publish(servePem(chainPem));
+    const started = performance.now();
+    expect(await c.get(third.url)).toMatchObject({ ok: false, code: 'cert_fetch_busy' });
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(third.fetches()).toBe(0);
+    expect(await Promise.all(running)).toMatchObject([{ code: 'cert_fetch_timeout' }, { code: 'cert_fetch_timeout' }]);
+    // Once they have ended, fetching is possible again.
+    expect(await c.get(third.url)).toMatchObject({ ok: true });
+  });
+
+  it('starts at most fetchesPerMinute fetches in a minute, whatever URLs a flood names', async () => {
+    const clock = fixedClock();
+    const c = cache({ clock, fetchesPerMinute: 5 });
+    const flood = Array.from({ length: 40 }, () => publish((_req, res) => res.writeHead(404).end()));
+    const answers = [];
+    for (const cert of flood) answers.push(await c.get(cert.url));
+    expect(answers.filter((a) => !a.ok && a.code === 'cert_fetch_failed')).toHaveLength(5);
+    expect(answers.filter((a) => !a.ok && a.code === 'cert_fetch_busy')).toHaveLength(35);
+    expect(flood.reduce((sum, cert) => sum + cert.fetches(), 0)).toBe(5);
+    clock.at += 60_000;
+    expect(await c.get(publish(servePem(chainPem)).url)).toMatchObject({ ok: true });
   });
 
   it('reports a connection failure', async () => {
@@ -363,7 +399,7 @@ describe('CertificateCache fetching', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const c = new CertificateCache({ clock: fixedClock(), sandboxOrigin: `http://127.0.0.1:${port}` });
-    expect(await c.get(`http://127.0.0.1:${port}/v1/notifications/certs/CERT-1`)).toMatchObject({ ok: false, code: 'cert_fetch_failed' });
+    expect(await c.get(`http://127.0.0.1:${port}/v1/notifications/certs/${certName()}`)).toMatchObject({ ok: false, code: 'cert_fetch_failed' });
   });
 
   it.each([

@@ -143,7 +143,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       await store.migrate();
       await store.migrate();
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index']);
       expect(await checkouts.get(store.db, 'co_1')).toMatchObject({ id: 'co_1', status: 'pending' });
     });
 
@@ -161,6 +161,19 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       await store.transaction(async (trx) => {
         expect(await checkouts.get(trx, 'co_1', { forUpdate: true })).toEqual(viaPrecompiled);
       });
+    });
+
+    test('checkouts: counts an anchor\'s open checkouts (pending or approved, not expired)', async (store) => {
+      await checkouts.insert(store.db, newCheckout('co_1'));
+      await checkouts.insert(store.db, newCheckout('co_2'));
+      await checkouts.insert(store.db, newCheckout('co_3', { expiresAt: T0 + 10 }));
+      await checkouts.insert(store.db, newCheckout('co_4', { anchor: 'anchor-b' }));
+      await checkouts.updateStatus(store.db, 'co_2', { from: 'pending', to: 'approved', at: T0 });
+      expect(await checkouts.countOpenForAnchor(store.db, 'anchor-a', T0)).toBe(3);
+      expect(await checkouts.countOpenForAnchor(store.db, 'anchor-a', T0 + 10)).toBe(2);
+      await checkouts.updateStatus(store.db, 'co_1', { from: 'pending', to: 'cancelled', at: T0 });
+      expect(await checkouts.countOpenForAnchor(store.db, 'anchor-a', T0 + 10)).toBe(1);
+      expect(await checkouts.countOpenForAnchor(store.db, 'anchor-c', T0)).toBe(0);
     });
 
     test('checkouts: insert, get and lookups by provider order and subscription id', async (store) => {

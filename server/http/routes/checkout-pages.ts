@@ -31,8 +31,8 @@ export function checkoutPageRoutes(app: FastifyInstance, service: CheckoutServic
   };
 
   type PageQuery = { Querystring: { checkout?: string; token?: string; subscription_id?: string } };
-  const pageRoute = (path: string, act: (checkoutId: string, providerRef: string | undefined) => Promise<{ status: string }>) =>
-    app.get<PageQuery>(path, async (req, reply) => {
+  const pageRoute = (path: string, operationId: string, summary: string, act: (checkoutId: string, providerRef: string | undefined) => Promise<{ status: string }>) =>
+    app.get<PageQuery>(path, { schema: { operationId, summary, tags: ['buyer'], description: 'An HTML page for the buyer\'s browser, not JSON.' } }, async (req, reply) => {
       reply.type('text/html; charset=utf-8');
       try {
         // Subscriptions come back with subscription_id (token is then PayPal's billing token); orders with token.
@@ -44,6 +44,6 @@ export function checkoutPageRoutes(app: FastifyInstance, service: CheckoutServic
         return failed.html;
       }
     });
-  pageRoute('/checkout/return', (id, ref) => service.returnPage(id, ref));
-  pageRoute('/checkout/cancel', (id, ref) => service.cancelPage(id, ref));
+  pageRoute('/checkout/return', 'checkoutReturnPage', 'PayPal sends the buyer\'s browser back here: captures and says to go back to the app', (id, ref) => service.returnPage(id, ref));
+  pageRoute('/checkout/cancel', 'checkoutCancelPage', 'PayPal sends the buyer\'s browser here on Cancel', (id, ref) => service.cancelPage(id, ref));
 }

@@ -1,44 +1,27 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { API_PATHS, MAX_WAIT_SECONDS, type CheckoutReturnRequest, type CreateCheckoutRequest } from '../../../common/api';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { API_ROUTES } from '../../../common/api';
 import type { CheckoutService } from '../../checkouts/service';
-import { ApiError } from '../api-error';
 
 export function bearer(req: FastifyRequest): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   return match?.[1];
 }
 
-function objectBody<T>(req: FastifyRequest): Partial<T> {
-  const body = req.body;
-  if (body === undefined) return {};
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'bad_request', 'The body must be a JSON object.');
-  return body as Partial<T>;
-}
+export function checkoutRoutes(app: FastifyInstance, service: CheckoutService, limitCreation: preHandlerAsyncHookHandler): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { createCheckout, pollCheckout, returnCheckout, cancelCheckout } = API_ROUTES;
 
-function waitSeconds(raw: unknown): number {
-  if (raw === undefined) return 0;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > MAX_WAIT_SECONDS) {
-    throw new ApiError(400, 'bad_request', `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}.`);
-  }
-  return n;
-}
-
-export function checkoutRoutes(app: FastifyInstance, service: CheckoutService): void {
-  app.post(API_PATHS.checkouts, async (req, reply) => {
-    const body = objectBody<CreateCheckoutRequest>(req);
+  api.post(createCheckout.url, { schema: createCheckout.schema, preHandler: limitCreation }, async (req, reply) => {
     reply.status(201);
-    return service.create(body.anchor, body.plan, body.entitlement);
+    return service.create(req.body.anchor, req.body.plan, req.body.entitlement);
   });
 
-  app.get<{ Params: { id: string }; Querystring: { wait?: string } }>('/v1/checkouts/:id', async (req) =>
-    service.poll(req.params.id, bearer(req), waitSeconds(req.query.wait)),
-  );
+  api.get(pollCheckout.url, { schema: pollCheckout.schema }, async (req) =>
+    service.poll(req.params.id, bearer(req), req.query.wait ?? 0));
 
-  app.post<{ Params: { id: string } }>('/v1/checkouts/:id/return', async (req) => {
-    const body = objectBody<CheckoutReturnRequest>(req);
-    return service.returned(req.params.id, bearer(req), body.token);
-  });
+  api.post(returnCheckout.url, { schema: returnCheckout.schema }, async (req) =>
+    service.returned(req.params.id, bearer(req), req.body.token));
 
-  app.post<{ Params: { id: string } }>('/v1/checkouts/:id/cancel', async (req) => service.cancel(req.params.id, bearer(req)));
+  api.post(cancelCheckout.url, { schema: cancelCheckout.schema }, async (req) => service.cancel(req.params.id, bearer(req)));
 }

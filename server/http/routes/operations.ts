@@ -1,23 +1,40 @@
-import type { FastifyInstance } from 'fastify';
-import { API_PATHS, type PlansResponse } from '../../../common/api';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import { API_ROUTES } from '../../../common/api';
 import type { Plan } from '../../../common/plans';
 import type { Metrics } from '../../observability/metrics';
 import type { Store } from '../../store/database';
+import { METRICS_CONTENT_TYPE } from '../metrics-access';
 
-export function operationsRoutes(app: FastifyInstance, deps: { plans: readonly Plan[]; metrics: Metrics; store: Store; ready: () => boolean }): void {
-  app.get(API_PATHS.plans, async (): Promise<PlansResponse> => ({ plans: [...deps.plans] }));
-  app.get('/healthz', async () => ({ ok: true }));
-  app.get('/readyz', async (_req, reply) => {
+export interface OperationsDeps {
+  plans: readonly Plan[];
+  metrics: Metrics;
+  store: Store;
+  ready: () => boolean;
+  /** Who may read /metrics (metrics-access.ts). */
+  metricsGuard: preHandlerAsyncHookHandler;
+}
+
+export function operationsRoutes(app: FastifyInstance, deps: OperationsDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { plans, healthz, readyz } = API_ROUTES;
+  api.get(plans.url, { schema: plans.schema }, async () => ({ plans: [...deps.plans] }));
+  api.get(healthz.url, { schema: healthz.schema }, async () => ({ ok: true as const }));
+  api.get(readyz.url, { schema: readyz.schema }, async (_req, reply) => {
     try {
       await deps.store.db.selectFrom('checkouts').select('id').limit(1).execute();
     } catch {
       return reply.status(503).send({ ok: false, reason: 'store unavailable' });
     }
     if (!deps.ready()) return reply.status(503).send({ ok: false, reason: 'shutting down' });
-    return { ok: true };
+    return { ok: true as const };
   });
-  app.get('/metrics', async (_req, reply) => {
-    reply.type('text/plain; version=0.0.4');
+  const metricsSchema = {
+    operationId: 'metrics', summary: 'Prometheus metrics (text format 0.0.4)', tags: ['operations'], security: [{ metricsToken: [] }],
+    description: 'Needs HARDBOUND_METRICS_TOKEN as a bearer token; production without one serves it only at HARDBOUND_METRICS_ADDRESS.',
+  };
+  app.get('/metrics', { schema: metricsSchema, preHandler: deps.metricsGuard }, async (_req, reply) => {
+    reply.type(METRICS_CONTENT_TYPE);
     return deps.metrics.render();
   });
 }

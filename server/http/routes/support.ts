@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { API_PATHS, type SupportActionRequest } from '../../../common/api';
+import { API_ROUTES } from '../../../common/api';
 import type { SupportService } from '../../support/service';
 import { bearer } from './checkouts';
 
@@ -8,25 +9,20 @@ import { bearer } from './checkouts';
 export async function supportRoutes(app: FastifyInstance, support: SupportService, limit: { max: number; windowMs: number }): Promise<void> {
   await app.register(async (scoped) => {
     await scoped.register(rateLimit, { max: limit.max, timeWindow: limit.windowMs });
-    scoped.addHook('preHandler', async (req) => {
+    // Before validation: without a valid token the answer is 401, whatever the request holds.
+    scoped.addHook('preValidation', async (req) => {
       req.supportActor = await support.authenticate(bearer(req));
     });
-    scoped.get<{ Querystring: { q?: string } }>(API_PATHS.supportLookup, async (req) => support.lookup(req.query.q, req.supportActor ?? ''));
-    scoped.post<{ Params: { id: string } }>('/v1/support/licenses/:id/revoke', async (req) =>
-      support.revoke(req.params.id, body(req.body).reason, req.supportActor ?? ''),
-    );
-    scoped.post<{ Params: { id: string } }>('/v1/support/licenses/:id/transfer', async (req) => {
-      const b = body(req.body);
-      return support.transfer(req.params.id, b.anchor, b.reason, req.supportActor ?? '');
-    });
-    scoped.post<{ Params: { id: string } }>('/v1/support/licenses/:id/reissue', async (req) =>
-      support.reissue(req.params.id, body(req.body).reason, req.supportActor ?? ''),
-    );
+    const api = scoped.withTypeProvider<TypeBoxTypeProvider>();
+    const { supportLookup, supportRevoke, supportTransfer, supportReissue } = API_ROUTES;
+    api.get(supportLookup.url, { schema: supportLookup.schema }, async (req) => support.lookup(req.query.q, req.supportActor ?? ''));
+    api.post(supportRevoke.url, { schema: supportRevoke.schema }, async (req) =>
+      support.revoke(req.params.id, req.body.reason, req.supportActor ?? ''));
+    api.post(supportTransfer.url, { schema: supportTransfer.schema }, async (req) =>
+      support.transfer(req.params.id, req.body.anchor, req.body.reason, req.supportActor ?? ''));
+    api.post(supportReissue.url, { schema: supportReissue.schema }, async (req) =>
+      support.reissue(req.params.id, req.body.reason, req.supportActor ?? ''));
   });
-}
-
-function body(raw: unknown): Partial<SupportActionRequest> {
-  return raw && typeof raw === 'object' ? (raw as Partial<SupportActionRequest>) : {};
 }
 
 declare module 'fastify' {

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { API_PATHS, type ApiErrorCode } from '../../../common/api';
+import { API_ROUTES, type ApiErrorCode } from '../../../common/api';
 import type { Metrics } from '../../observability/metrics';
 import type { PayPalWebhook } from '../../webhooks/paypal-webhook';
 import { WEBHOOK_BODY_LIMIT } from '../app';
@@ -13,7 +13,8 @@ function refusalCode(status: number): ApiErrorCode {
 }
 
 export function webhookRoutes(app: FastifyInstance, paypal: PayPalWebhook, metrics: Metrics): void {
-  app.post(API_PATHS.paypalWebhook, {
+  app.post(API_ROUTES.paypalWebhook.url, {
+    schema: API_ROUTES.paypalWebhook.schema,
     bodyLimit: WEBHOOK_BODY_LIMIT,
     config: { rawOnly: true },
     // PayPal's servers call this, never a browser: security headers protect nothing here and cost a share of
@@ -34,6 +35,6 @@ export function webhookRoutes(app: FastifyInstance, paypal: PayPalWebhook, metri
     },
   }, async (req) => {
     const { outcome } = await paypal.handle(req.headers, req.rawBytes);
-    return { received: true, outcome };
+    return { received: true as const, outcome };
   });
 }

@@ -224,18 +224,6 @@ export class PayPalClient {
     return parsed('getDispute', parseDispute(await this.call('getDispute', 'GET', `/v1/customer/disputes/${id}`)));
   }
 
-  /** Registers a webhook listener URL for the given event types ('*' for all); returns its webhook id. */
-  async registerWebhook(url: string, eventTypes: readonly string[]): Promise<string> {
-    const operation = 'registerWebhook';
-    const json = await this.call(operation, 'POST', '/v1/notifications/webhooks', {
-      url,
-      event_types: eventTypes.map((name) => ({ name })),
-    });
-    const id = get(asObject(json), 'id');
-    if (typeof id !== 'string' || !/^[A-Z0-9]{10,40}$/.test(id)) throw badResponse(operation);
-    return id;
-  }
-
   /**
    * PayPal's verify-webhook-signature API. PayPal computes the CRC over `webhook_event` as it receives it,
    * so the event goes in as the exact bytes that were delivered, not re-serialised.

@@ -46,7 +46,8 @@ export const REFUND_EVENT_TYPES = [
   'PAYMENT.SALE.REVERSED',
 ] as const;
 
-/** Every event type the server acts on: what a webhook listener must subscribe to. */
+/** Every event type the server acts on: what its PayPal webhook listener must subscribe (`paypal setup` creates
+ *  it so; production's start check refuses a listener that misses one). */
 export const ACTED_ON_EVENT_TYPES = [
   'CHECKOUT.ORDER.APPROVED',
   ...CAPTURE_EVENT_TYPES,

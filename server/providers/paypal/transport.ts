@@ -17,7 +17,7 @@ export interface FetchAnswer {
 export interface Exchange {
   operation: string;
   url: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   headers: Record<string, string>;
   body?: string;
 }

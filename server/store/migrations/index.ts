@@ -5,11 +5,13 @@ import type { Database, StoreDialect } from '../database';
 import { StoreError } from '../errors';
 import { initialMigration } from './0001-initial';
 import { moneyTruthMigration } from './0002-money-truth';
+import { checkoutsAnchorIndex } from './0003-checkouts-anchor-index';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-money-truth': moneyTruthMigration(),
+    '0003-checkouts-anchor-index': checkoutsAnchorIndex,
   };
 }
 

@@ -1,5 +1,8 @@
 // The webhook-signing certificate named by paypal-cert-url: fetched from an allowed URL only, bounded in time
-// and size, chain-checked once, then kept by URL so that verifying a delivery costs one RSA verify.
+// and size, chain-checked once, then kept by URL so that verifying a delivery costs one RSA verify. The header
+// is chosen by whoever sends the (not yet verified) delivery, so fetching is bounded too: a failure is kept
+// for a while, few fetches run at once and few start per minute; past that a delivery is refused at once
+// (cert_fetch_busy) and PayPal, which retries, tries again later.
 import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import type { Clock } from '../../../../common/clock';
@@ -8,6 +11,7 @@ import type { VerificationFailure } from './verify';
 
 export type CertFailureCode =
   | 'cert_url_not_allowed'
+  | 'cert_fetch_busy'
   | 'cert_fetch_failed'
   | 'cert_fetch_timeout'
   | 'cert_too_large'
@@ -27,11 +31,23 @@ export interface CertCacheOptions extends CertUrlPolicy {
   timeoutMs?: number;
   maxBytes?: number;
   maxEntries?: number;
+  /** How long a failed fetch (or a chain that did not check) is answered from memory. */
+  failureTtlMs?: number;
+  maxConcurrentFetches?: number;
+  /** Fetches started in any one minute. */
+  fetchesPerMinute?: number;
+  /** Told of every fetch started, for the counters. */
+  onFetch?: () => void;
 }
 
 export const CERT_FETCH_TIMEOUT_MS = 5_000;
 export const CERT_MAX_BYTES = 64 * 1024;
 export const CERT_CACHE_ENTRIES = 32;
+export const CERT_FAILURE_TTL_MS = 60_000;
+export const CERT_CONCURRENT_FETCHES = 2;
+export const CERT_FETCHES_PER_MINUTE = 20;
+/** Failures remembered at most; the oldest goes first. */
+const FAILURE_ENTRIES = 256;
 
 interface CachedCertificate {
   certificate: X509Certificate;
@@ -125,6 +141,9 @@ export class CertificateCache {
    *  delivery of a burst carries the same few values. Refused values are not kept (anyone can send those). */
   private readonly allowed = new Map<string, string>();
   private readonly inflight = new Map<string, Promise<CertLookup>>();
+  private readonly failures = new Map<string, { lookup: CertLookup; until: number }>();
+  private fetching = 0;
+  private fetchWindow = { start: -Infinity, count: 0 };
   private readonly roots: X509Certificate[];
   private readonly fetch: FetchLike;
   private readonly timeoutMs: number;
@@ -163,9 +182,42 @@ export class CertificateCache {
 
     const pending = this.inflight.get(url);
     if (pending) return pending;
-    const load = this.load(url).finally(() => this.inflight.delete(url));
+    const failed = this.failures.get(url);
+    if (failed && this.options.clock.now() < failed.until) return Promise.resolve(failed.lookup);
+    const busy = this.refuseFetch();
+    if (busy) return Promise.resolve(busy);
+    this.fetching += 1;
+    this.options.onFetch?.();
+    const load = this.load(url).then((lookup) => this.remember(url, lookup)).finally(() => {
+      this.fetching -= 1;
+      this.inflight.delete(url);
+    });
     this.inflight.set(url, load);
     return load;
+  }
+
+  private refuseFetch(): VerificationFailure<CertFailureCode> | undefined {
+    if (this.fetching >= (this.options.maxConcurrentFetches ?? CERT_CONCURRENT_FETCHES)) {
+      return fail('cert_fetch_busy', 'as many certificate fetches as allowed are running');
+    }
+    const now = this.options.clock.now();
+    if (now - this.fetchWindow.start >= 60_000) this.fetchWindow = { start: now, count: 0 };
+    if (this.fetchWindow.count >= (this.options.fetchesPerMinute ?? CERT_FETCHES_PER_MINUTE)) {
+      return fail('cert_fetch_busy', 'this minute\'s certificate fetches are used up');
+    }
+    this.fetchWindow.count += 1;
+    return undefined;
+  }
+
+  private remember(url: string, lookup: CertLookup): CertLookup {
+    if (lookup.ok) {
+      this.failures.delete(url);
+      return lookup;
+    }
+    this.failures.delete(url);
+    this.failures.set(url, { lookup, until: this.options.clock.now() + (this.options.failureTtlMs ?? CERT_FAILURE_TTL_MS) });
+    if (this.failures.size > FAILURE_ENTRIES) this.failures.delete(this.failures.keys().next().value as string);
+    return lookup;
   }
 
   private async load(url: string): Promise<CertLookup> {

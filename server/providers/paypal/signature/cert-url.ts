@@ -10,8 +10,9 @@ export const PAYPAL_CERT_HOSTS: readonly string[] = [
 
 export const CERT_PATH_PREFIX = '/v1/notifications/certs/';
 
-// One path segment of URL-unreserved characters after the prefix: no further segments, no escapes.
-const CERT_NAME = /^[A-Za-z0-9._~-]+$/;
+// PayPal's certificate names, e.g. CERT-360caa42-fca2a594-1d93a270: each name an attacker makes up costs
+// a fetch, so only this shape is fetched at all (one segment, no escapes, nothing else under the prefix).
+const CERT_NAME = /^CERT-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
 
 export interface CertUrlPolicy {
   /** Origin of the local PayPal stand-in (e.g. http://127.0.0.1:8788), accepted only when configured. */
@@ -51,7 +52,7 @@ export function checkCertUrl(raw: string, policy: CertUrlPolicy = {}): CertUrlDe
   }
   if (url.search !== '' || url.hash !== '') return deny('query and fragment are not allowed');
   if (!url.pathname.startsWith(CERT_PATH_PREFIX) || !CERT_NAME.test(url.pathname.slice(CERT_PATH_PREFIX.length))) {
-    return deny(`path must be ${CERT_PATH_PREFIX}<certificate name>`);
+    return deny(`path must be ${CERT_PATH_PREFIX}CERT-xxxxxxxx-xxxxxxxx-xxxxxxxx (hex)`);
   }
   return { ok: true, url: url.href };
 }

@@ -33,6 +33,8 @@ export interface PayPalSignatureVerifierOptions {
   /** PEM of the stand-in's CA, trusted besides the system CAs. */
   trustedCaPem?: string;
   fetch?: FetchLike;
+  /** Told of every certificate fetch started (each costs an outbound request; see cert-cache.ts). */
+  onCertFetch?: () => void;
   /** A worker thread for the RSA step, which also reads the body of a delivery that verified; without it,
    *  both run on the calling thread. */
   worker?: SignatureWorker;
@@ -51,6 +53,7 @@ export class PayPalSignatureVerifier {
       sandboxOrigin: options.sandboxOrigin,
       trustedCaPem: options.trustedCaPem,
       fetch: options.fetch,
+      onFetch: options.onCertFetch,
     });
   }
 
