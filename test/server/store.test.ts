@@ -119,7 +119,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         expect(await checkouts.get(old.store.db, 'co_1')).toMatchObject({ id: 'co_1', status: 'pending' });
         expect(await jobLeases.acquire(old.store.db, 'reconcile', 'host-a', T0, T0 + 1)).toBe(true);
         const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(old.store.db);
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index']);
       } finally {
         await old.dispose();
       }
@@ -132,7 +132,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         await fresh.store.migrate();
         expect(await checkouts.insert(fresh.store.db, newCheckout('co_1'))).toMatchObject({ id: 'co_1' });
         const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(fresh.store.db);
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index']);
       } finally {
         await fresh.dispose();
       }
