@@ -11,6 +11,8 @@ export const API_PATHS = {
   checkoutCancel: (id: string) => `/v1/checkouts/${encodeURIComponent(id)}/cancel`,
   refresh: '/v1/entitlements/refresh',
   cancelSubscription: '/v1/entitlements/cancel-subscription',
+  releaseLicense: '/v1/licenses/release',
+  redeemTransfer: '/v1/licenses/redeem',
   jwks: '/.well-known/hardbound/jwks.json',
   paypalWebhook: '/v1/webhooks/paypal',
   supportLookup: '/v1/support/lookup',
@@ -59,6 +61,33 @@ export interface RefreshRequest {
 export interface RefreshResponse {
   license: LicenseView | null;
   entitlement: Entitlement;
+  /** Set when the presented license no longer belongs to this machine (the entitlement then grants Free). */
+  unbound?: UnboundReason;
+}
+
+/** released: this computer released it and its transfer code has not been used yet; moved: it is bound to
+ *  another computer now (a transfer code used there, or support moved it). */
+export type UnboundReason = 'released' | 'moved';
+
+/** "Release this computer": the app presents its entitlement, like a refresh. */
+export type ReleaseLicenseRequest = RefreshRequest;
+
+export interface ReleaseLicenseResponse extends RefreshResponse {
+  /** The one-time code that binds the license to another computer (shown once; the server keeps its hash). */
+  transfer: TransferCode;
+}
+
+export interface TransferCode {
+  /** Twelve letters and digits in three groups ("7K3M-Q9XD-2PWA"), easy to read out and type. */
+  code: string;
+  /** ISO time after which the code no longer works. */
+  expiresAt: string;
+}
+
+/** "I have a transfer code": the new computer's anchor and the code; answered like a refresh. */
+export interface RedeemTransferRequest {
+  anchor: string;
+  code: string;
 }
 
 /** The app cancels its subscription by presenting its entitlement, like a refresh. */
@@ -138,6 +167,10 @@ export type ApiErrorCode =
   | 'checkout_expired'
   | 'checkout_not_completed'
   | 'not_a_subscription'
+  | 'not_transferable'
+  | 'transfer_limit_reached'
+  | 'transfer_code_invalid'
+  | 'transfer_code_expired'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'bad_signature'

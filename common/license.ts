@@ -1,4 +1,4 @@
-import type { Tier } from './plans';
+import type { PlanBilling, Tier } from './plans';
 
 /** Billing status of a license (DESIGN.md "Billing state"). */
 export type LicenseStatus =
@@ -27,4 +27,12 @@ export interface LicenseView {
   paidThrough: string | null;
   /** ISO time access ends for a canceled subscription. */
   accessEndsAt: string | null;
+  /** The plan as it was sold, for the customer's own records and for support: its name and billing. */
+  planName?: string;
+  billing?: PlanBilling | null;
+  /** What was paid (decimal string in the currency's major unit) and in which currency. */
+  amount?: string | null;
+  currency?: string | null;
+  /** ISO time the license was bought. */
+  purchasedAt?: string;
 }

@@ -35,6 +35,8 @@ export interface ServerConfig {
   entitlementTtlMs: number;
   pastDueGraceMs: number;
   checkoutTtlMs: number;
+  /** Self-service moves of a license to another computer: releases per license per 365 days (0: off), code lifetime. */
+  transfers: { movesPerYear: number; codeTtlMs: number };
   brandName: string;
   logLevel: string;
 }
@@ -127,6 +129,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): { co
     entitlementTtlMs: int('HARDBOUND_ENTITLEMENT_TTL_DAYS', 14, 1, 365) * DAY,
     pastDueGraceMs: int('HARDBOUND_PAST_DUE_GRACE_DAYS', 7, 0, 60) * DAY,
     checkoutTtlMs: int('HARDBOUND_CHECKOUT_TTL_MINUTES', 60, 5, 24 * 60) * 60_000,
+    transfers: {
+      movesPerYear: int('HARDBOUND_SELF_MOVES_PER_YEAR', 3, 0, 100),
+      codeTtlMs: int('HARDBOUND_TRANSFER_CODE_TTL_HOURS', 72, 1, 30 * 24) * 3_600_000,
+    },
     brandName: env.HARDBOUND_BRAND_NAME || 'Hardbound Demo Vendor',
     logLevel: env.HARDBOUND_LOG_LEVEL || 'info',
   };

@@ -105,6 +105,17 @@ export interface AuditLogTable {
   detail_json: string | null;
 }
 
+export interface LicenseTransfersTable {
+  id: string;
+  license_id: string;
+  code_hash: string;
+  from_anchor: string;
+  created_at: number;
+  expires_at: number;
+  redeemed_at: number | null;
+  to_anchor: string | null;
+}
+
 export interface Database {
   checkouts: CheckoutsTable;
   licenses: LicensesTable;
@@ -113,6 +124,7 @@ export interface Database {
   provider_refs: ProviderRefsTable;
   support_tokens: SupportTokensTable;
   audit_log: AuditLogTable;
+  license_transfers: LicenseTransfersTable;
 }
 
 /** What every repository function takes: the store's `db`, or the `trx` of `store.transaction`. */

@@ -4,10 +4,12 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Database, StoreDialect } from '../database';
 import { StoreError } from '../errors';
 import { initialMigration } from './0001-initial';
+import { licenseTransfersMigration } from './0101-license-transfers';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
+    '0101-license-transfers': licenseTransfersMigration,
   };
 }
 
