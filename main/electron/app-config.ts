@@ -2,6 +2,7 @@
 // hosts the windows may reach. Checked once at start; every problem is named in one message.
 import type { JwksResponse } from '../../common/api';
 import { checkoutOriginProblem } from './checkout-policy';
+import { isAllowedExternal } from './security-policy';
 
 /** electron-builder's appId, and the keychain service the entitlement is stored under. */
 export const APP_ID = 'dev.hardbound.app';
@@ -18,6 +19,8 @@ export interface AppConfig {
   checkoutOrigins: string[];
   /** https prefixes the main window may open in the user's browser. */
   externalLinks: string[];
+  /** PayPal's page where a subscriber updates the payment method ("Update your payment method"). */
+  paymentSettingsUrl: string;
 }
 
 /** The config file's shape (shipped beside the packaged app as hardbound.config.json). */
@@ -28,12 +31,15 @@ interface ConfigFile {
   appSalt?: unknown;
   checkoutOrigins?: unknown;
   externalLinks?: unknown;
+  paymentSettingsUrl?: unknown;
 }
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 export const DEFAULT_ISSUER = 'hardbound';
 export const DEFAULT_APP_SALT = 'hardbound-demo-app-v1';
 export const DEFAULT_EXTERNAL_LINKS = ['https://www.paypal.com/'];
+/** PayPal's "Automatic payments" page, where a buyer changes what pays for a subscription. */
+export const DEFAULT_PAYMENT_SETTINGS_URL = 'https://www.paypal.com/myaccount/autopay/';
 
 export interface ConfigSources {
   env: Record<string, string | undefined>;
@@ -74,10 +80,12 @@ export function loadAppConfig(sources: ConfigSources): { ok: true; config: AppCo
   for (const prefix of externalLinks) {
     if (!prefix.startsWith('https://') || !prefix.endsWith('/')) problems.push(`externalLinks: "${prefix}" must be an https URL ending in /`);
   }
+  const paymentSettingsUrl = stringSetting(env.HARDBOUND_PAYMENT_SETTINGS_URL ?? file.paymentSettingsUrl, DEFAULT_PAYMENT_SETTINGS_URL, 'paymentSettingsUrl', problems);
+  if (!isAllowedExternal(paymentSettingsUrl, externalLinks)) problems.push(`paymentSettingsUrl "${paymentSettingsUrl}" must be an https URL under one of externalLinks`);
   const pinnedKeys = pinnedJwks(env.HARDBOUND_PINNED_JWKS ?? file.pinnedJwks, problems);
 
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: { serverUrl, pinnedKeys, issuer, appSalt, checkoutOrigins, externalLinks } };
+  return { ok: true, config: { serverUrl, pinnedKeys, issuer, appSalt, checkoutOrigins, externalLinks, paymentSettingsUrl } };
 }
 
 function stringSetting(value: unknown, fallback: string, name: string, problems: string[]): string {

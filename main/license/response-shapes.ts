@@ -1,5 +1,5 @@
 // The few checks that let the app trust a 2xx body's type; the entitlement inside is verified separately.
-import type { CancelSubscriptionResponse, CheckoutView, CreateCheckoutResponse, RefreshResponse } from '../../common/api';
+import type { CancelSubscriptionResponse, CheckoutView, CreateCheckoutResponse, RefreshResponse, ReleaseLicenseResponse } from '../../common/api';
 import type { Plan } from '../../common/plans';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -56,4 +56,11 @@ export function asCancelled(body: unknown): CancelSubscriptionResponse | null {
   if (!isObject(body) || !hasEntitlement(body)) return null;
   if (body.cancellation !== 'recorded' && body.cancellation !== 'requested') return null;
   return body as unknown as CancelSubscriptionResponse;
+}
+
+export function asReleased(body: unknown): ReleaseLicenseResponse | null {
+  if (!isObject(body) || !hasEntitlement(body) || !isObject(body.transfer)) return null;
+  const { code, expiresAt } = body.transfer;
+  if (!isText(code) || code.length > 32 || !isText(expiresAt) || !Number.isFinite(Date.parse(expiresAt))) return null;
+  return body as unknown as ReleaseLicenseResponse;
 }

@@ -5,10 +5,10 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { API_PATHS } from '../../common/api';
 import type { Entitlement } from '../../common/entitlement';
-import { STORED_ITEMS } from '../../main/license/stored-items';
 import { buy, supportCall } from '../integration/support-staff';
 import { itWithSystem } from '../support/system';
 import { chromiumPart, screenshot } from './support-browser';
+import { storedToken } from '../app/core-support';
 import {
   announcer,
   badge,
@@ -74,7 +74,7 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     await screenshot(page, 'e2e-04-enterprise-active');
     await page.getByRole('button', { name: 'Done' }).click();
 
-    const token = await buyer.secrets.get(STORED_ITEMS.entitlement);
+    const token = await storedToken(buyer.secrets);
     expect(token).not.toBeNull();
     const claims = decodeJwt(token!);
     expect(claims).toMatchObject({ tier: 'enterprise', status: 'active', plan: 'enterprise-lifetime' });
@@ -122,7 +122,7 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     await badgeReads(page, 'Free');
     expect(await page.getByTestId('license-status').innerText()).toBe('Refunded');
     expect(await page.getByTestId('license-panel').innerText()).not.toContain('Renewal');
-    expect(decodeJwt((await buyer.secrets.get(STORED_ITEMS.entitlement))!)).toMatchObject({ tier: 'free', status: 'refunded' });
+    expect(decodeJwt((await storedToken(buyer.secrets))!)).toMatchObject({ tier: 'free', status: 'refunded' });
     await screenshot(page, 'e2e-07-refunded-free');
     await world.stopApp(session);
   });
@@ -166,7 +166,7 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     expect(await checkout.getByTestId('amount').innerText()).toBe('$90.00 USD / year');
     await clickOnCheckout(checkout, 'Pay');
     await badgeReads(page, 'Enterprise');
-    expect(decodeJwt((await annualBuyer.secrets.get(STORED_ITEMS.entitlement))!)).toMatchObject({ tier: 'enterprise', plan: 'enterprise-annual' });
+    expect(decodeJwt((await storedToken(annualBuyer.secrets))!)).toMatchObject({ tier: 'enterprise', plan: 'enterprise-annual' });
     await page.getByRole('button', { name: 'Done' }).click();
     expect(await page.getByTestId('license-panel').innerText()).toMatch(/Renews on\s+\w{3} \d{1,2}, \d{4}/);
     await screenshot(page, 'e2e-10-retried-enterprise');
@@ -207,7 +207,7 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     expect(await page.getByTestId('import-result').innerText()).toBe('License applied to this machine.');
     expect(await page.getByTestId('transaction-id').innerText()).toBe(oldComputer.view.license.transactionId);
     // Stored — the pasted token, or already the fresher one the refresh that follows an import brought.
-    expect(decodeJwt((await newComputer.secrets.get(STORED_ITEMS.entitlement))!)).toMatchObject({ sub: machineCode, lic: licenseId, tier: 'enterprise', status: 'active' });
+    expect(decodeJwt((await storedToken(newComputer.secrets))!)).toMatchObject({ sub: machineCode, lic: licenseId, tier: 'enterprise', status: 'active' });
     // From now on it refreshes like any license.
     await page.getByRole('button', { name: 'Refresh now' }).click();
     await expect.poll(() => page.getByTestId('last-refresh').innerText()).not.toBe('Never');
