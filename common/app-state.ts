@@ -1,5 +1,5 @@
 // What the desktop app's UI shows, as one serialisable snapshot pushed from main to the renderer.
-import type { TransferCode } from './api';
+import type { TransferCode, UnboundReason } from './api';
 import type { LicenseStatus } from './license';
 import type { Plan, PlanBilling, Tier } from './plans';
 
@@ -37,6 +37,8 @@ export interface EntitlementSummary {
   /** What the server last said about this license beyond the signed claims; null when only the token is known
    *  (a pasted token, an older server), until the next refresh brings it. */
   details: LicenseDetails | null;
+  /** The license left this computer: released here (its transfer code not used yet), or moved to another. */
+  unbound: UnboundReason | null;
 }
 
 /** The purchase as the customer quotes it to support. Never any payer data. */

@@ -9,7 +9,7 @@ export function supportDetails(license: LicenseSnapshot): string {
   const d = e?.details ?? null;
   const lines: Array<[string, string | null | undefined]> = [
     ['Tier', license.tier === 'enterprise' ? 'Enterprise' : 'Free'],
-    ['Status', e ? statusLabel(e.status) : 'No license'],
+    ['Status', e ? (e.unbound === 'moved' ? 'moved to another computer' : e.unbound === 'released' ? 'released from this computer' : statusLabel(e.status)) : 'No license'],
     ['Why', license.reason],
     ['Plan', d ? `${d.planName}${d.amount && d.currency ? `, ${formatMoney(d.amount, d.currency)}${d.billing ? ` ${billingPeriod(d.billing)}` : ''}` : ''}` : e?.planId],
     ['Purchased', d?.purchasedAt],

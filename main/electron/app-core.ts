@@ -42,17 +42,19 @@ export async function createAppCore(config: AppConfig, ports: AppCorePorts): Pro
     appSalt: config.appSalt,
     checkoutWindow: ports.checkoutWindow,
   });
-  const api = createHardboundApi(core, {
-    copyText: ports.copyText,
-    openPaymentSettings: async () => {
-      const url = config.paymentSettingsUrl;
-      if (!isAllowedExternal(url, config.externalLinks)) throw new Error(`PayPal's page is not among the links this app may open. ${PAYMENT_SETTINGS_BY_HAND}`);
-      try {
-        await ports.openExternal(url);
-      } catch {
-        throw new Error(`Your browser could not be opened. ${PAYMENT_SETTINGS_BY_HAND}`);
-      }
-    },
-  });
+  const api = createHardboundApi(core, { copyText: ports.copyText, openPaymentSettings: paymentSettingsOpener(config, ports.openExternal) });
   return { core, api, storageFallback: secrets.fallbackReason };
+}
+
+/** "Update your payment method": PayPal's page in the person's browser, only ever through the allow-list. */
+export function paymentSettingsOpener(config: Pick<AppConfig, 'paymentSettingsUrl' | 'externalLinks'>, openExternal: (url: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const url = config.paymentSettingsUrl;
+    if (!isAllowedExternal(url, config.externalLinks)) throw new Error(`PayPal's page is not among the links this app may open. ${PAYMENT_SETTINGS_BY_HAND}`);
+    try {
+      await openExternal(url);
+    } catch {
+      throw new Error(`Your browser could not be opened. ${PAYMENT_SETTINGS_BY_HAND}`);
+    }
+  };
 }

@@ -57,9 +57,13 @@ const INITIAL_LICENSE: LicenseSnapshot = {
   transfer: null,
 };
 
-const SERVER_TROUBLE = 'The license server had a problem; the license saved on this computer is used. The app tries again shortly.';
-const SERVER_UNREACHABLE =
-  'The license server cannot be reached; the license saved on this computer is used. Check your internet connection (and proxy settings, if you use one); the app tries again shortly.';
+/** Why the last refresh failed; a machine with a license hears that the saved one is used meanwhile. */
+function refreshFailure(online: boolean, hasLicense: boolean): string {
+  const problem = online ? 'The license server had a problem' : 'The license server cannot be reached';
+  const meanwhile = hasLicense ? '; the license saved on this computer is used' : '';
+  const action = online ? 'The app tries again shortly.' : 'Check your internet connection (and proxy settings, if you use one); the app tries again shortly.';
+  return `${problem}${meanwhile}. ${action}`;
+}
 
 export class LicenseCore {
   private state: AppState;
@@ -295,7 +299,7 @@ export class LicenseCore {
       case 'unreachable': {
         const online = outcome.error.kind !== 'offline';
         await this.reevaluateOffline();
-        this.update({}, { online, lastRefreshFailure: { at: this.isoNow(), message: online ? SERVER_TROUBLE : SERVER_UNREACHABLE } });
+        this.update({}, { online, lastRefreshFailure: { at: this.isoNow(), message: refreshFailure(online, outcome.presented) } });
         return false;
       }
     }

@@ -37,6 +37,7 @@ export function summarize(claims: EntitlementClaims, license: LicenseView | null
     expiresAt: iso(claims.exp),
     subscription: subscriptionStanding(claims),
     details: license && license.id === claims.lic ? detailsOf(license) : null,
+    unbound: null,
   };
 }
 
@@ -73,7 +74,7 @@ export function evaluationOf(claims: EntitlementClaims, context: LicenseContext 
   const unbound = enterprise ? null : (context.unbound ?? null);
   return {
     tier: claims.tier,
-    entitlement: summarize(claims, context.license ?? null),
+    entitlement: { ...summarize(claims, context.license ?? null), unbound },
     reason: enterprise ? null : unbound === 'moved' ? MOVED : unbound === 'released' ? RELEASED : FREE_REASONS[claims.status],
     needsOnlineCheck: false,
     transfer: unbound === 'released' ? (context.transfer ?? null) : null,

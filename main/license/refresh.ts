@@ -19,8 +19,8 @@ export type RefreshOutcome =
   | { kind: 'superseded' }
   /** The server answered, but its entitlement failed verification, or it refused ours (4xx). */
   | { kind: 'refused'; message: string }
-  /** No usable answer: offline or a server error. The cached entitlement stays. */
-  | { kind: 'unreachable'; error: ServerClientError };
+  /** No usable answer: offline or a server error. The cached entitlement stays (`presented`: there was one). */
+  | { kind: 'unreachable'; error: ServerClientError; presented: boolean };
 
 export interface RefreshDeps {
   client: Pick<ServerClient, 'listPlans' | 'refresh'>;
@@ -43,7 +43,7 @@ export async function refreshLicense(deps: RefreshDeps): Promise<RefreshOutcome>
   } catch (error) {
     const failure = toServerError(error, 'Refreshing the license');
     if (failure.kind === 'rejected' || failure.kind === 'bad_response') return { kind: 'refused', message: failure.message };
-    return { kind: 'unreachable', error: failure };
+    return { kind: 'unreachable', error: failure, presented: presented !== null };
   }
 }
 

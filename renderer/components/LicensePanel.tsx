@@ -24,7 +24,7 @@ export function LicensePanel({ license }: { license: LicenseSnapshot }) {
         <dt>Tier</dt>
         <dd data-testid="license-tier">{license.tier === 'enterprise' ? 'Enterprise' : 'Free'}</dd>
         <dt>Status</dt>
-        <dd data-testid="license-status">{entitlement ? statusLabel(entitlement.status) : 'No license'}</dd>
+        <dd data-testid="license-status">{entitlement ? (entitlement.unbound ? UNBOUND_LABELS[entitlement.unbound] : statusLabel(entitlement.status)) : 'No license'}</dd>
         {/* A license waiting for an online check says why in the alert above. */}
         {license.reason && !license.needsOnlineCheck && (
           <>
@@ -72,23 +72,29 @@ export function LicensePanel({ license }: { license: LicenseSnapshot }) {
   );
 }
 
+const UNBOUND_LABELS = { released: 'Released from this computer', moved: 'Moved to another computer' } as const;
+
 /** The purchase as bought: plan and price, dates, and the ids support looks it up by. */
 function Purchase({ entitlement }: { entitlement: EntitlementSummary }) {
   const details = entitlement.details;
   const subscriptionId = details?.subscriptionId ?? null;
   return (
     <>
-      <dt>Plan</dt>
-      <dd data-testid="license-plan">
-        {details ? details.planName : entitlement.planId}
-        {details?.amount && details.currency && (
-          <span className="muted">
-            {' '}
-            · {formatMoney(details.amount, details.currency)}
-            {details.billing && ` ${billingPeriod(details.billing)}`}
-          </span>
-        )}
-      </dd>
+      {(details || entitlement.tier === 'enterprise') && (
+        <>
+          <dt>Plan</dt>
+          <dd data-testid="license-plan">
+            {details ? details.planName : entitlement.planId}
+            {details?.amount && details.currency && (
+              <span className="muted">
+                {' '}
+                · {formatMoney(details.amount, details.currency)}
+                {details.billing && ` ${billingPeriod(details.billing)}`}
+              </span>
+            )}
+          </dd>
+        </>
+      )}
       {details?.purchasedAt && <DateRow label="Purchased" iso={details.purchasedAt} testId="purchased-on" />}
       <LicenseTerm entitlement={entitlement} />
       <IdRow label="License id" value={entitlement.licenseId} testId="license-id" />

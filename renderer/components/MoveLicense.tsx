@@ -8,9 +8,23 @@ import { CopyButton } from './CopyButton';
 /** Moving the license to another computer without writing to support: release it here and get a one-time
  *  code, or enter such a code on the new computer. */
 export function MoveLicense({ license }: { license: LicenseSnapshot }) {
+  // The form that took the code is gone once the license is here (Enterprise shows Release instead): the
+  // confirmation lives here, above both.
+  const [movedHere, setMovedHere] = useState(false);
   if (license.transfer) return <TransferCodeShown transfer={license.transfer} />;
-  if (license.tier === 'enterprise' && license.entitlement) return <ReleaseThisComputer />;
-  if (license.tier === 'free') return <RedeemTransferCode />;
+  if (license.tier === 'enterprise' && license.entitlement) {
+    return (
+      <>
+        {movedHere && (
+          <p className="notice notice-success" role="status" data-testid="redeem-result">
+            The license is now on this computer.
+          </p>
+        )}
+        <ReleaseThisComputer />
+      </>
+    );
+  }
+  if (license.tier === 'free') return <RedeemTransferCode onMoved={() => setMovedHere(true)} />;
   return null;
 }
 
@@ -79,7 +93,7 @@ function ReleaseThisComputer() {
   );
 }
 
-function RedeemTransferCode() {
+function RedeemTransferCode({ onMoved }: { onMoved: () => void }) {
   const redeem = useUi((s) => s.redeemTransferCode);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -91,7 +105,10 @@ function RedeemTransferCode() {
     const result = await redeem(code);
     setBusy(false);
     setAnswer(result);
-    if (result.ok) setCode('');
+    if (result.ok) {
+      setCode('');
+      onMoved();
+    }
   }
 
   return (
@@ -113,9 +130,9 @@ function RedeemTransferCode() {
           </button>
         </div>
       </form>
-      {answer && (
-        <p className={`notice ${answer.ok ? 'notice-success' : 'notice-error'}`} role={answer.ok ? 'status' : 'alert'} data-testid="redeem-result">
-          {answer.ok ? 'The license is now on this computer.' : answer.message}
+      {answer && !answer.ok && (
+        <p className="notice notice-error" role="alert" data-testid="redeem-result">
+          {answer.message}
         </p>
       )}
     </details>

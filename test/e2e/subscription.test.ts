@@ -135,8 +135,10 @@ describe('subscriptions end to end (Chromium, real core, server and sandbox)', (
     const pastDue = await storedClaims(buyer);
     expect(pastDue).toMatchObject({ tier: 'enterprise', status: 'past_due' });
     const until = Math.max(pastDue.ptd!, pastDue.exp) * 1000;
-    expect(await banner.innerText()).toBe(`Your last payment failed — Enterprise continues until ${shown(until)}; update your payment method at PayPal.`);
-    expect(await banner.getAttribute('role')).toBe('alert');
+    expect(await banner.innerText()).toBe(`Your last payment failed — Enterprise continues until ${shown(until)}. Update your payment method at PayPal so the next attempt goes through.`);
+    expect(await page.getByRole('alert').filter({ has: banner }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Update your payment method' }).click();
+    await expect.poll(() => buyer.paymentPagesOpened).toBe(1);
     expect(await badge(page).innerText()).toContain('Enterprise');
     expect(await page.getByTestId('license-status').innerText()).toBe('Payment overdue (grace period)');
     expect(await page.getByRole('button', { name: 'Cancel subscription', exact: true }).count()).toBe(1);

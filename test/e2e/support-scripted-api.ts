@@ -45,6 +45,7 @@ export const ENTERPRISE_LICENSE: LicenseSnapshot = {
       purchasedAt: '2029-11-15T09:30:00.000Z',
       subscriptionId: 'I-BW452GLLEP1G',
     },
+    unbound: null,
   },
   lastRefreshAt: '2029-12-15T10:00:00.000Z',
 };
