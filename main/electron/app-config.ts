@@ -80,8 +80,12 @@ export function loadAppConfig(sources: ConfigSources): { ok: true; config: AppCo
   for (const prefix of externalLinks) {
     if (!prefix.startsWith('https://') || !prefix.endsWith('/')) problems.push(`externalLinks: "${prefix}" must be an https URL ending in /`);
   }
-  const paymentSettingsUrl = stringSetting(env.HARDBOUND_PAYMENT_SETTINGS_URL ?? file.paymentSettingsUrl, DEFAULT_PAYMENT_SETTINGS_URL, 'paymentSettingsUrl', problems);
-  if (!isAllowedExternal(paymentSettingsUrl, externalLinks)) problems.push(`paymentSettingsUrl "${paymentSettingsUrl}" must be an https URL under one of externalLinks`);
+  const givenPaymentSettingsUrl = env.HARDBOUND_PAYMENT_SETTINGS_URL ?? file.paymentSettingsUrl;
+  const paymentSettingsUrl = stringSetting(givenPaymentSettingsUrl, DEFAULT_PAYMENT_SETTINGS_URL, 'paymentSettingsUrl', problems);
+  // The default need not be allowed (a vendor may keep PayPal off the list: the button then says what to do).
+  if (givenPaymentSettingsUrl !== undefined && !isAllowedExternal(paymentSettingsUrl, externalLinks)) {
+    problems.push(`paymentSettingsUrl "${paymentSettingsUrl}" must be an https URL under one of externalLinks`);
+  }
   const pinnedKeys = pinnedJwks(env.HARDBOUND_PINNED_JWKS ?? file.pinnedJwks, problems);
 
   if (problems.length > 0) return { ok: false, problems };
