@@ -154,7 +154,7 @@ describe('PostgreSQL store', () => {
     const stores = await Promise.all(Array.from({ length: 4 }, () => opened(schema.url)));
     expect(stores.every((s) => s.dialect === 'postgres')).toBe(true);
     await Promise.all(stores.map((s) => s.migrate()));
-    const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(stores[0]!.db);
-    expect(applied.rows).toEqual([{ name: '0001-initial' }]);
+    const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(stores[0]!.db);
+    expect(applied.rows).toEqual([{ name: '0001-initial' }, { name: '0101-license-transfers' }]);
   });
 });
