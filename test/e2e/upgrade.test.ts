@@ -154,7 +154,7 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     try {
       await annual.click();
       const dialog = page.getByRole('dialog');
-      await dialog.getByText('The license server cannot be reached. Check your internet connection and try again.').waitFor({ timeout: 15_000 });
+      await dialog.getByText('The license server cannot be reached. Check your internet connection (and proxy settings, if you use one) and try again.').waitFor({ timeout: 15_000 });
       expect(await badge(page).innerText()).toContain('Free');
       await screenshot(page, 'e2e-09-server-down');
     } finally {
