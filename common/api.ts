@@ -16,6 +16,8 @@ export const API_PATHS = {
   checkoutCancel: (id: string) => `/v1/checkouts/${encodeURIComponent(id)}/cancel`,
   refresh: '/v1/entitlements/refresh',
   cancelSubscription: '/v1/entitlements/cancel-subscription',
+  releaseLicense: '/v1/licenses/release',
+  redeemTransfer: '/v1/licenses/redeem',
   jwks: '/.well-known/hardbound/jwks.json',
   paypalWebhook: '/v1/webhooks/paypal',
   supportLookup: '/v1/support/lookup',
@@ -64,6 +66,10 @@ export const ApiErrorCode = Type.Enum([
   'future_transmission',
   'already_licensed',
   'already_subscribed',
+  'not_transferable',
+  'transfer_limit_reached',
+  'transfer_code_invalid',
+  'transfer_code_expired',
   'internal',
 ]);
 export type ApiErrorCode = Static<typeof ApiErrorCode>;
@@ -148,8 +154,42 @@ export type CheckoutReturnRequest = Static<typeof CheckoutReturnRequest>;
 export const RefreshRequest = Type.Object({ anchor: Anchor, token: EntitlementToken });
 export type RefreshRequest = Static<typeof RefreshRequest>;
 
-export const RefreshResponse = Type.Object({ license: Nullable(LicenseView), entitlement: Entitlement });
+/** released: this computer released it and its transfer code has not been used yet; moved: it is bound to
+ *  another computer now (a transfer code used there, or support moved it). */
+export const UnboundReason = Type.Enum(['released', 'moved']);
+export type UnboundReason = Static<typeof UnboundReason>;
+
+export const RefreshResponse = Type.Object({
+  license: Nullable(LicenseView),
+  entitlement: Entitlement,
+  unbound: Type.Optional(UnboundReason),
+});
 export type RefreshResponse = Static<typeof RefreshResponse>;
+
+/** "Release this computer": the app presents its entitlement, like a refresh. */
+export const ReleaseLicenseRequest = RefreshRequest;
+export type ReleaseLicenseRequest = Static<typeof ReleaseLicenseRequest>;
+
+export const TransferCode = Type.Object({
+  code: Type.String({ pattern: '^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$', description: 'Twelve letters and digits in three groups ("7K3M-Q9XD-2PWA"), easy to read out and type; shown once, the server keeps its hash.' }),
+  expiresAt: Type.String({ format: 'date-time', description: 'ISO time after which the code no longer works.' }),
+});
+export type TransferCode = Static<typeof TransferCode>;
+
+export const ReleaseLicenseResponse = Type.Object({
+  license: Nullable(LicenseView),
+  entitlement: Entitlement,
+  unbound: Type.Optional(UnboundReason),
+  transfer: TransferCode,
+});
+export type ReleaseLicenseResponse = Static<typeof ReleaseLicenseResponse>;
+
+/** "I have a transfer code": the new computer's anchor and the code; answered like a refresh. */
+export const RedeemTransferRequest = Type.Object({
+  anchor: Anchor,
+  code: Type.String({ minLength: 1, maxLength: 64, description: 'The transfer code, in any case, with or without dashes and spaces.' }),
+});
+export type RedeemTransferRequest = Static<typeof RedeemTransferRequest>;
 
 /** The app cancels its subscription by presenting its entitlement, like a refresh. */
 export const CancelSubscriptionRequest = RefreshRequest;
@@ -305,6 +345,16 @@ export const API_ROUTES = {
     operationId: 'cancelSubscription', summary: 'Cancel the subscription behind the presented entitlement', tags: ['app'],
     body: CancelSubscriptionRequest,
     response: { 200: CancelSubscriptionResponse, ...ERRORS },
+  }),
+  releaseLicense: route('POST', API_PATHS.releaseLicense, {
+    operationId: 'releaseLicense', summary: 'Release this computer: the license gets a one-time transfer code', tags: ['app'],
+    body: ReleaseLicenseRequest,
+    response: { 200: ReleaseLicenseResponse, ...ERRORS },
+  }),
+  redeemTransfer: route('POST', API_PATHS.redeemTransfer, {
+    operationId: 'redeemTransferCode', summary: 'Bind a released license to this computer with its transfer code', tags: ['app'],
+    body: RedeemTransferRequest,
+    response: { 200: RefreshResponse, ...ERRORS },
   }),
   jwks: route('GET', API_PATHS.jwks, {
     operationId: 'getJwks', summary: 'The public keys entitlements are signed with (pin them in the app)', tags: ['app'],

@@ -1,6 +1,7 @@
 // What the desktop app's UI shows, as one serialisable snapshot pushed from main to the renderer.
+import type { TransferCode, UnboundReason } from './api';
 import type { LicenseStatus } from './license';
-import type { Plan, Tier } from './plans';
+import type { Plan, PlanBilling, Tier } from './plans';
 
 /** The upgrade flow: every failure path has a state and a message a person can act on. */
 export type FlowState =
@@ -8,6 +9,9 @@ export type FlowState =
   | { step: 'creating'; planId: string }
   /** The isolated checkout window is open at PayPal. */
   | { step: 'awaiting_approval'; planId: string; checkoutId: string }
+  /** The window was closed before paying. The same checkout can be reopened until `expiresAt` (ISO); the
+   *  server is still listened to, so a payment completed meanwhile still lands. */
+  | { step: 'window_closed'; planId: string; checkoutId: string; expiresAt: string }
   /** The buyer came back (or the window closed after paying); waiting for the server to record it. */
   | { step: 'confirming'; planId: string; checkoutId: string }
   | { step: 'active'; planId: string }
@@ -30,6 +34,24 @@ export interface EntitlementSummary {
   expiresAt: string;
   /** Where the subscription stands; null for a one-time (lifetime) purchase, or no purchase at all. */
   subscription: SubscriptionStanding | null;
+  /** What the server last said about this license beyond the signed claims; null when only the token is known
+   *  (a pasted token, an older server), until the next refresh brings it. */
+  details: LicenseDetails | null;
+  /** The license left this computer: released here (its transfer code not used yet), or moved to another. */
+  unbound: UnboundReason | null;
+}
+
+/** The purchase as the customer quotes it to support. Never any payer data. */
+export interface LicenseDetails {
+  planName: string;
+  billing: PlanBilling | null;
+  /** What was paid, as PayPal took it ("49.00"), and the currency. */
+  amount: string | null;
+  currency: string | null;
+  /** ISO time of the purchase. */
+  purchasedAt: string | null;
+  /** PayPal's subscription id (I-…), for a subscription. */
+  subscriptionId: string | null;
 }
 
 /** A subscription as the License panel explains it, read from the signed entitlement (so it shows offline
@@ -69,11 +91,17 @@ export interface LicenseSnapshot {
   anchor: { short: string; code: string } | { error: string };
   /** Where the token is kept: the OS keychain, or a file when no keychain answers (shown to the user). */
   storage: 'keychain' | 'file';
-  online: boolean;
+  /** Whether the license server answered the last call; null until the first one has ended. */
+  online: boolean | null;
+  /** ISO time of the last refresh the server answered (kept across restarts). */
   lastRefreshAt: string | null;
-  lastRefreshError: string | null;
-  /** The clock looks rolled back: an online refresh is needed before Enterprise is trusted again. */
+  /** The last attempt that failed since then: when, and why in words. */
+  lastRefreshFailure: { at: string; message: string } | null;
+  /** The stored license cannot be trusted offline (the clock is behind the last check, or the check's record
+   *  is missing): an online refresh is needed before Enterprise is trusted again. `reason` says why. */
   needsOnlineCheck: boolean;
+  /** This computer released its license: the code that moves it to another computer, until it expires. */
+  transfer: TransferCode | null;
 }
 
 export interface AppState {

@@ -1,8 +1,8 @@
 // The license as the wire carries it, as a schema; the types are derived from it.
 import { Type, type Static } from 'typebox';
-import { Tier } from './plans';
+import { PlanBilling, Tier } from './plans';
 
-/** Billing status of a license (DESIGN.md "Billing state"). */
+/** Billing status of a license (docs/architecture.md, "Billing state"). */
 export const LicenseStatus = Type.Enum([
   'pending', 'active', 'past_due', 'canceled', 'expired', 'failed', 'refunded', 'reversed', 'disputed', 'suspended', 'revoked',
 ]);
@@ -20,5 +20,10 @@ export const LicenseView = Type.Object({
   subscriptionId: Type.Union([Type.String(), Type.Null()]),
   paidThrough: isoTime('ISO time the current period is paid through (subscriptions).'),
   accessEndsAt: isoTime('ISO time access ends for a canceled subscription.'),
+  planName: Type.Optional(Type.String({ description: 'The plan as it was sold, for the customer\'s own records and for support.' })),
+  billing: Type.Optional(Type.Union([PlanBilling, Type.Null()])),
+  amount: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'What was paid: a decimal string in the currency\'s major unit.' })),
+  currency: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  purchasedAt: Type.Optional(Type.String({ format: 'date-time', description: 'ISO time the license was bought.' })),
 });
 export type LicenseView = Static<typeof LicenseView>;

@@ -162,7 +162,7 @@ async function supportCommand(command: SupportCommand): Promise<void> {
     const support = new SupportService({
       store,
       clock: systemClock,
-      grant: { authority: { keyRing: keys.ring, issuer: config.issuer }, pastDueGraceMs: config.pastDueGraceMs, refreshWindowMs: config.entitlementTtlMs },
+      grant: { authority: { keyRing: keys.ring, issuer: config.issuer }, pastDueGraceMs: config.pastDueGraceMs, refreshWindowMs: config.entitlementTtlMs, plans: config.plans },
       checkouts: { applyEvents: () => Promise.reject(new Error('revoke through the HTTP API, where the running server applies it')) },
     });
     if (command.kind === 'token-create') {

@@ -1,7 +1,7 @@
-// window.hardbound over an ipcRenderer-like port: typed invoke calls and a state subscription.
-// Kept free of Electron values so the same code runs behind contextBridge and in the browser tests.
+// window.hardbound over an ipcRenderer-like port: one invoke per method of the IPC contract, and a state
+// subscription. Kept free of Electron values so the same code runs behind contextBridge and in the browser tests.
 import type { AppState } from '../common/app-state';
-import { STATE_CHANNEL, type HardboundApi, type IpcArgs, type IpcChannel, type IpcResult } from '../common/ipc';
+import { IPC_CONTRACT, IPC_METHOD_NAMES, STATE_CHANNEL, type HardboundApi } from '../common/ipc';
 
 /** The slice of Electron's ipcRenderer the bridge uses (ipcRenderer itself satisfies it). */
 export interface IpcRendererPort {
@@ -11,19 +11,11 @@ export interface IpcRendererPort {
 }
 
 export function createHardboundBridge(ipc: IpcRendererPort): HardboundApi {
-  function invoke<C extends IpcChannel>(channel: C, ...args: IpcArgs<C>): Promise<IpcResult<C>> {
-    return ipc.invoke(channel, ...args) as Promise<IpcResult<C>>;
-  }
+  const methods = Object.fromEntries(
+    IPC_METHOD_NAMES.map((name) => [name, (...args: unknown[]) => ipc.invoke(IPC_CONTRACT[name].channel, ...args)]),
+  );
   return {
-    getState: () => invoke('hardbound:get-state'),
-    listPlans: () => invoke('hardbound:list-plans'),
-    startUpgrade: (planId) => invoke('hardbound:start-upgrade', planId),
-    cancelUpgrade: () => invoke('hardbound:cancel-upgrade'),
-    dismissFlow: () => invoke('hardbound:dismiss-flow'),
-    refresh: () => invoke('hardbound:refresh'),
-    cancelSubscription: () => invoke('hardbound:cancel-subscription'),
-    copyText: (text) => invoke('hardbound:copy-text', text),
-    importLicense: (token) => invoke('hardbound:import-license', token),
+    ...(methods as unknown as Omit<HardboundApi, 'onState'>),
     onState(listener) {
       // The IPC event (whose `sender` is ipcRenderer itself) must never reach the page: forward the state only.
       // A fresh wrapper per subscription, so unsubscribing removes exactly this one.

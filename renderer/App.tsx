@@ -1,4 +1,5 @@
 import { useUi } from './store-context';
+import { ActionAlerts } from './components/ActionAlerts';
 import { CancelSubscriptionDialog } from './components/CancelSubscriptionDialog';
 import { CommandError } from './components/CommandError';
 import { FlowAnnouncer } from './components/FlowAnnouncer';
@@ -46,6 +47,7 @@ export function App() {
         )}
       </header>
       <main inert={dialogVisible}>
+        <ActionAlerts license={app.license} />
         {!dialogVisible && <CommandError />}
         <LicensePanel license={app.license} />
         {entitlement && <ManageSubscription entitlement={entitlement} />}

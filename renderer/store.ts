@@ -45,14 +45,21 @@ export interface UiActions {
   loadPlans(): Promise<void>;
   startUpgrade(planId: string): Promise<void>;
   retryUpgrade(): Promise<void>;
+  /** The checkout window was closed without paying: the same payment page again. */
+  reopenCheckout(): Promise<void>;
   cancelUpgrade(): Promise<void>;
   refresh(): Promise<void>;
   openCancelSubscription(): void;
   confirmCancelSubscription(): Promise<void>;
   closeCancelSubscription(): void;
   copyText(text: string): Promise<boolean>;
+  /** "Update your payment method": PayPal's page in the system browser. */
+  openPaymentSettings(): Promise<void>;
   /** Hands a pasted license token to main; the answer (applied, or why not) is for the form to show. */
   importLicense(token: string): Promise<LicenseImport>;
+  /** "Release this computer"; the code then arrives in the state (license.transfer). */
+  releaseLicense(): Promise<LicenseImport>;
+  redeemTransferCode(code: string): Promise<LicenseImport>;
   addWorkflow(): void;
   removeWorkflow(id: number): void;
 }
@@ -112,6 +119,9 @@ export function createUiStore(api: HardboundApi): StoreApi<UiStore> {
         await command(() => api.dismissFlow());
         void get().loadPlans();
       },
+      async reopenCheckout() {
+        await command(() => api.reopenCheckout());
+      },
       async cancelUpgrade() {
         await command(() => api.cancelUpgrade());
       },
@@ -142,13 +152,12 @@ export function createUiStore(api: HardboundApi): StoreApi<UiStore> {
         });
         return copied;
       },
-      async importLicense(token) {
-        try {
-          return await api.importLicense(token);
-        } catch (error) {
-          return { ok: false, message: errorMessage(error) };
-        }
+      async openPaymentSettings() {
+        await command(() => api.openPaymentSettings());
       },
+      importLicense: (token) => answerOf(() => api.importLicense(token)),
+      releaseLicense: () => answerOf(() => api.releaseLicense()),
+      redeemTransferCode: (code) => answerOf(() => api.redeemTransferCode(code)),
       addWorkflow() {
         const { app, workflows, nextWorkflowId } = get();
         if (!canAddWorkflow(app?.license.tier ?? 'free', workflows.length)) return;
@@ -159,6 +168,15 @@ export function createUiStore(api: HardboundApi): StoreApi<UiStore> {
       },
     };
   });
+}
+
+/** A call whose answer a form shows: a rejection (main unreachable) reads like any refusal. */
+async function answerOf(call: () => Promise<LicenseImport>): Promise<LicenseImport> {
+  try {
+    return await call();
+  } catch (error) {
+    return { ok: false, message: errorMessage(error) };
+  }
 }
 
 /** Feeds the store from main: every pushed state, and the current one at start. Returns the unsubscribe. */

@@ -13,7 +13,7 @@ export function isCancellable(standing: SubscriptionStanding): boolean {
 }
 
 export function pastDueBanner(standing: Extract<SubscriptionStanding, { kind: 'past_due' }>): string {
-  return `Your last payment failed — Enterprise continues until ${formatDate(standing.enterpriseUntil)}; update your payment method at PayPal.`;
+  return `Your last payment failed — Enterprise continues until ${formatDate(standing.enterpriseUntil)}. Update your payment method at PayPal so the next attempt goes through.`;
 }
 
 /** What the confirmation states before anything is cancelled: when access ends. */

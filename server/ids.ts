@@ -1,7 +1,7 @@
 // Our own identifiers: a type prefix a person can recognise in a support ticket, then 96 random bits.
 import { createHash, randomBytes } from 'node:crypto';
 
-export const newId = (prefix: 'chk' | 'lic' | 'sup'): string => `${prefix}_${randomBytes(12).toString('base64url')}`;
+export const newId = (prefix: 'chk' | 'lic' | 'sup' | 'mov'): string => `${prefix}_${randomBytes(12).toString('base64url')}`;
 
 /** Whether a value can be one of our checkout ids at all: a webhook's custom_id that cannot is another
  *  integration's, and needs no database look-up to be told apart. */

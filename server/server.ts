@@ -14,11 +14,13 @@ import { metricsGuard, startMetricsListener } from './http/metrics-access';
 import { checkoutPageRoutes } from './http/routes/checkout-pages';
 import { checkoutRoutes } from './http/routes/checkouts';
 import { entitlementRoutes } from './http/routes/entitlements';
+import { licenseRoutes } from './http/routes/licenses';
 import { operationsRoutes } from './http/routes/operations';
 import { supportRoutes } from './http/routes/support';
 import { webhookRoutes } from './http/routes/webhooks';
 import { CancelSubscriptionService } from './licenses/cancel-subscription';
 import { RefreshService } from './licenses/refresh';
+import { LicenseTransferService } from './licenses/transfer';
 import type { GrantPolicy } from './licenses/view';
 import { createLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
@@ -56,6 +58,8 @@ export interface ServerRuntime {
   logger?: Logger;
   /** Support endpoints' rate limit (per client address). */
   supportRateLimit?: { max: number; windowMs: number };
+  /** Release and redeem endpoints' rate limit (per client address). */
+  transferRateLimit?: { max: number; windowMs: number };
   paypalTimeoutMs?: number;
 }
 
@@ -132,6 +136,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     authority: { keyRing: keys.ring, issuer: config.issuer },
     pastDueGraceMs: config.pastDueGraceMs,
     refreshWindowMs: config.entitlementTtlMs,
+    plans: config.plans,
   };
 
   let publicUrl = config.publicUrl ?? '';
@@ -144,6 +149,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   const refresh = new RefreshService({ store, clock, grant });
   const cancellation = new CancelSubscriptionService({ store, clock, grant, provider, waiters, waitMs: 10_000 });
   const support = new SupportService({ store, clock, grant, checkouts: checkoutService });
+  const transfers = new LicenseTransferService({ store, clock, grant, policy: config.transfers });
 
   // Offline verification's RSA step runs on a worker thread, started now so the first delivery does not wait for it.
   const signatureWorker = runtime.paypal.verify === 'api' ? undefined : new SignatureWorkerPool();
@@ -188,6 +194,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   entitlementRoutes(app, refresh, cancellation, keys.ring);
   webhookRoutes(app, webhook, metrics);
   await supportRoutes(app, support, runtime.supportRateLimit ?? { max: 120, windowMs: 60_000 });
+  await licenseRoutes(app, transfers, runtime.transferRateLimit ?? { max: 20, windowMs: 60_000 });
   // Parked long-polls are answered as soon as shutdown starts, instead of holding it for up to 30 s.
   app.addHook('preClose', async () => {
     accepting = false;

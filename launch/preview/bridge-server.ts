@@ -1,17 +1,18 @@
 // The browser preview: the built renderer on a loopback port, with window.hardbound bridged over HTTP to
 // the real core. Same IPC contract and argument checks as main/electron/ipc.ts; where Electron checks the
 // sender frame, this checks that requests come from the preview's own page (Host and Origin), so another
-// site open in the same browser cannot drive the core.
+// site open in the same browser cannot drive the core. The page's side is client/bridge-client.ts.
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppState } from '../../common/app-state';
-import type { HardboundApi } from '../../common/ipc';
-import { checkIpcArguments, handlersFromApi, isIpcChannel } from '../../main/electron/ipc';
+import { isIpcChannel, type HardboundApi } from '../../common/ipc';
+import { checkChannelArguments, handlersFromApi } from '../../main/electron/ipc';
 import { contentTypeOf, resolveRendererPath } from '../../main/electron/protocol';
 import { MAIN_CSP } from '../../main/electron/security-policy';
-import { BRIDGE_CLIENT_JS, BRIDGE_CLIENT_PATH } from './bridge-client';
-import type { CheckoutTabEvent, CheckoutTabs } from './checkout-tabs';
+import { BRIDGE_PATHS, type BridgeAnswer, type TabEvent } from './bridge-protocol';
+import type { CheckoutTabs } from './checkout-tabs';
+import { buildBridgeClient } from './client-bundle';
 
 export interface PreviewOptions {
   /** The renderer build (out/renderer). */
@@ -22,6 +23,8 @@ export interface PreviewOptions {
   port?: number;
   /** Comment lines keep idle event streams open through proxies and browser timeouts. */
   heartbeatMs?: number;
+  /** The bundled page script (buildBridgeClient()); built here when not given. */
+  clientScript?: string;
 }
 
 export interface RunningPreview {
@@ -32,7 +35,16 @@ export interface RunningPreview {
 const MAX_BODY_BYTES = 64 * 1024;
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
-type BridgeErrorCode = 'forbidden' | 'not_found' | 'method_not_allowed' | 'unsupported_media_type' | 'payload_too_large' | 'invalid_json' | 'unknown_channel' | 'invalid_arguments' | 'core_error';
+type BridgeErrorCode =
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'invalid_json'
+  | 'unknown_channel'
+  | 'invalid_arguments'
+  | 'core_error';
 
 class BridgeError extends Error {
   constructor(readonly status: number, readonly code: BridgeErrorCode, message: string) {
@@ -42,13 +54,15 @@ class BridgeError extends Error {
 
 export async function startPreview(options: PreviewOptions): Promise<RunningPreview> {
   const handlers = handlersFromApi(options.api);
+  const clientScript = options.clientScript ?? (await buildBridgeClient());
   const streams = new Set<ServerResponse>();
   let port = 0;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       const failure = error instanceof BridgeError ? error : new BridgeError(500, 'core_error', error instanceof Error ? error.message : String(error));
-      if (!res.headersSent) sendJson(res, failure.status, { ok: false, error: { code: failure.code, message: failure.message } });
+      const answer: BridgeAnswer = { ok: false, error: { code: failure.code, message: failure.message } };
+      if (!res.headersSent) sendJson(res, failure.status, answer);
       else res.end();
     });
   });
@@ -57,10 +71,11 @@ export async function startPreview(options: PreviewOptions): Promise<RunningPrev
     // DNS rebinding: a foreign name resolving to 127.0.0.1 still carries its own Host header.
     if (!LOOPBACK_NAMES.some((name) => req.headers.host === `${name}:${port}`)) throw new BridgeError(403, 'forbidden', 'unknown Host');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (url.pathname === '/__bridge/invoke') return invoke(req, res);
-    if (url.pathname === '/__bridge/events') return openStream(req, res);
+    if (url.pathname === BRIDGE_PATHS.invoke) return invoke(req, res);
+    if (url.pathname === BRIDGE_PATHS.events) return openStream(req, res);
+    if (url.pathname === BRIDGE_PATHS.tabClosed) return tabClosed(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new BridgeError(405, 'method_not_allowed', `${req.method} is not served`);
-    if (url.pathname === BRIDGE_CLIENT_PATH) return sendFile(res, 'text/javascript; charset=utf-8', Buffer.from(BRIDGE_CLIENT_JS));
+    if (url.pathname === BRIDGE_PATHS.client) return sendFile(res, 'text/javascript; charset=utf-8', clientScript);
     return serveRenderer(res, url.pathname);
   }
 
@@ -69,10 +84,18 @@ export async function startPreview(options: PreviewOptions): Promise<RunningPrev
     const { channel, args } = (body ?? {}) as { channel?: unknown; args?: unknown };
     if (!isIpcChannel(channel)) throw new BridgeError(404, 'unknown_channel', `no channel ${String(channel)}`);
     const list = Array.isArray(args) ? args : [];
-    if (!Array.isArray(args) || !checkIpcArguments(channel, list)) throw new BridgeError(400, 'invalid_arguments', `${channel} was called with arguments the contract does not allow`);
+    if (!Array.isArray(args) || !checkChannelArguments(channel, list)) throw new BridgeError(400, 'invalid_arguments', `${channel} was called with arguments the contract does not allow`);
     const handler = handlers[channel] as (...a: unknown[]) => Promise<unknown>;
     const result = await handler(...list);
-    sendJson(res, 200, { ok: true, result: result ?? null });
+    const answer: BridgeAnswer = { ok: true, result: result ?? null };
+    sendJson(res, 200, answer);
+  }
+
+  async function tabClosed(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { id } = ((await readJsonPost(req)) ?? {}) as { id?: unknown };
+    if (typeof id !== 'string' || id.length > 64) throw new BridgeError(400, 'invalid_arguments', 'id must be a tab id');
+    options.tabs.closedInBrowser(id);
+    sendJson(res, 200, { ok: true, result: null } satisfies BridgeAnswer);
   }
 
   async function openStream(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -81,7 +104,7 @@ export async function startPreview(options: PreviewOptions): Promise<RunningPrev
     streams.add(res);
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     const unsubscribeState = options.api.onState((state: AppState) => send('state', state));
-    const unsubscribeTabs = options.tabs.onEvent((event: CheckoutTabEvent) => send(event.kind, event));
+    const unsubscribeTabs = options.tabs.onEvent((event: TabEvent) => send(event.kind, event));
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), options.heartbeatMs ?? 15_000);
     res.on('close', () => {
       clearInterval(heartbeat);
@@ -142,7 +165,7 @@ export async function startPreview(options: PreviewOptions): Promise<RunningPrev
 
 /** The bridge script runs before the app's own module script, so window.hardbound exists when the app starts. */
 export function injectBridge(html: string): string {
-  const tag = `<script src="${BRIDGE_CLIENT_PATH}"></script>`;
+  const tag = `<script src="${BRIDGE_PATHS.client}"></script>`;
   return html.includes('</head>') ? html.replace('</head>', `  ${tag}\n  </head>`) : `${tag}\n${html}`;
 }
 

@@ -1,16 +1,15 @@
 // The browser preview's stand-in for the isolated checkout window: the approve URL opens in a new tab of
-// the user's browser, told over the bridge's event stream. The preview cannot see that tab's URL, nor even
-// reliably whether it is still open (a page with Cross-Origin-Opener-Policy cuts the link to it, and then
-// looks closed while the buyer is still paying), so the handle never ends by itself: the core's long poll
-// learns from the server how the checkout ended, or the user cancels in the app. Ending the handle asks
-// the page to close the tab, where the browser still allows it.
+// the user's browser, told over the bridge's event stream. The preview cannot see that tab's URL, so the
+// core's long poll learns from the server how the checkout ended; what the page can tell is that the tab
+// was closed, which ends the handle as 'closed' (the core then offers to reopen the payment page). Ending
+// the handle from the core's side asks the page to close the tab, where the browser still allows it.
+// Allow-listed external pages (PayPal's payment settings) open in a tab the same way.
 import { randomUUID } from 'node:crypto';
 import type { CheckoutWindowHandle, CheckoutWindowOpener, CheckoutWindowOutcome, CheckoutWindowRequest } from '../../main/license/ports';
-
-export type CheckoutTabEvent = { kind: 'checkout-open'; id: string; url: string } | { kind: 'checkout-close'; id: string };
+import type { TabEvent } from './bridge-protocol';
 
 export class CheckoutTabs implements CheckoutWindowOpener {
-  private readonly listeners = new Set<(event: CheckoutTabEvent) => void>();
+  private readonly listeners = new Set<(event: TabEvent) => void>();
   private readonly pending = new Map<string, (outcome: CheckoutWindowOutcome) => void>();
 
   constructor(private readonly newId: () => string = randomUUID) {}
@@ -19,23 +18,32 @@ export class CheckoutTabs implements CheckoutWindowOpener {
     const id = this.newId();
     const outcome = new Promise<CheckoutWindowOutcome>((resolve) => this.pending.set(id, resolve));
     this.emit({ kind: 'checkout-open', id, url: request.approveUrl });
-    return { outcome, close: () => this.end(id) };
+    return { outcome, close: () => this.end(id, true) };
   }
 
-  onEvent(listener: (event: CheckoutTabEvent) => void): () => void {
+  /** The page saw the checkout's tab closed (by the person, before paying, or after: the server knows which). */
+  closedInBrowser(id: string): void {
+    this.end(id, false);
+  }
+
+  openExternal(url: string): void {
+    this.emit({ kind: 'external-open', url });
+  }
+
+  onEvent(listener: (event: TabEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private end(id: string): void {
+  private end(id: string, closeTab: boolean): void {
     const settle = this.pending.get(id);
     if (!settle) return;
     this.pending.delete(id);
     settle({ kind: 'closed' });
-    this.emit({ kind: 'checkout-close', id });
+    if (closeTab) this.emit({ kind: 'checkout-close', id });
   }
 
-  private emit(event: CheckoutTabEvent): void {
+  private emit(event: TabEvent): void {
     for (const listener of this.listeners) listener(event);
   }
 }

@@ -2,6 +2,7 @@
 // license core as the Electron app, behind the HTTP bridge, with checkout tabs instead of a window.
 import { loadAppConfig } from '../../main/electron/app-config';
 import { createAppCore } from '../../main/electron/app-core';
+import { nodeHttpTransport } from '../../main/license/node-transport';
 import { startPreview, type RunningPreview } from './bridge-server';
 import { CheckoutTabs } from './checkout-tabs';
 
@@ -24,11 +25,14 @@ export async function startBrowserPreview(options: BrowserPreviewOptions): Promi
   const tabs = new CheckoutTabs();
   const { core, api, storageFallback } = await createAppCore(loaded.config, {
     checkoutWindow: tabs,
+    transport: nodeHttpTransport(),
     dataDir: options.dataDir,
     copyText: () => {
       // The bridge script copies with the browser's clipboard; the core's process has none to offer.
-      throw new Error('the browser preview copies in the page');
+      throw new Error('The preview copies with the browser\'s clipboard; reload the page if this appears.');
     },
+    // The page opens it in a tab of the browser the preview runs in.
+    openExternal: async (url) => tabs.openExternal(url),
   });
   const preview = await startPreview({ rendererDir: options.rendererDir, api, tabs, port: options.port });
   await core.start();

@@ -3,6 +3,7 @@
 import type { JwksResponse } from '../../common/api';
 import { DEMO_APP_SALT } from '../../common/demo-values';
 import { checkoutOriginProblem } from './checkout-policy';
+import { isAllowedExternal } from './security-policy';
 
 /** electron-builder's appId, and the keychain service the entitlement is stored under. */
 export const APP_ID = 'dev.hardbound.app';
@@ -19,6 +20,8 @@ export interface AppConfig {
   checkoutOrigins: string[];
   /** https prefixes the main window may open in the user's browser. */
   externalLinks: string[];
+  /** PayPal's page where a subscriber updates the payment method ("Update your payment method"). */
+  paymentSettingsUrl: string;
 }
 
 /** The config file's shape (shipped beside the packaged app as hardbound.config.json). */
@@ -29,6 +32,7 @@ interface ConfigFile {
   appSalt?: unknown;
   checkoutOrigins?: unknown;
   externalLinks?: unknown;
+  paymentSettingsUrl?: unknown;
 }
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
@@ -36,6 +40,8 @@ export const DEFAULT_ISSUER = 'hardbound';
 /** Development only: a packaged build refuses to start without its own salt. */
 export const DEFAULT_APP_SALT = DEMO_APP_SALT;
 export const DEFAULT_EXTERNAL_LINKS = ['https://www.paypal.com/'];
+/** PayPal's "Automatic payments" page, where a buyer changes what pays for a subscription. */
+export const DEFAULT_PAYMENT_SETTINGS_URL = 'https://www.paypal.com/myaccount/autopay/';
 
 export interface ConfigSources {
   env: Record<string, string | undefined>;
@@ -76,11 +82,17 @@ export function loadAppConfig(sources: ConfigSources): { ok: true; config: AppCo
   for (const prefix of externalLinks) {
     if (!prefix.startsWith('https://') || !prefix.endsWith('/')) problems.push(`externalLinks: "${prefix}" must be an https URL ending in /`);
   }
+  const givenPaymentSettingsUrl = env.HARDBOUND_PAYMENT_SETTINGS_URL ?? file.paymentSettingsUrl;
+  const paymentSettingsUrl = stringSetting(givenPaymentSettingsUrl, DEFAULT_PAYMENT_SETTINGS_URL, 'paymentSettingsUrl', problems);
+  // The default need not be allowed (a vendor may keep PayPal off the list: the button then says what to do).
+  if (givenPaymentSettingsUrl !== undefined && !isAllowedExternal(paymentSettingsUrl, externalLinks)) {
+    problems.push(`paymentSettingsUrl "${paymentSettingsUrl}" must be an https URL under one of externalLinks`);
+  }
   const pinnedKeys = pinnedJwks(env.HARDBOUND_PINNED_JWKS ?? file.pinnedJwks, problems);
   if (sources.packaged) problems.push(...releaseProblems(file, serverUrl, appSalt));
 
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: { serverUrl, pinnedKeys, issuer, appSalt, checkoutOrigins, externalLinks } };
+  return { ok: true, config: { serverUrl, pinnedKeys, issuer, appSalt, checkoutOrigins, externalLinks, paymentSettingsUrl } };
 }
 
 /** What a build for customers must not leave to a default: its own server over https and its own salt. */

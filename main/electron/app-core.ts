@@ -1,19 +1,25 @@
 // The license core as the desktop app runs it: the OS keychain (or the file fallback), the OS machine id,
-// the server and pinned keys from the config, and the caller's checkout window and clipboard. Shared by
-// Electron's main process and the browser preview, so both run the same core.
+// the server and pinned keys from the config, and the host's HTTP transport, checkout window, clipboard and
+// browser. Shared by Electron's main process and the browser preview, so both run the same core.
 import { systemClock } from '../../common/clock';
 import type { HardboundApi } from '../../common/ipc';
+import type { HttpTransport } from '../license/http-transport';
 import { createHardboundApi, LicenseCore } from '../license/license-core';
 import { readOsMachineId } from '../license/machine-id';
 import { openSecretStore } from '../license/open-secret-store';
 import type { CheckoutWindowOpener } from '../license/ports';
 import { APP_ID, type AppConfig } from './app-config';
+import { isAllowedExternal } from './security-policy';
 
 export interface AppCorePorts {
   checkoutWindow: CheckoutWindowOpener;
+  /** Electron's net.fetch in the app; Node's fetch through the environment's proxy in the preview. */
+  transport: HttpTransport;
   /** The app's data folder: where the token goes when no keychain answers. */
   dataDir: string;
   copyText(text: string): void | Promise<void>;
+  /** Opens an https page in the person's browser (only ever one the config's allow-list admits). */
+  openExternal(url: string): Promise<void>;
 }
 
 export interface AppCore {
@@ -23,16 +29,32 @@ export interface AppCore {
   storageFallback: string | null;
 }
 
+const PAYMENT_SETTINGS_BY_HAND = 'Sign in at paypal.com and open Settings → Payments → Automatic payments to update your payment method.';
+
 export async function createAppCore(config: AppConfig, ports: AppCorePorts): Promise<AppCore> {
   const secrets = await openSecretStore({ service: APP_ID, dataDir: ports.dataDir });
   const core = new LicenseCore({
     env: { clock: systemClock, readMachineId: readOsMachineId },
     secrets: secrets.store,
-    server: { baseUrl: config.serverUrl },
+    server: { baseUrl: config.serverUrl, transport: ports.transport },
     pinnedJwks: { keys: config.pinnedKeys },
     issuer: config.issuer,
     appSalt: config.appSalt,
     checkoutWindow: ports.checkoutWindow,
   });
-  return { core, api: createHardboundApi(core, ports.copyText), storageFallback: secrets.fallbackReason };
+  const api = createHardboundApi(core, { copyText: ports.copyText, openPaymentSettings: paymentSettingsOpener(config, ports.openExternal) });
+  return { core, api, storageFallback: secrets.fallbackReason };
+}
+
+/** "Update your payment method": PayPal's page in the person's browser, only ever through the allow-list. */
+export function paymentSettingsOpener(config: Pick<AppConfig, 'paymentSettingsUrl' | 'externalLinks'>, openExternal: (url: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const url = config.paymentSettingsUrl;
+    if (!isAllowedExternal(url, config.externalLinks)) throw new Error(`PayPal's page is not among the links this app may open. ${PAYMENT_SETTINGS_BY_HAND}`);
+    try {
+      await openExternal(url);
+    } catch {
+      throw new Error(`Your browser could not be opened. ${PAYMENT_SETTINGS_BY_HAND}`);
+    }
+  };
 }

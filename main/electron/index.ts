@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, clipboard, dialog, ipcMain, powerMonitor, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, net, powerMonitor, protocol, session, shell } from 'electron';
 import { loadAppConfig, type AppConfig } from './app-config';
 import { createAppCore } from './app-core';
 import { APP_ENTRY_URL, APP_SCHEME } from './app-origin';
@@ -74,8 +74,11 @@ async function start(): Promise<void> {
   });
   const appCore = await createAppCore(config, {
     checkoutWindow,
+    // Chromium's network stack: the system proxy and PAC file, and the OS certificate store.
+    transport: { fetch: (request, init) => net.fetch(request, init), Request, Response },
     dataDir: app.getPath('userData'),
     copyText: (text) => clipboard.writeText(text),
+    openExternal: (url) => shell.openExternal(url),
   });
   if (appCore.storageFallback) console.warn(`license storage: no OS keychain (${appCore.storageFallback}); using a file in ${app.getPath('userData')}`);
 

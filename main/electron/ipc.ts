@@ -1,8 +1,20 @@
-// main's side of common/ipc.ts: exactly IPC_CHANNELS, each with ipcMain.handle (request/response, never
-// fire-and-forget `on`), each refusing any sender that is not one of the app's own pages and any argument
-// list the contract does not allow. State changes are pushed on STATE_CHANNEL.
+// main's side of common/ipc.ts: every channel of IPC_CONTRACT, each with ipcMain.handle (request/response,
+// never fire-and-forget `on`), each refusing any sender that is not one of the app's own pages and any
+// argument list the contract's checks do not allow. State changes are pushed on STATE_CHANNEL.
 import type { AppState } from '../../common/app-state';
-import { IPC_CHANNELS, STATE_CHANNEL, type HardboundApi, type IpcArgs, type IpcChannel, type IpcResult } from '../../common/ipc';
+import {
+  checkIpcArguments,
+  IPC_CHANNELS,
+  IPC_CONTRACT,
+  IPC_METHOD_NAMES,
+  methodOfChannel,
+  STATE_CHANNEL,
+  type HardboundApi,
+  type IpcArgs,
+  type IpcChannel,
+  type IpcMethods,
+  type IpcResult,
+} from '../../common/ipc';
 import { isAppUrl } from './app-origin';
 
 export interface InvokeEvent {
@@ -26,58 +38,31 @@ export class IpcRefusal extends Error {
   }
 }
 
-const PLAN_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
-/** Copyable values are short (a transaction id, an anchor): a bound keeps the clipboard from being flooded. */
-const MAX_COPY_LENGTH = 256;
-/** Our entitlement tokens are well under 2 KiB; a paste far beyond that is not one. */
-const MAX_TOKEN_LENGTH = 8 * 1024;
-
-const noArgs = (args: unknown[]): args is [] => args.length === 0;
-const ARGUMENT_CHECKS: { [C in IpcChannel]: (args: unknown[]) => args is IpcArgs<C> } = {
-  'hardbound:get-state': noArgs,
-  'hardbound:list-plans': noArgs,
-  'hardbound:start-upgrade': (args): args is [string] => args.length === 1 && typeof args[0] === 'string' && PLAN_ID.test(args[0]),
-  'hardbound:cancel-upgrade': noArgs,
-  'hardbound:dismiss-flow': noArgs,
-  'hardbound:refresh': noArgs,
-  'hardbound:cancel-subscription': noArgs,
-  'hardbound:copy-text': (args): args is [string] =>
-    args.length === 1 && typeof args[0] === 'string' && args[0].length > 0 && args[0].length <= MAX_COPY_LENGTH,
-  'hardbound:import-license': (args): args is [string] =>
-    args.length === 1 && typeof args[0] === 'string' && args[0].length <= MAX_TOKEN_LENGTH,
-};
-
-export function isIpcChannel(name: unknown): name is IpcChannel {
-  return typeof name === 'string' && (IPC_CHANNELS as readonly string[]).includes(name);
-}
-
-export function checkIpcArguments<C extends IpcChannel>(channel: C, args: unknown[]): args is IpcArgs<C> {
-  return ARGUMENT_CHECKS[channel](args);
+/** The contract's check for `channel`, by channel (what ipcMain and the preview's HTTP bridge receive). */
+export function checkChannelArguments<C extends IpcChannel>(channel: C, args: unknown[]): args is IpcArgs<C> {
+  return checkIpcArguments(methodOfChannel(channel), args);
 }
 
 export function isTrustedSender(event: InvokeEvent): boolean {
   return event.senderFrame !== null && isAppUrl(event.senderFrame.url);
 }
 
-export function handlersFromApi(api: HardboundApi): IpcHandlers {
-  return {
-    'hardbound:get-state': () => api.getState(),
-    'hardbound:list-plans': () => api.listPlans(),
-    'hardbound:start-upgrade': (planId) => api.startUpgrade(planId),
-    'hardbound:cancel-upgrade': () => api.cancelUpgrade(),
-    'hardbound:dismiss-flow': () => api.dismissFlow(),
-    'hardbound:refresh': () => api.refresh(),
-    'hardbound:cancel-subscription': () => api.cancelSubscription(),
-    'hardbound:copy-text': (text) => api.copyText(text),
-    'hardbound:import-license': (token) => api.importLicense(token),
-  };
+/** One handler per channel, each calling the API's method of that channel. */
+export function handlersFromApi(api: IpcMethods): IpcHandlers {
+  const handlers: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const name of IPC_METHOD_NAMES) {
+    const call = api[name] as (...args: unknown[]) => Promise<unknown>;
+    if (typeof call !== 'function') throw new TypeError(`the API has no method ${name}`);
+    handlers[IPC_CONTRACT[name].channel] = (...args) => call.apply(api, args);
+  }
+  return handlers as IpcHandlers;
 }
 
 function handle<C extends IpcChannel>(ipcMain: IpcMainLike, channel: C, handler: IpcHandlers[C]): void {
   ipcMain.handle(channel, async (event, ...args) => {
     if (!isTrustedSender(event)) throw new IpcRefusal('untrusted_sender', channel);
-    if (!checkIpcArguments(channel, args)) throw new IpcRefusal('invalid_arguments', channel);
-    return handler(...args);
+    if (!checkChannelArguments(channel, args)) throw new IpcRefusal('invalid_arguments', channel);
+    return (handler as (...a: unknown[]) => Promise<unknown>)(...args);
   });
 }
 

@@ -7,6 +7,7 @@ import type { CancelFailure, SubscriptionManagement } from '../../common/app-sta
 import type { AnchorResult } from './anchor';
 import { presentable, type EntitlementCache } from './entitlement-cache';
 import type { LicenseEvaluation } from './license-evaluation';
+import { incomingFrom } from './refresh';
 import type { ServerClient } from './server-client';
 import { toServerError, type ServerClientError } from './server-errors';
 
@@ -42,7 +43,7 @@ export async function cancelSubscription(deps: CancelDeps): Promise<CancelOutcom
   } catch (error) {
     return failedFor(toServerError(error, 'Cancelling the subscription'));
   }
-  const accepted = await deps.cache.accept(answer.entitlement.token, anchor, basedOn);
+  const accepted = await deps.cache.accept(incomingFrom(answer), anchor, basedOn);
   if (!accepted.ok && !accepted.superseded) {
     return failed('invalid_entitlement', `PayPal has cancelled the subscription, but the server's answer could not be verified: ${accepted.reason}`, false, true);
   }

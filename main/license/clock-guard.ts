@@ -1,15 +1,23 @@
-// Clock-rollback guard: the newest `iat` ever seen is kept; a clock more than a day behind it means the
-// time checks cannot be trusted (someone may be replaying an expired token) until an online refresh.
+// Clock-rollback guard. The mark kept beside the token (stored-license.ts) holds the latest local time the
+// app has seen and the newest `iat`; a clock more than a day behind either means the time checks cannot be
+// trusted (an older token replayed under a set-back clock looks valid), so the stored token waits for an
+// online refresh. A token without a readable mark is treated the same way: dropping the mark must never
+// switch the guard off.
+import type { ClockMark } from './stored-license';
 
 export const ROLLBACK_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
-/** `highWaterIat` in seconds (JWT NumericDate), `now` in epoch ms. */
-export function clockRolledBack(now: number, highWaterIat: number | null): boolean {
-  return highWaterIat !== null && now < highWaterIat * 1000 - ROLLBACK_TOLERANCE_MS;
+/** `now` in epoch ms. */
+export function clockBehind(now: number, mark: ClockMark): boolean {
+  return now < Math.max(mark.seenAt, mark.iat * 1000) - ROLLBACK_TOLERANCE_MS;
 }
 
-/** Reads the stored mark; anything but a whole number of seconds counts as no mark. */
-export function parseHighWater(stored: string | null): number | null {
-  if (stored === null || !/^\d{1,15}$/.test(stored)) return null;
-  return Number(stored);
+/** The mark after seeing local time `now` and a token issued at `iat` (seconds): it only ever rises. */
+export function raiseMark(mark: ClockMark | null, now: number, iat: number): ClockMark {
+  return { seenAt: Math.max(mark?.seenAt ?? 0, now), iat: Math.max(mark?.iat ?? 0, iat) };
+}
+
+/** Whether storing `next` over `current` is worth a keychain write: a newer iat, or local time a while on. */
+export function markMoved(current: ClockMark | null, next: ClockMark, granularityMs = 60_000): boolean {
+  return current === null || next.iat > current.iat || next.seenAt - current.seenAt >= granularityMs;
 }

@@ -9,7 +9,6 @@ export const cancelled = (message: string): FlowState => ({ step: 'cancelled', m
 export const CANCEL_MESSAGES = {
   byUser: 'You cancelled the upgrade. Nothing was charged.',
   onPage: 'The checkout was cancelled. Nothing was charged.',
-  windowClosed: 'The checkout window was closed before the payment was made. Nothing was charged.',
 } as const;
 
 export const EXPIRED = failed('checkout_expired', 'The checkout timed out before the payment was completed. Nothing was charged; you can start again.', true);
@@ -17,11 +16,11 @@ export const EXPIRED = failed('checkout_expired', 'The checkout timed out before
 /** The state for a failure to talk to the server (or anything unexpected) at any step of the flow. */
 export function stateForError(error: unknown): FlowState {
   if (!(error instanceof ServerClientError)) {
-    return failed('unknown', `Something went wrong: ${error instanceof Error ? error.message : String(error)}`, true);
+    return failed('unknown', 'Something went wrong while upgrading. Try again; a payment already made still reaches this computer at the next refresh.', true);
   }
   switch (error.kind) {
     case 'offline':
-      return { step: 'offline', message: 'The license server cannot be reached. Check your internet connection and try again.' };
+      return { step: 'offline', message: 'The license server cannot be reached. Check your internet connection (and proxy settings, if you use one) and try again.' };
     case 'server_error':
     case 'bad_response':
       return failed('server_error', 'The license server had a problem. Try again in a moment.', true);

@@ -1,15 +1,19 @@
 // The license core behind window.hardbound: one object owning the anchor, the cached entitlement, the
-// upgrade flow and the refresh schedule, publishing one AppState snapshot on every change. Plain Node:
-// main/electron/ hands it Electron-backed ports; tests and the browser preview hand it their own.
+// upgrade flow, the refresh schedule and the moves of the license between computers, publishing one
+// AppState snapshot on every change. Plain Node: main/electron/ hands it Electron-backed ports (net.fetch
+// among them); tests and the browser preview hand it their own.
 import type { JSONWebKeySet } from 'jose';
 import { shortAnchor } from '../../common/anchor';
 import type { AppState, FlowState, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
-import type { HardboundApi, LicenseImport } from '../../common/ipc';
+import type { HardboundApi, IpcMethods, LicenseImport } from '../../common/ipc';
+import type { LicenseView } from '../../common/license';
 import type { Plan } from '../../common/plans';
 import { deriveAnchor, type AnchorResult } from './anchor';
 import { cancelSubscription } from './cancel-subscription';
 import { EntitlementCache } from './entitlement-cache';
+import type { HttpTransport } from './http-transport';
 import { freeBecause, type LicenseEvaluation } from './license-evaluation';
+import { redeemTransferCode, releaseLicense } from './license-moves';
 import type { CheckoutWindowOpener, CoreEnvironment, SecretStore } from './ports';
 import { refreshLicense, type RefreshOutcome } from './refresh';
 import { RefreshSchedule } from './refresh-schedule';
@@ -22,7 +26,9 @@ import { UpgradeFlow, type AcceptResult } from './upgrade-flow';
 export interface LicenseCoreOptions {
   env: CoreEnvironment;
   secrets: SecretStore;
-  server: { baseUrl: string; timeoutMs?: number; retry?: Partial<RetryPolicy> };
+  /** `transport`: how the core speaks HTTP (http-transport.ts) — Electron's net.fetch, or Node's through the
+   *  environment's proxy (node-transport.ts). */
+  server: { baseUrl: string; transport: HttpTransport; timeoutMs?: number; retry?: Partial<RetryPolicy> };
   /** The server's public keys, pinned in the app's config. */
   pinnedJwks: JSONWebKeySet;
   /** The `iss` the server signs with. */
@@ -35,7 +41,7 @@ export interface LicenseCoreOptions {
   /** Recognises node-machine-id's hostname fallback; defaults to os.hostname(). */
   hostname?: () => string;
   refresh?: { intervalMs?: number; retryAfterFailureMs?: number; focusMinIntervalMs?: number };
-  flow?: { closeGraceMs?: number; waitSeconds?: number };
+  flow?: { waitSeconds?: number };
 }
 
 const INITIAL_LICENSE: LicenseSnapshot = {
@@ -44,11 +50,20 @@ const INITIAL_LICENSE: LicenseSnapshot = {
   reason: 'Checking the license…',
   anchor: { error: 'Not read yet.' },
   storage: 'keychain',
-  online: false,
+  online: null,
   lastRefreshAt: null,
-  lastRefreshError: null,
+  lastRefreshFailure: null,
   needsOnlineCheck: false,
+  transfer: null,
 };
+
+/** Why the last refresh failed; a machine with a license hears that the saved one is used meanwhile. */
+function refreshFailure(online: boolean, hasLicense: boolean): string {
+  const problem = online ? 'The license server had a problem' : 'The license server cannot be reached';
+  const meanwhile = hasLicense ? '; the license saved on this computer is used' : '';
+  const action = online ? 'The app tries again shortly.' : 'Check your internet connection (and proxy settings, if you use one); the app tries again shortly.';
+  return `${problem}${meanwhile}. ${action}`;
+}
 
 export class LicenseCore {
   private state: AppState;
@@ -68,6 +83,7 @@ export class LicenseCore {
     this.state = { license: { ...INITIAL_LICENSE, storage: options.secrets.kind }, flow: { step: 'idle' }, manage: { step: 'idle' }, plans: null };
     this.client = new ServerClient({
       baseUrl: options.server.baseUrl,
+      transport: options.server.transport,
       timers: this.timers,
       ...(options.server.timeoutMs !== undefined ? { timeoutMs: options.server.timeoutMs } : {}),
       ...(options.server.retry ? { retry: options.server.retry } : {}),
@@ -80,7 +96,7 @@ export class LicenseCore {
       clock: env.clock,
       timers: this.timers,
       anchor: () => this.anchor,
-      acceptEntitlement: (token) => this.acceptFromCheckout(token),
+      acceptEntitlement: (token, license) => this.acceptFromCheckout(token, license),
       publish: (flow) => this.update({ flow }),
       ...options.flow,
       ...(options.random ? { random: options.random } : {}),
@@ -134,6 +150,11 @@ export class LicenseCore {
     void this.flow.start(planId);
   }
 
+  /** The checkout window was closed without paying: the same checkout's payment page opens again. */
+  async reopenCheckout(): Promise<void> {
+    this.flow.reopen();
+  }
+
   cancelUpgrade(): Promise<void> {
     return this.flow.cancel();
   }
@@ -166,12 +187,25 @@ export class LicenseCore {
     if (!looksLikeJwt(token)) {
       return { ok: false, message: 'That is not a license token. Paste the whole token support sent you: three parts separated by dots, starting with "eyJ".' };
     }
-    const accepted = await this.cache.accept(token, anchor.anchor);
+    const accepted = await this.cache.accept({ token, fromServer: false }, anchor.anchor);
     if (!accepted.ok) return { ok: false, message: accepted.reason };
-    this.update({}, { ...accepted.evaluation, lastRefreshError: accepted.saveError });
+    this.update({}, { ...accepted.evaluation, ...this.saveFailure(accepted.saveError) });
     this.schedule.reconsider();
     void this.schedule.runAfresh();
     return { ok: true };
+  }
+
+  /** "Release this computer": the server frees the license and answers a transfer code, shown in the state
+   *  (license.transfer) until it expires; this computer drops to Free at once. */
+  async releaseLicense(): Promise<LicenseImport> {
+    const outcome = await releaseLicense({ client: this.client, cache: this.cache, anchor: this.anchor });
+    return this.adoptMove(outcome);
+  }
+
+  /** "I have a transfer code": the released license is bound to this computer → Enterprise. */
+  async redeemTransferCode(code: string): Promise<LicenseImport> {
+    const outcome = await redeemTransferCode({ client: this.client, cache: this.cache, anchor: this.anchor }, code);
+    return this.adoptMove(outcome);
   }
 
   /** The app window gained focus. */
@@ -192,21 +226,40 @@ export class LicenseCore {
   }
 
   private async boot(): Promise<void> {
+    // The machine id and the stored license are read at once: two independent waits, not one after the other.
+    const stored = this.cache.read();
+    stored.catch(() => undefined);
     this.anchor = await deriveAnchor({
       readMachineId: () => this.options.env.readMachineId(),
       appSalt: this.options.appSalt,
       ...(this.options.hostname ? { hostname: this.options.hostname } : {}),
     });
     const anchor = this.anchor;
-    const evaluation = anchor.ok ? await this.cache.evaluate(anchor.anchor) : freeBecause(anchor.error.message);
-    this.update({}, { ...evaluation, anchor: anchor.ok ? { short: shortAnchor(anchor.anchor), code: anchor.anchor } : { error: anchor.error.message } });
+    const evaluation = anchor.ok ? await this.cache.evaluate(anchor.anchor, stored) : freeBecause(anchor.error.message);
+    this.update({}, {
+      ...evaluation,
+      anchor: anchor.ok ? { short: shortAnchor(anchor.anchor), code: anchor.anchor } : { error: anchor.error.message },
+      lastRefreshAt: this.isoOf(this.cache.refreshedAt),
+    });
     void this.schedule.start();
   }
 
-  private async acceptFromCheckout(token: string): Promise<AcceptResult> {
+  private adoptMove(outcome: Awaited<ReturnType<typeof releaseLicense>>): LicenseImport {
+    switch (outcome.kind) {
+      case 'done':
+        this.applyFresh(outcome.evaluation, outcome.saveError);
+        this.schedule.reconsider();
+        return { ok: true };
+      case 'failed':
+        if (outcome.online !== null) this.update({}, { online: outcome.online });
+        return { ok: false, message: outcome.message };
+    }
+  }
+
+  private async acceptFromCheckout(token: string, license: LicenseView | null): Promise<AcceptResult> {
     const anchor = this.anchor;
     if (!anchor?.ok) return { ok: false, reason: 'This machine has no anchor.' };
-    const accepted = await this.cache.accept(token, anchor.anchor);
+    const accepted = await this.cache.accept({ token, fromServer: true, license }, anchor.anchor);
     if (!accepted.ok) return { ok: false, reason: accepted.reason };
     this.applyFresh(accepted.evaluation, accepted.saveError);
     this.schedule.reconsider();
@@ -224,7 +277,7 @@ export class LicenseCore {
     const adopted = outcome.adopted;
     this.update(
       { manage: outcome.manage },
-      adopted ? { ...adopted.evaluation, online: true, lastRefreshAt: this.isoNow(), lastRefreshError: adopted.saveError } : { online: true },
+      adopted ? { ...adopted.evaluation, online: true, lastRefreshAt: this.answeredAt(), ...this.saveFailure(adopted.saveError) } : { online: true },
     );
     this.schedule.reconsider();
   }
@@ -236,20 +289,17 @@ export class LicenseCore {
         this.applyFresh(outcome.evaluation, outcome.saveError);
         return true;
       case 'nothing_to_refresh':
-        this.update({ plans: outcome.plans }, { online: true, lastRefreshAt: this.isoNow(), lastRefreshError: null });
+        this.update({ plans: outcome.plans }, { online: true, lastRefreshAt: this.isoNow(), lastRefreshFailure: null });
         return true;
       case 'superseded':
         return true;
       case 'refused':
-        this.update({}, { online: true, lastRefreshError: outcome.message });
+        this.update({}, { online: true, lastRefreshFailure: { at: this.isoNow(), message: outcome.message } });
         return true;
       case 'unreachable': {
         const online = outcome.error.kind !== 'offline';
-        const lastRefreshError = online
-          ? 'The license server had a problem; the license stored on this machine is used.'
-          : 'The license server cannot be reached; the license stored on this machine is used.';
         await this.reevaluateOffline();
-        this.update({}, { online, lastRefreshError });
+        this.update({}, { online, lastRefreshFailure: { at: this.isoNow(), message: refreshFailure(online, outcome.presented) } });
         return false;
       }
     }
@@ -265,11 +315,25 @@ export class LicenseCore {
   }
 
   private applyFresh(evaluation: LicenseEvaluation, saveError: string | null): void {
-    this.update({}, { ...evaluation, online: true, lastRefreshAt: this.isoNow(), lastRefreshError: saveError });
+    this.update({}, { ...evaluation, online: true, lastRefreshAt: this.answeredAt(), ...this.saveFailure(saveError) });
+  }
+
+  /** When the server last answered with a license: the time stored with it, so it reads the same after a restart. */
+  private answeredAt(): string {
+    return this.isoOf(this.cache.refreshedAt) ?? this.isoNow();
+  }
+
+  /** A verified license that could not be saved shows as the last failure; a saved one clears it. */
+  private saveFailure(saveError: string | null): Pick<LicenseSnapshot, 'lastRefreshFailure'> {
+    return { lastRefreshFailure: saveError === null ? null : { at: this.isoNow(), message: saveError } };
   }
 
   private isoNow(): string {
     return new Date(this.options.env.clock.now()).toISOString();
+  }
+
+  private isoOf(ms: number | null): string | null {
+    return ms === null ? null : new Date(ms).toISOString();
   }
 
   private update(app: { flow?: FlowState; manage?: SubscriptionManagement; plans?: Plan[] }, license: Partial<LicenseSnapshot> = {}): void {
@@ -287,20 +351,31 @@ export class LicenseCore {
 const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const looksLikeJwt = (value: string): boolean => JWT_SHAPE.test(value);
 
-/** window.hardbound over a core, for the browser preview and tests (Electron's preload does the same over IPC). */
-export function createHardboundApi(core: LicenseCore, copyText: (text: string) => Promise<void> | void): HardboundApi {
-  return {
+/** What window.hardbound needs besides the core: the host's clipboard and its way to open an allow-listed page. */
+export interface HostPorts {
+  copyText(text: string): Promise<void> | void;
+  /** Opens PayPal's payment-method page in the system browser; rejects with a sentence when it cannot. */
+  openPaymentSettings(): Promise<void>;
+}
+
+/** window.hardbound over a core: what main serves over IPC, and the browser preview and tests over their bridges. */
+export function createHardboundApi(core: LicenseCore, host: HostPorts): HardboundApi {
+  const methods: IpcMethods = {
     getState: async () => core.getState(),
     listPlans: () => core.listPlans(),
     startUpgrade: (planId) => core.startUpgrade(planId),
+    reopenCheckout: () => core.reopenCheckout(),
     cancelUpgrade: () => core.cancelUpgrade(),
     dismissFlow: () => core.dismissFlow(),
     refresh: () => core.refresh(),
     cancelSubscription: () => core.cancelSubscription(),
+    openPaymentSettings: () => host.openPaymentSettings(),
     copyText: async (text) => {
-      await copyText(text);
+      await host.copyText(text);
     },
     importLicense: (token) => core.importLicense(token),
-    onState: (listener) => core.onState(listener),
+    releaseLicense: () => core.releaseLicense(),
+    redeemTransferCode: (code) => core.redeemTransferCode(code),
   };
+  return { ...methods, onState: (listener) => core.onState(listener) };
 }

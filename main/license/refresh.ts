@@ -2,9 +2,10 @@
 // verifying it exactly like a cached token. Refunds, revocations and ended subscriptions arrive here as a
 // signed Free entitlement and replace the stored one. A machine with nothing to present still learns
 // whether the server answers (and the current plans).
+import type { RefreshResponse } from '../../common/api';
 import type { Plan } from '../../common/plans';
 import type { AnchorResult } from './anchor';
-import { presentable, type EntitlementCache } from './entitlement-cache';
+import { presentable, type EntitlementCache, type IncomingLicense } from './entitlement-cache';
 import type { LicenseEvaluation } from './license-evaluation';
 import type { ServerClient } from './server-client';
 import { toServerError, type ServerClientError } from './server-errors';
@@ -18,8 +19,8 @@ export type RefreshOutcome =
   | { kind: 'superseded' }
   /** The server answered, but its entitlement failed verification, or it refused ours (4xx). */
   | { kind: 'refused'; message: string }
-  /** No usable answer: offline or a server error. The cached entitlement stays. */
-  | { kind: 'unreachable'; error: ServerClientError };
+  /** No usable answer: offline or a server error. The cached entitlement stays (`presented`: there was one). */
+  | { kind: 'unreachable'; error: ServerClientError; presented: boolean };
 
 export interface RefreshDeps {
   client: Pick<ServerClient, 'listPlans' | 'refresh'>;
@@ -35,13 +36,18 @@ export async function refreshLicense(deps: RefreshDeps): Promise<RefreshOutcome>
     if (presented === null) return { kind: 'nothing_to_refresh', plans: await deps.client.listPlans(deps.signal) };
     const { anchor, token } = presented;
     const answer = await deps.client.refresh(anchor, token, deps.signal);
-    const accepted = await deps.cache.accept(answer.entitlement.token, anchor, basedOn);
+    const accepted = await deps.cache.accept(incomingFrom(answer), anchor, basedOn);
     if (!accepted.ok && accepted.superseded) return { kind: 'superseded' };
     if (!accepted.ok) return { kind: 'refused', message: `The server's answer could not be verified: ${accepted.reason}` };
     return { kind: 'refreshed', evaluation: accepted.evaluation, saveError: accepted.saveError };
   } catch (error) {
     const failure = toServerError(error, 'Refreshing the license');
     if (failure.kind === 'rejected' || failure.kind === 'bad_response') return { kind: 'refused', message: failure.message };
-    return { kind: 'unreachable', error: failure };
+    return { kind: 'unreachable', error: failure, presented: presented !== null };
   }
+}
+
+/** An answer the server gave about this machine's license, as the cache takes it. */
+export function incomingFrom(answer: RefreshResponse & { transfer?: IncomingLicense['transfer'] }): IncomingLicense {
+  return { token: answer.entitlement.token, fromServer: true, license: answer.license, unbound: answer.unbound ?? null, transfer: answer.transfer ?? null };
 }

@@ -4,7 +4,7 @@
 import type { Static, TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import {
-  CancelSubscriptionResponse, CheckoutView, CreateCheckoutResponse, PlansResponse, RefreshResponse,
+  CancelSubscriptionResponse, CheckoutView, CreateCheckoutResponse, PlansResponse, RefreshResponse, ReleaseLicenseResponse,
 } from '../../common/api';
 import type { Plan } from '../../common/plans';
 
@@ -27,3 +27,4 @@ export const asCreatedCheckout = checker(CreateCheckoutResponse);
 export const asCheckoutView = checker(CheckoutView);
 export const asRefreshed = checker(RefreshResponse);
 export const asCancelled = checker(CancelSubscriptionResponse);
+export const asReleased = checker(ReleaseLicenseResponse);

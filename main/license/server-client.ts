@@ -1,5 +1,6 @@
-// The companion server's HTTP API over axios: per-request timeouts, retries with back-off on network
-// errors and 5xx (never on 4xx), and every failure turned into a ServerClientError.
+// The companion server's HTTP API over axios (its fetch adapter, on the injected transport): per-request
+// timeouts, retries with back-off on network errors and 5xx (never on 4xx), and every failure turned into a
+// ServerClientError.
 import axios, { type AxiosInstance } from 'axios';
 import {
   API_PATHS,
@@ -8,17 +9,22 @@ import {
   type CheckoutView,
   type CreateCheckoutRequest,
   type CreateCheckoutResponse,
+  type RedeemTransferRequest,
   type RefreshRequest,
   type RefreshResponse,
+  type ReleaseLicenseRequest,
+  type ReleaseLicenseResponse,
 } from '../../common/api';
 import type { Plan } from '../../common/plans';
-import { asCancelled, asCheckoutView, asCreatedCheckout, asPlans, asRefreshed } from './response-shapes';
+import type { HttpTransport } from './http-transport';
+import { asCancelled, asCheckoutView, asCreatedCheckout, asPlans, asRefreshed, asReleased } from './response-shapes';
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry-policy';
-import { ServerClientError, toServerError } from './server-errors';
+import { NOT_UNDERSTOOD, ServerClientError, toServerError } from './server-errors';
 import { sleep, systemTimers, type Timers } from './timers';
 
 export interface ServerClientOptions {
   baseUrl: string;
+  transport: HttpTransport;
   /** Per request, for everything but the long poll. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
@@ -60,11 +66,15 @@ export class ServerClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timers = options.timers ?? systemTimers;
     this.random = options.random ?? Math.random;
+    const { transport } = options;
     this.http = axios.create({
       baseURL: this.baseUrl,
       headers: { accept: 'application/json' },
-      // Redirects would carry the poll token to wherever they point.
+      // Redirects would carry the poll token to wherever they point (the fetch adapter asks for 'manual').
       maxRedirects: 0,
+      adapter: 'fetch',
+      // axios's env types predate the DOM lib's Response constructor; the value is the transport's own.
+      env: { fetch: (input, init) => transport.fetch(input as Request, init), Request: transport.Request, Response: transport.Response as never },
     });
   }
 
@@ -127,6 +137,18 @@ export class ServerClient {
     return this.send({ what: 'Cancelling the subscription', method: 'POST', url: API_PATHS.cancelSubscription, body, signal, read: asCancelled });
   }
 
+  /** "Release this computer": presents the entitlement; the server unbinds the license and answers a transfer code. */
+  releaseLicense(anchor: string, token: string, signal?: AbortSignal): Promise<ReleaseLicenseResponse> {
+    const body: ReleaseLicenseRequest = { anchor, token };
+    return this.send({ what: 'Releasing this computer', method: 'POST', url: API_PATHS.releaseLicense, body, signal, read: asReleased });
+  }
+
+  /** Binds a released license to this machine with its transfer code. */
+  redeemTransferCode(anchor: string, code: string, signal?: AbortSignal): Promise<RefreshResponse> {
+    const body: RedeemTransferRequest = { anchor, code };
+    return this.send({ what: 'Moving the license to this computer', method: 'POST', url: API_PATHS.redeemTransfer, body, signal, read: asRefreshed });
+  }
+
   private async send<T>(call: Call<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -153,7 +175,7 @@ export class ServerClient {
       ...(call.signal ? { signal: call.signal } : {}),
     });
     const value = call.read(response.data);
-    if (value === null) throw new ServerClientError('bad_response', `${call.what} failed: the server's answer was not understood`, response.status);
+    if (value === null) throw new ServerClientError('bad_response', `${call.what} failed: ${NOT_UNDERSTOOD}`, response.status);
     return value;
   }
 }

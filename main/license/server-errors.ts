@@ -42,20 +42,28 @@ function errorBody(data: unknown): ApiErrorBody['error'] | null {
   return typeof code === 'string' && typeof message === 'string' ? { code: code as ApiErrorCode, message } : null;
 }
 
+// What a person reads: a sentence and what to do about it, never an errno or a status code (those stay on
+// the error's `status`/`code` and its cause, for logs).
+export const UNREACHABLE = 'the license server cannot be reached. Check your internet connection (and proxy settings, if you use one) and try again.';
+const TOO_SLOW = 'the license server did not answer in time. Check your internet connection and try again.';
+const SERVER_TROUBLE = 'the license server had a problem. Try again in a moment.';
+const REFUSED = 'the license server did not accept the request. Make sure the app is up to date, then try again.';
+export const NOT_UNDERSTOOD = 'the license server\'s answer was not understood. Try again; if it keeps happening, update the app.';
+
 /** Maps whatever axios threw to a ServerClientError. */
 export function toServerError(error: unknown, what: string): ServerClientError {
   if (error instanceof ServerClientError) return error;
-  if (axios.isCancel(error)) return new ServerClientError('aborted', `${what} was stopped`);
+  if (axios.isCancel(error)) return new ServerClientError('aborted', `${what} was stopped.`);
   if (axios.isAxiosError(error)) {
     const response = error.response;
     if (!response) {
-      const cause = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' ? 'timed out' : `failed (${error.code ?? 'network error'})`;
-      return new ServerClientError('offline', `${what} ${cause}: the license server could not be reached`);
+      const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
+      return new ServerClientError('offline', `${what} failed: ${timedOut ? TOO_SLOW : UNREACHABLE}`);
     }
     const body = errorBody(response.data);
-    const message = body?.message ?? `${what} failed with HTTP ${response.status}`;
     const kind = response.status >= 500 ? 'server_error' : 'rejected';
+    const message = body?.message ?? `${what} failed: ${kind === 'server_error' ? SERVER_TROUBLE : REFUSED}`;
     return new ServerClientError(kind, message, response.status, body?.code ?? null);
   }
-  return new ServerClientError('bad_response', `${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  return new ServerClientError('bad_response', `${what} failed: ${NOT_UNDERSTOOD}`);
 }

@@ -1,7 +1,5 @@
-// The names under which the core keeps its two items in the SecretStore (keychain account names).
+// The names of the items the core keeps in the secret store (keychain accounts, or file names).
 export const STORED_ITEMS = {
-  /** The compact JWS of the current entitlement. */
+  /** The license (stored-license.ts): the entitlement token with the clock guard's mark, in one item. */
   entitlement: 'entitlement-token',
-  /** The newest `iat` (seconds) ever seen in a verified entitlement: the clock-rollback guard's mark. */
-  clockHighWater: 'clock-high-water',
 } as const;

@@ -1,17 +1,19 @@
-// The upgrade as a state machine: idle → creating → awaiting_approval (checkout window open) → confirming
-// → active | cancelled | failed(reason) | offline. Several roads settle a checkout (the window's return,
-// the long poll, the server's webhooks); whichever answers first wins and the rest are let go.
+// The upgrade as a state machine: idle → creating → awaiting_approval (checkout window open) ⇄ window_closed
+// (closed before paying: reopen or cancel) → confirming → active | cancelled | failed(reason) | offline.
+// Several roads settle a checkout (the window's return, the long poll, the server's webhooks); whichever
+// answers first wins and the rest are let go. The long poll runs from the first window to the end, across
+// every reopening, so a payment completed by any road lands whatever the windows did.
 import type { CheckoutView, CreateCheckoutResponse } from '../../common/api';
 import type { FlowState } from '../../common/app-state';
 import type { Clock } from '../../common/clock';
-import type { LicenseStatus } from '../../common/license';
+import type { LicenseStatus, LicenseView } from '../../common/license';
 import type { Tier } from '../../common/plans';
 import type { AnchorResult } from './anchor';
 import { isFinal, pollUntilSettled, type FinalCheckoutView } from './checkout-long-poll';
 import { CANCEL_MESSAGES, cancelled, EXPIRED, failed, stateForError } from './flow-outcomes';
 import type { CheckoutWindowHandle, CheckoutWindowOpener, CheckoutWindowOutcome } from './ports';
 import type { CheckoutApi } from './server-client';
-import { sleep, type Timers } from './timers';
+import type { Timers } from './timers';
 
 /** What the core answers when handed a freshly issued entitlement: verified and stored, or why not. */
 export type AcceptResult = { ok: true; tier: Tier; status: LicenseStatus } | { ok: false; reason: string };
@@ -22,16 +24,14 @@ export interface UpgradeFlowDeps {
   clock: Clock;
   timers: Timers;
   anchor(): AnchorResult | null;
-  /** Verifies a completed checkout's entitlement exactly like a cached one, then stores it. */
-  acceptEntitlement(token: string): Promise<AcceptResult>;
+  /** Verifies a completed checkout's entitlement exactly like a cached one, then stores it (with the license's details). */
+  acceptEntitlement(token: string, license: LicenseView | null): Promise<AcceptResult>;
   publish(flow: FlowState): void;
-  /** After the window is closed without paying, how long a payment may still turn up before we cancel. */
-  closeGraceMs?: number;
   waitSeconds?: number;
   random?: () => number;
 }
 
-const RUNNING = new Set<FlowState['step']>(['creating', 'awaiting_approval', 'confirming']);
+const RUNNING = new Set<FlowState['step']>(['creating', 'awaiting_approval', 'window_closed', 'confirming']);
 /** Past the checkout's own expiry the server answers 'expired'; the poll stops soon after regardless. */
 const DEADLINE_MARGIN_MS = 60_000;
 /** The server's shortest checkout lifetime: a local clock ahead of the server's must not cut the wait short. */
@@ -42,7 +42,7 @@ type Wake =
   | { kind: 'poll_error'; error: unknown }
   | { kind: 'window'; outcome: CheckoutWindowOutcome }
   | { kind: 'user' }
-  | { kind: 'grace' };
+  | { kind: 'reopen' };
 
 interface Run {
   planId: string;
@@ -50,6 +50,8 @@ interface Run {
   abort: AbortController;
   stopping: boolean;
   window: CheckoutWindowHandle | null;
+  /** Set while the window is closed without payment: the person asked to open the payment page again. */
+  reopen: (() => void) | null;
   settled: Promise<FlowState>;
 }
 
@@ -71,7 +73,7 @@ export class UpgradeFlow {
   start(planId: string): Promise<FlowState> | null {
     if (this.running) return null;
     const abort = new AbortController();
-    const run: Run = { planId, abort, stopping: false, window: null, settled: Promise.resolve(this.current) };
+    const run: Run = { planId, abort, stopping: false, window: null, reopen: null, settled: Promise.resolve(this.current) };
     this.run = run;
     this.publish({ step: 'creating', planId });
     run.settled = this.execute(run).then(
@@ -87,6 +89,15 @@ export class UpgradeFlow {
     if (!run || !this.running) return;
     run.abort.abort();
     await run.settled;
+  }
+
+  /** "Reopen payment page" after the window was closed without paying: the same checkout, in a new window.
+   *  False when there is no closed window to reopen. */
+  reopen(): boolean {
+    const reopen = this.run?.reopen;
+    if (!reopen || this.current.step !== 'window_closed') return false;
+    reopen();
+    return true;
   }
 
   /** Back to idle once a flow has ended; a running flow is left alone. */
@@ -126,17 +137,21 @@ export class UpgradeFlow {
       return run.abort.signal.aborted ? cancelled(CANCEL_MESSAGES.byUser) : stateForError(error);
     }
     if (run.abort.signal.aborted) return this.cancelAtServer(run, checkout, CANCEL_MESSAGES.byUser);
-    this.publish({ step: 'awaiting_approval', planId: run.planId, checkoutId: checkout.checkoutId });
+    return this.awaitOutcome(run, checkout);
+  }
+
+  private openWindow(run: Run, checkout: CreateCheckoutResponse): CheckoutWindowHandle {
     const serverBase = this.deps.client.baseUrl;
     run.window = this.deps.checkoutWindow.open({
       approveUrl: checkout.approveUrl,
       returnUrlPrefix: `${serverBase}/checkout/return`,
       cancelUrlPrefix: `${serverBase}/checkout/cancel`,
     });
-    return this.awaitOutcome(run, checkout, run.window);
+    this.publish({ step: 'awaiting_approval', planId: run.planId, checkoutId: checkout.checkoutId });
+    return run.window;
   }
 
-  private async awaitOutcome(run: Run, checkout: CreateCheckoutResponse, window: CheckoutWindowHandle): Promise<FlowState> {
+  private async awaitOutcome(run: Run, checkout: CreateCheckoutResponse): Promise<FlowState> {
     const polling = new AbortController();
     const stopPolling = () => polling.abort();
     run.abort.signal.addEventListener('abort', stopPolling, { once: true });
@@ -153,28 +168,34 @@ export class UpgradeFlow {
         (error: unknown): Wake => ({ kind: 'poll_error', error }),
       );
       const user = aborted(run.abort.signal).then((): Wake => ({ kind: 'user' }));
-      const windowEnd = window.outcome.then((outcome): Wake => ({ kind: 'window', outcome }));
-
-      let wake = await Promise.race([poll, windowEnd, user]);
-      if (wake.kind === 'window') {
+      let window = this.openWindow(run, checkout);
+      let wake: Wake;
+      for (;;) {
+        wake = await Promise.race([poll, window.outcome.then((outcome): Wake => ({ kind: 'window', outcome })), user]);
+        if (wake.kind !== 'window') break;
         const outcome = wake.outcome;
         if (outcome.kind === 'cancelled') return this.cancelAtServer(run, checkout, CANCEL_MESSAGES.onPage);
-        this.publish({ step: 'confirming', planId: run.planId, checkoutId: checkout.checkoutId });
         if (outcome.kind === 'returned') {
+          this.publish({ step: 'confirming', planId: run.planId, checkoutId: checkout.checkoutId });
           const answer = await this.tellReturned(checkout, outcome.orderToken, run.abort.signal);
           if (answer && isFinal(answer)) return this.finish(run, answer);
           wake = await Promise.race([poll, user]);
-        } else {
-          // The grace timer shares the poll's signal: cleared when this wait ends, however it ends.
-          wake = await Promise.race([poll, user, this.grace(polling.signal)]);
-          if (wake.kind === 'grace') {
-            // Approved at PayPal means the server is capturing: wait for it rather than cancel a payment.
-            const now = await this.deps.client.poll(checkout, 0, run.abort.signal).catch(() => null);
-            if (now && isFinal(now)) return this.finish(run, now);
-            if (now?.status !== 'approved') return this.cancelAtServer(run, checkout, CANCEL_MESSAGES.windowClosed);
-            wake = await Promise.race([poll, user]);
-          }
+          break;
         }
+        // Closed before our return page: paid already (approved at PayPal, the server is capturing), or not.
+        const now = await this.deps.client.poll(checkout, 0, run.abort.signal).catch(() => null);
+        if (now && isFinal(now)) return this.finish(run, now);
+        if (now?.status === 'approved') {
+          this.publish({ step: 'confirming', planId: run.planId, checkoutId: checkout.checkoutId });
+          wake = await Promise.race([poll, user]);
+          break;
+        }
+        this.publish({ step: 'window_closed', planId: run.planId, checkoutId: checkout.checkoutId, expiresAt: checkout.expiresAt });
+        wake = await Promise.race([poll, user, this.reopenRequested(run)]);
+        if (wake.kind !== 'reopen') break;
+        // The approval URL is PayPal's for this checkout until it expires; past that only a new checkout helps.
+        if (this.deps.clock.now() >= Date.parse(checkout.expiresAt)) return EXPIRED;
+        window = this.openWindow(run, checkout);
       }
       switch (wake.kind) {
         case 'poll':
@@ -216,7 +237,7 @@ export class UpgradeFlow {
     run.window?.close();
     switch (view.status) {
       case 'completed': {
-        const accepted = await this.deps.acceptEntitlement(view.entitlement.token);
+        const accepted = await this.deps.acceptEntitlement(view.entitlement.token, view.license ?? null);
         if (!accepted.ok) return failed('invalid_entitlement', `The payment was recorded, but the license could not be verified: ${accepted.reason}`, false);
         if (accepted.tier !== 'enterprise') {
           return failed('payment_failed', `The payment was recorded, but the license is not active (status: ${accepted.status}). Contact support.`, false);
@@ -232,11 +253,13 @@ export class UpgradeFlow {
     }
   }
 
-  private grace(signal: AbortSignal): Promise<Wake> {
-    return sleep(this.deps.timers, this.deps.closeGraceMs ?? 5_000, signal).then(
-      (): Wake => ({ kind: 'grace' }),
-      (): Wake => ({ kind: 'user' }),
-    );
+  private reopenRequested(run: Run): Promise<Wake> {
+    return new Promise((resolve) => {
+      run.reopen = () => {
+        run.reopen = null;
+        resolve({ kind: 'reopen' });
+      };
+    });
   }
 }
 

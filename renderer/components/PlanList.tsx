@@ -1,5 +1,20 @@
 import { useUi } from '../store-context';
+import { FREE_WORKFLOW_LIMIT } from '../workflow-limit';
 import { PlanPrice } from './PlanPrice';
+
+/** What the upgrade buys, said before the price. */
+function EnterpriseUnlocks() {
+  return (
+    <section className="unlocks" aria-labelledby="unlocks-title" data-testid="enterprise-unlocks">
+      <h3 id="unlocks-title">What Enterprise unlocks</h3>
+      <ul>
+        <li>Unlimited workflows — Free stops at {FREE_WORKFLOW_LIMIT}.</li>
+        <li>Works offline on this computer between license checks.</li>
+        <li>Moves with you: release this computer and enter a one-time code on the new one.</li>
+      </ul>
+    </section>
+  );
+}
 
 export function PlanList() {
   const plansRequest = useUi((s) => s.plansRequest);
@@ -11,10 +26,13 @@ export function PlanList() {
   if (!plans) {
     if (plansRequest.status === 'error') {
       return (
-        <div className="notice notice-error">
-          <p>The plans could not be loaded: {plansRequest.message}</p>
-          <button type="button" data-autofocus onClick={() => void loadPlans()}>Try again</button>
-        </div>
+        <>
+          <EnterpriseUnlocks />
+          <div className="notice notice-error">
+            <p>{plansRequest.message}</p>
+            <button type="button" data-autofocus onClick={() => void loadPlans()}>Try again</button>
+          </div>
+        </>
       );
     }
     return <p role="status">Loading plans…</p>;
@@ -22,6 +40,7 @@ export function PlanList() {
   if (plans.length === 0) return <p>No plans are on sale right now.</p>;
   return (
     <>
+      <EnterpriseUnlocks />
       <p>Choose a plan. Payment opens in a separate PayPal window.</p>
       <ul className="plan-list">
         {plans.map((plan, index) => (

@@ -7,11 +7,13 @@ import { CommandError } from './CommandError';
 import { FlowOutcome } from './FlowOutcome';
 import { FlowProgress } from './FlowProgress';
 import { PlanList } from './PlanList';
+import { WindowClosed } from './WindowClosed';
 
 const TITLES: Record<FlowState['step'], string> = {
   idle: 'Upgrade to Enterprise',
   creating: 'Upgrading to Enterprise',
   awaiting_approval: 'Upgrading to Enterprise',
+  window_closed: 'Payment window closed',
   confirming: 'Upgrading to Enterprise',
   active: 'Enterprise is active',
   cancelled: 'Upgrade cancelled',
@@ -42,7 +44,15 @@ export function UpgradeDialog({ flow, returnFocusIds }: { flow: FlowState; retur
           )}
         </div>
         <CommandError />
-        {flow.step === 'idle' ? <PlanList /> : inProgress ? <FlowProgress flow={flow} /> : <FlowOutcome flow={flow} />}
+        {flow.step === 'idle' ? (
+          <PlanList />
+        ) : flow.step === 'window_closed' ? (
+          <WindowClosed flow={flow} />
+        ) : inProgress ? (
+          <FlowProgress flow={flow} />
+        ) : (
+          <FlowOutcome flow={flow} />
+        )}
       </div>
     </div>
   );

@@ -61,6 +61,8 @@ export interface ServerConfig {
   entitlementTtlMs: number;
   pastDueGraceMs: number;
   checkoutTtlMs: number;
+  /** Self-service moves of a license to another computer: releases per license per 365 days (0: off), code lifetime. */
+  transfers: { movesPerYear: number; codeTtlMs: number };
   brandName: string;
   logLevel: string;
   http: HttpLimits;
@@ -158,6 +160,10 @@ export function configFromEnv(
     entitlementTtlMs: read.int('HARDBOUND_ENTITLEMENT_TTL_DAYS', 14, 1, 365) * DAY,
     pastDueGraceMs: read.int('HARDBOUND_PAST_DUE_GRACE_DAYS', 7, 0, 60) * DAY,
     checkoutTtlMs: read.int('HARDBOUND_CHECKOUT_TTL_MINUTES', 60, 5, 24 * 60) * 60_000,
+    transfers: {
+      movesPerYear: read.int('HARDBOUND_SELF_MOVES_PER_YEAR', 3, 0, 100),
+      codeTtlMs: read.int('HARDBOUND_TRANSFER_CODE_TTL_HOURS', 72, 1, 30 * 24) * 3_600_000,
+    },
     brandName,
     logLevel: env.HARDBOUND_LOG_LEVEL || 'info',
     http: {

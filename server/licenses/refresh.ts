@@ -1,5 +1,5 @@
 // POST /v1/entitlements/refresh: the app presents its token; the answer reflects the license as it is now.
-import type { RefreshResponse } from '../../common/api';
+import type { RefreshResponse, UnboundReason } from '../../common/api';
 import type { Clock } from '../../common/clock';
 import { verifyPresentedEntitlement } from '../entitlements';
 import { ApiError } from '../http/api-error';
@@ -7,6 +7,7 @@ import type { Store } from '../store/database';
 import * as licenses from '../store/licenses';
 import type { LicenseRecord } from '../store/licenses';
 import { bestLicense } from './best-license';
+import { isReleasedAnchor } from './released';
 import { entitlementFor, licenseView, type GrantPolicy } from './view';
 
 export interface EntitlementDeps {
@@ -19,17 +20,27 @@ export class RefreshService {
   constructor(private readonly deps: EntitlementDeps) {}
 
   async refresh(anchor: unknown, token: unknown): Promise<RefreshResponse> {
-    const { anchor: bound, license } = await presentedLicense(this.deps, anchor, token);
-    return answerFor(this.deps, bound, license);
+    const found = await presentedLicense(this.deps, anchor, token);
+    return answerFor(this.deps, found.anchor, found.license, found.presented);
   }
 }
 
-export async function answerFor(deps: EntitlementDeps, anchor: string, license: LicenseRecord | null): Promise<RefreshResponse> {
+/** The answer for `anchor` given its license now; `presented`, the license of the token the app presented,
+ *  tells the app when that license has left this machine. */
+export async function answerFor(deps: EntitlementDeps, anchor: string, license: LicenseRecord | null, presented?: LicenseRecord): Promise<RefreshResponse> {
   const now = deps.clock.now();
-  return {
+  const answer: RefreshResponse = {
     license: license && license.anchor === anchor ? licenseView(license, now, deps.grant) : null,
     entitlement: await entitlementFor(anchor, license, now, deps.grant),
   };
+  const unbound = answer.entitlement.claims.tier === 'free' ? unboundReason(anchor, presented) : null;
+  if (unbound) answer.unbound = unbound;
+  return answer;
+}
+
+function unboundReason(anchor: string, presented: LicenseRecord | undefined): UnboundReason | null {
+  if (!presented || presented.anchor === anchor) return null;
+  return isReleasedAnchor(presented.anchor) ? 'released' : 'moved';
 }
 
 /**
@@ -42,7 +53,7 @@ export async function presentedLicense(
   deps: EntitlementDeps,
   anchor: unknown,
   token: unknown,
-): Promise<{ anchor: string; license: LicenseRecord | null }> {
+): Promise<{ anchor: string; license: LicenseRecord | null; presented?: LicenseRecord }> {
   if (typeof anchor !== 'string' || typeof token !== 'string') {
     throw new ApiError(400, 'bad_request', 'anchor and token are required strings.');
   }
@@ -51,7 +62,9 @@ export async function presentedLicense(
     if (verdict.code === 'anchor_mismatch') throw new ApiError(403, 'anchor_mismatch', 'This entitlement belongs to another machine.');
     throw new ApiError(401, 'token_invalid', 'This entitlement was not issued by this server.');
   }
-  return { anchor, license: await currentLicense(deps, anchor, verdict.claims.lic || null) };
+  const presentedId = verdict.claims.lic || null;
+  const presented = presentedId ? await licenses.get(deps.store.db, presentedId) : undefined;
+  return { anchor, license: await currentLicense(deps, anchor, presentedId), ...(presented ? { presented } : {}) };
 }
 
 /** The license an entitlement for `anchor` speaks of now (see presentedLicense); `presentedId` is the one the

@@ -1,6 +1,7 @@
 // What a license grants now, as the app and support see it, and the entitlement that says so.
 import type { Entitlement } from '../../common/entitlement';
 import type { LicenseView } from '../../common/license';
+import type { Plan } from '../../common/plans';
 import { access, entitlementExpiry, paidOf, type LicenseState } from '../billing';
 import { issueEntitlement, type EntitlementAuthority, type EntitlementGrant } from '../entitlements';
 import type { LicenseRecord } from '../store/licenses';
@@ -10,6 +11,8 @@ export interface GrantPolicy {
   pastDueGraceMs: number;
   /** Refresh deadline plus offline grace: how long an entitlement lives without a refresh. */
   refreshWindowMs: number;
+  /** The plans on sale, so a license view can name its plan; a plan no longer sold shows by its id. */
+  plans?: readonly Plan[];
 }
 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -18,9 +21,10 @@ export function stateOf(license: LicenseRecord): LicenseState {
   return license.state as LicenseState;
 }
 
-export function licenseView(license: LicenseRecord, now: number, policy: Pick<GrantPolicy, 'pastDueGraceMs'>): LicenseView {
+export function licenseView(license: LicenseRecord, now: number, policy: Pick<GrantPolicy, 'pastDueGraceMs' | 'plans'>): LicenseView {
   const state = stateOf(license);
   const granted = access(state, now, policy);
+  const plan = policy.plans?.find((p) => p.id === license.planId);
   return {
     id: license.id,
     planId: license.planId,
@@ -30,6 +34,11 @@ export function licenseView(license: LicenseRecord, now: number, policy: Pick<Gr
     subscriptionId: license.subscriptionId,
     paidThrough: iso(paidOf(state)?.paidThrough),
     accessEndsAt: state.status === 'canceled' ? iso(state.accessEndsAt) : null,
+    planName: plan?.name ?? license.planId,
+    billing: plan?.billing ?? null,
+    amount: license.amount ?? plan?.price ?? null,
+    currency: license.currency ?? plan?.currency ?? null,
+    purchasedAt: new Date(license.createdAt).toISOString(),
   };
 }
 

@@ -123,6 +123,17 @@ export interface JobLeasesTable {
   lastRunAt: number | null;
 }
 
+export interface LicenseTransfersTable {
+  id: string;
+  licenseId: string;
+  codeHash: string;
+  fromAnchor: string;
+  createdAt: number;
+  expiresAt: number;
+  redeemedAt: number | null;
+  toAnchor: string | null;
+}
+
 export interface Database {
   checkouts: CheckoutsTable;
   licenses: LicensesTable;
@@ -132,6 +143,7 @@ export interface Database {
   supportTokens: SupportTokensTable;
   auditLog: AuditLogTable;
   jobLeases: JobLeasesTable;
+  licenseTransfers: LicenseTransfersTable;
 }
 
 /** What every repository function takes: the store's `db`, or the `trx` of `store.transaction`. */

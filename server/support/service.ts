@@ -14,6 +14,7 @@ import type { AuditRecord } from '../store/audit';
 import * as checkouts from '../store/checkouts';
 import type { Store } from '../store/database';
 import * as licenseEvents from '../store/license-events';
+import * as licenseTransfers from '../store/license-transfers';
 import * as licenses from '../store/licenses';
 import type { LicenseRecord } from '../store/licenses';
 import * as providerRefs from '../store/provider-refs';
@@ -153,6 +154,13 @@ export class SupportService {
       currency: e.currency,
       reference: e.transactionId ?? e.reference,
     }));
+    // The customer's own moves to another computer, beside the billing events.
+    const move = (at: number, kind: string, reference: string): TimelineEntry => ({ at: iso(at), kind, source: 'server', eventId: null, amount: null, currency: null, reference });
+    for (const t of await licenseTransfers.listByLicense(this.deps.store.db, license.id)) {
+      timeline.push(move(t.createdAt, 'license.released', t.id));
+      if (t.redeemedAt !== null) timeline.push(move(t.redeemedAt, 'license.moved', t.id));
+    }
+    timeline.sort((a, b) => a.at.localeCompare(b.at));
     return {
       ...licenseView(license, now, this.deps.grant),
       anchor: license.anchor,

@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { hostname } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import nodeMachineId from 'node-machine-id';
 import { describe, expect, it } from 'vitest';
 import { isAnchor } from '../../common/anchor';
 import { deriveAnchor, type AnchorResult } from '../../main/license/anchor';
-import { readOsMachineId } from '../../main/license/machine-id';
+import { normalizeLikeNodeMachineId, readLinuxMachineId, readOsMachineId } from '../../main/license/machine-id';
 
 const SALT = 'hardbound-test-salt';
 const REAL_LOOKING = '3d1219c7c4c5404aaa1f6d2a48adfda4';
@@ -87,5 +92,42 @@ describe('anchor', () => {
     if (result.ok) expect(isAnchor(result.anchor)).toBe(true);
     else if (result.error.code === 'machine_id_hostname') expect(raw.replace(/\s+/g, '').toLowerCase()).toBe(hostname().toLowerCase());
     else expect(['machine_id_empty', 'machine_id_placeholder']).toContain(result.error.code);
+  });
+});
+
+const onLinux = process.platform === 'linux' ? it : it.skip;
+
+describe('the Linux machine id, read without a shell', () => {
+  onLinux("equals node-machine-id's own answer on this machine, so every existing anchor stays the same", async () => {
+    const [ours, library] = await Promise.all([readLinuxMachineId(), nodeMachineId.machineId(true)]);
+    expect(ours).toBe(library);
+    expect(await readOsMachineId()).toBe(library);
+  });
+
+  // The library's exact pipeline, pointed at files the test writes: whatever the files hold, the reader
+  // must print what the shell prints, normalised as the library normalises it.
+  const pipeline = promisify(execFile);
+  const shell = async (a: string, b: string) =>
+    normalizeLikeNodeMachineId((await pipeline('/bin/sh', ['-c', `( cat '${a}' '${b}' 2> /dev/null || hostname ) | head -n 1 || :`])).stdout);
+
+  it.each([
+    ['both files', 'aaaa1111bbbb2222cccc3333dddd4444\n', 'eeee5555ffff6666aaaa7777bbbb8888\n'],
+    ['only /etc/machine-id', null, 'eeee5555ffff6666aaaa7777bbbb8888\n'],
+    ['only the D-Bus file', 'aaaa1111bbbb2222cccc3333dddd4444\n', null],
+    ['neither (the hostname)', null, null],
+    ['a first file without a newline', 'aaaa1111', 'bbbb2222\nsecond line\n'],
+    ['an empty first file', '', 'eeee5555ffff6666aaaa7777bbbb8888\n'],
+    ['upper case, CRLF and inner spaces', ' AAAA 1111\tBBBB\r\n', 'x\n'],
+  ])('matches the shell pipeline for %s', async (_what, first, second) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hardbound-machine-id-'));
+    try {
+      const a = path.join(dir, 'dbus-machine-id');
+      const b = path.join(dir, 'machine-id');
+      if (first !== null) await writeFile(a, first);
+      if (second !== null) await writeFile(b, second);
+      expect(await readLinuxMachineId({ files: [a, b] })).toBe(await shell(a, b));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -13,9 +13,8 @@ import { EntitlementCache } from '../../main/license/entitlement-cache';
 import { LicenseCore } from '../../main/license/license-core';
 import { LAPSE_LEAD_MS } from '../../main/license/refresh-schedule';
 import { ServerClientError } from '../../main/license/server-errors';
-import { STORED_ITEMS } from '../../main/license/stored-items';
 import { subscriptionStanding } from '../../main/license/subscription-standing';
-import { claimsFor, FakeCheckoutWindow, FakeClock, FakeTimers, ISSUER, makeIssuer, MemorySecretStore, randomAnchor, settle, T0, type TestIssuer } from './core-support';
+import { claimsFor, directTransport, FakeCheckoutWindow, FakeClock, FakeTimers, ISSUER, makeIssuer, MemorySecretStore, randomAnchor, settle, storedToken, storeLicense, T0, type TestIssuer } from './core-support';
 
 const DAY = 86_400_000;
 const s = (ms: number) => Math.floor(ms / 1000);
@@ -91,11 +90,11 @@ describe('cancelSubscription (the operation)', () => {
     secrets = new MemorySecretStore();
     cache = new EntitlementCache({ secrets, trust: { pinnedJwks: issuer.jwks, issuer: ISSUER }, clock });
     presented = [];
-    secrets.items.set(STORED_ITEMS.entitlement, await issuer.sign(claimsFor(anchor, T0, monthly())));
+    await storeLicense(secrets, await issuer.sign(claimsFor(anchor, T0, monthly())));
   });
 
   it('recorded: presents the stored token, adopts the cancelled entitlement and reports when access ends', async () => {
-    const before = secrets.items.get(STORED_ITEMS.entitlement);
+    const before = await storedToken(secrets);
     const token = await answer('recorded', monthly({ status: 'canceled', exp: s(PAID_THROUGH) }), view({ status: 'canceled', accessEndsAt: iso(PAID_THROUGH) }));
     const outcome = await run();
     expect(presented).toEqual([[anchor, before]]);
@@ -104,7 +103,7 @@ describe('cancelSubscription (the operation)', () => {
       manage: { step: 'done', licenseId: 'lic_test1', endsAt: iso(PAID_THROUGH), recorded: true },
       adopted: { saveError: null, evaluation: expect.objectContaining({ tier: 'enterprise', entitlement: expect.objectContaining({ status: 'canceled', subscription: { kind: 'canceled', accessEndsOn: iso(PAID_THROUGH) } }) }) },
     });
-    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(token);
+    expect(await storedToken(secrets)).toBe(token);
   });
 
   it("requested: PayPal's notice is still on its way — access ends at the paid-through date, the license still reads active", async () => {
@@ -125,10 +124,10 @@ describe('cancelSubscription (the operation)', () => {
       { reason: 'refused', message: 'This entitlement belongs to another machine.', retryable: false }, true],
     ['rate limited (429)', new ServerClientError('rejected', 'Too many requests.', 429, 'rate_limited'), { reason: 'refused', retryable: true }, true],
   ])('%s: a failed state with its sentence; the stored license stays', async (_what, error, manage, online) => {
-    const before = secrets.items.get(STORED_ITEMS.entitlement);
+    const before = await storedToken(secrets);
     reply = async () => { throw error; };
     expect(await run()).toEqual({ kind: 'failed', manage: { step: 'failed', ...manage, message: manage.message ?? error.message }, online });
-    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(before);
+    expect(await storedToken(secrets)).toBe(before);
   });
 
   it('with no license on this machine, asks nobody', async () => {
@@ -139,10 +138,10 @@ describe('cancelSubscription (the operation)', () => {
   });
 
   it('an answer that fails verification is not adopted, and says PayPal did cancel', async () => {
-    const before = secrets.items.get(STORED_ITEMS.entitlement);
+    const before = await storedToken(secrets);
     await answer('recorded', monthly({ status: 'canceled' }), view({ status: 'canceled' }), await makeIssuer('foreign-key'));
     expect(await run()).toMatchObject({ kind: 'failed', manage: { reason: 'invalid_entitlement', retryable: false, message: expect.stringMatching(/^PayPal has cancelled the subscription, but .*not signed by this app's license server/) } });
-    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(before);
+    expect(await storedToken(secrets)).toBe(before);
   });
 
   it('a newer license accepted while the request was out wins; the cancellation is still reported', async () => {
@@ -150,11 +149,11 @@ describe('cancelSubscription (the operation)', () => {
     const newer = await issuer.sign(claimsFor(anchor, clock.now(), { lic: 'lic_newer' }));
     const racing = reply;
     reply = async () => {
-      await cache.accept(newer, anchor);
+      await cache.accept({ token: newer, fromServer: true }, anchor);
       return racing();
     };
     expect(await run()).toMatchObject({ kind: 'done', manage: { recorded: true, endsAt: iso(PAID_THROUGH) }, adopted: null });
-    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(newer);
+    expect(await storedToken(secrets)).toBe(newer);
   });
 });
 
@@ -215,11 +214,11 @@ describe('LicenseCore.cancelSubscription', () => {
     const secrets = new MemorySecretStore();
     const derived = await deriveAnchor({ readMachineId: async () => MACHINE_ID, appSalt: SALT, hostname: () => 'test-host' });
     if (!derived.ok) throw new Error('no anchor');
-    secrets.items.set(STORED_ITEMS.entitlement, await issuer.sign(claimsFor(derived.anchor, clock.now(), { plan: 'enterprise-monthly', ptd: s(paidThrough) })));
+    await storeLicense(secrets, await issuer.sign(claimsFor(derived.anchor, clock.now(), { plan: 'enterprise-monthly', ptd: s(paidThrough) })));
     const core = new LicenseCore({
       env: { clock, readMachineId: async () => MACHINE_ID },
       secrets,
-      server: { baseUrl: server.url, timeoutMs: 2_000, retry: { attempts: 1 } },
+      server: { baseUrl: server.url, transport: directTransport, timeoutMs: 2_000, retry: { attempts: 1 } },
       pinnedJwks: issuer.jwks,
       issuer: ISSUER,
       appSalt: SALT,

@@ -1,5 +1,6 @@
-// LicenseCore against the real companion server and the PayPal sandbox: buy, restart offline, refund.
-// A TCP gate in front of the server stands for "the server is down" without changing its address.
+// LicenseCore against the real companion server and the PayPal sandbox: buy, restart offline, refund, move
+// the license to another computer with a transfer code. A TCP gate in front of the server stands for "the
+// server is down" without changing its address.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -13,9 +14,8 @@ import { systemClock } from '../../common/clock';
 import { FileSecretStore } from '../../main/license/file-secret-store';
 import { LicenseCore } from '../../main/license/license-core';
 import type { CheckoutWindowOpener } from '../../main/license/ports';
-import { STORED_ITEMS } from '../../main/license/stored-items';
 import { payOnHostedPage, startHarness, type Harness } from '../integration/harness';
-import { FakeCheckoutWindow, waitFor } from './core-support';
+import { directTransport, FakeCheckoutWindow, storedToken, waitFor } from './core-support';
 
 interface Gate { url: string; shut(): void; open(): void; close(): Promise<void> }
 
@@ -105,12 +105,11 @@ function installation() {
     const core = new LicenseCore({
       env: { clock: systemClock, readMachineId: async () => machineId },
       secrets,
-      server: { baseUrl, timeoutMs: 5_000, retry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 50 } },
+      server: { baseUrl, transport: directTransport, timeoutMs: 5_000, retry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 50 } },
       pinnedJwks,
       issuer: h.config.issuer,
       appSalt: 'hardbound-integration-salt',
       checkoutWindow,
-      flow: { closeGraceMs: 500 },
     });
     cores.push(core);
     await core.start();
@@ -138,15 +137,25 @@ describe('license core against the real server and sandbox', () => {
       expect(bought.flow).toEqual({ step: 'active', planId: 'enterprise-lifetime' });
       expect(returns[0]?.href.startsWith(`${h.server.url}/checkout/return?`)).toBe(true);
       expect(bought.license).toMatchObject({ tier: 'enterprise', online: true, reason: null, entitlement: { status: 'active', planId: 'enterprise-lifetime' } });
+      // What the customer quotes to support comes with the purchase (the server's license view), not only the token.
+      expect(bought.license.entitlement?.details).toEqual({
+        planName: 'Enterprise (lifetime)', billing: { kind: 'one_time' }, amount: '49.00', currency: 'USD', purchasedAt: expect.any(String), subscriptionId: null,
+      });
       const transactionId = bought.license.entitlement?.transactionId;
       expect(transactionId).toMatch(/\w+/);
-      expect(await app.secrets.get(STORED_ITEMS.entitlement)).toMatch(/^eyJ/);
+      expect(await storedToken(app.secrets)).toMatch(/^eyJ/);
       await core.stop();
 
       gate.shut();
       const offline = await app.launch(gate.url);
+      // Offline after the restart: still Enterprise, with the details kept beside the token, the last success
+      // remembered and the failed attempt beside it.
       expect(offline.getState().license).toMatchObject({
-        tier: 'enterprise', online: false, entitlement: { transactionId }, lastRefreshError: expect.stringMatching(/cannot be reached/),
+        tier: 'enterprise',
+        online: false,
+        entitlement: { transactionId, details: { planName: 'Enterprise (lifetime)' } },
+        lastRefreshAt: bought.license.lastRefreshAt,
+        lastRefreshFailure: { message: expect.stringMatching(/cannot be reached/) },
       });
 
       gate.open();
@@ -154,7 +163,7 @@ describe('license core against the real server and sandbox', () => {
       await h.sandbox.control.settle(10_000);
       await offline.refresh();
       expect(offline.getState().license).toMatchObject({
-        tier: 'free', online: true, reason: 'The purchase was refunded.', entitlement: { status: 'refunded', transactionId }, lastRefreshError: null,
+        tier: 'free', online: true, reason: 'The purchase was refunded.', entitlement: { status: 'refunded', transactionId }, lastRefreshFailure: null,
       });
     } finally {
       gate.open();
@@ -170,7 +179,7 @@ describe('license core against the real server and sandbox', () => {
       await core.startUpgrade('enterprise-lifetime');
       expect((await ended).flow).toEqual({ step: 'cancelled', message: 'The checkout was cancelled. Nothing was charged.' });
       expect(core.getState().license.tier).toBe('free');
-      expect(await app.secrets.get(STORED_ITEMS.entitlement)).toBeNull();
+      expect(await storedToken(app.secrets)).toBeNull();
     } finally {
       await app.stopAll();
     }
@@ -193,6 +202,45 @@ describe('license core against the real server and sandbox', () => {
     } finally {
       gate.open();
       await app.stopAll();
+    }
+  });
+
+  it('moves a license with a transfer code: released on A (Free at once), redeemed on B (Enterprise), A told it moved; a code works once', async () => {
+    const a = installation();
+    const b = installation();
+    try {
+      const oldComputer = await a.launch(h.server.url, payingWindow('pay'));
+      const ended = flowEnd(oldComputer);
+      await oldComputer.startUpgrade('enterprise-lifetime');
+      expect((await ended).license.tier).toBe('enterprise');
+      const licenseId = oldComputer.getState().license.entitlement!.licenseId;
+
+      expect(await oldComputer.releaseLicense()).toEqual({ ok: true });
+      const released = oldComputer.getState().license;
+      expect(released).toMatchObject({ tier: 'free', reason: expect.stringMatching(/This computer was released/), transfer: { code: expect.stringMatching(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/) } });
+      const code = released.transfer!.code;
+      // The code stays on screen across a restart of the old computer, until it is used or expires.
+      await a.stopAll();
+      const restarted = await a.launch(h.server.url);
+      expect(restarted.getState().license).toMatchObject({ tier: 'free', transfer: { code } });
+
+      const newComputer = await b.launch(h.server.url);
+      expect(await newComputer.redeemTransferCode('not a code')).toEqual({ ok: false, message: expect.stringMatching(/^That is not a transfer code/) });
+      // Typed as a person would: lower case, spaces instead of dashes.
+      expect(await newComputer.redeemTransferCode(code.toLowerCase().replace(/-/g, ' '))).toEqual({ ok: true });
+      expect(newComputer.getState().license).toMatchObject({ tier: 'enterprise', entitlement: { licenseId, status: 'active' } });
+
+      await restarted.refresh();
+      expect(restarted.getState().license).toMatchObject({ tier: 'free', transfer: null, reason: expect.stringMatching(/moved to another computer/) });
+
+      // Used once: a second computer cannot take it with the same code.
+      const third = await installation().launch(h.server.url);
+      expect(await third.redeemTransferCode(code)).toEqual({ ok: false, message: expect.stringMatching(/not valid, or it has been used already/) });
+      expect(third.getState().license.tier).toBe('free');
+      await third.stop();
+    } finally {
+      await a.stopAll();
+      await b.stopAll();
     }
   });
 });

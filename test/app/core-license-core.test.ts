@@ -6,7 +6,20 @@ import { systemClock } from '../../common/clock';
 import { createHardboundApi, LicenseCore, type LicenseCoreOptions } from '../../main/license/license-core';
 import { NO_LICENSE } from '../../main/license/license-evaluation';
 import { STORED_ITEMS } from '../../main/license/stored-items';
-import { claimsFor, FakeCheckoutWindow, FakeClock, FakeTimers, ISSUER, makeIssuer, MemorySecretStore, randomAnchor, waitFor, type TestIssuer } from './core-support';
+import {
+  claimsFor,
+  directTransport,
+  FakeCheckoutWindow,
+  FakeClock,
+  FakeTimers,
+  ISSUER,
+  makeIssuer,
+  MemorySecretStore,
+  randomAnchor,
+  storedToken,
+  waitFor,
+  type TestIssuer,
+} from './core-support';
 
 const PLANS = [{ id: 'enterprise-lifetime', name: 'Enterprise (lifetime)', tier: 'enterprise', price: '49.00', currency: 'USD', billing: { kind: 'one_time' } }];
 const MACHINE_ID = '8a1f0c55e2b34d7f9e61c0a4b2d3e5f6';
@@ -72,13 +85,13 @@ function makeCore(baseUrl: string, overrides: Partial<LicenseCoreOptions> = {}) 
   const core = new LicenseCore({
     env: { clock: systemClock, readMachineId: async () => MACHINE_ID },
     secrets,
-    server: { baseUrl, timeoutMs: 2_000, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 } },
+    server: { baseUrl, transport: directTransport, timeoutMs: 2_000, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 } },
     pinnedJwks: issuer.jwks,
     issuer: ISSUER,
     appSalt: 'test-salt',
     checkoutWindow,
     hostname: () => 'test-host',
-    flow: { closeGraceMs: 50, waitSeconds: 1 },
+    flow: { waitSeconds: 1 },
     ...overrides,
   });
   cores.push(core);
@@ -98,7 +111,7 @@ describe('LicenseCore', () => {
     expect(license.anchor).toEqual({ short: expect.stringMatching(/^[A-Za-z0-9_-]{6}…[A-Za-z0-9_-]{4}$/), code: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     const after = await online;
     expect(after.plans).toEqual(PLANS);
-    expect(after.license.lastRefreshError).toBeNull();
+    expect(after.license.lastRefreshFailure).toBeNull();
     expect(s.state.refreshes).toBe(0); // nothing to present
   });
 
@@ -114,7 +127,7 @@ describe('LicenseCore', () => {
     expect(core.getState().flow).toEqual({ step: 'creating', planId: 'enterprise-lifetime' });
     const active = await done;
     expect(active.license).toMatchObject({ tier: 'enterprise', reason: null, online: true, entitlement: { licenseId: 'lic_test1', transactionId: '3AB12345CD678901E' } });
-    expect(secrets.items.get(STORED_ITEMS.entitlement)).toMatch(/^eyJ/);
+    expect(await storedToken(secrets)).toMatch(/^eyJ/);
     expect(flows).toEqual(expect.arrayContaining(['creating', 'awaiting_approval', 'confirming', 'active']));
     unsubscribe();
     await core.dismissFlow();
@@ -133,10 +146,19 @@ describe('LicenseCore', () => {
     await bought;
     await first.core.stop();
 
+    const boughtAt = first.core.getState().license.lastRefreshAt;
+    expect(boughtAt).not.toBeNull();
     const offline = makeCore('http://127.0.0.1:9', { secrets });
     await offline.core.start();
     await offline.core.refresh();
-    expect(offline.core.getState().license).toMatchObject({ tier: 'enterprise', online: false, lastRefreshError: expect.stringMatching(/cannot be reached/) });
+    // The last success is remembered across the restart; the failed attempt shows beside it, in words.
+    expect(offline.core.getState().license).toMatchObject({
+      tier: 'enterprise',
+      online: false,
+      lastRefreshAt: boughtAt,
+      lastRefreshFailure: { at: expect.any(String), message: expect.stringMatching(/cannot be reached; the license saved on this computer is used. Check your internet/) },
+    });
+    expect(offline.core.getState().license.lastRefreshFailure?.message).not.toMatch(/ECONNREFUSED|ERR_|errno/);
 
     s.state.refunded = true;
     const back = makeCore(s.url, { secrets });
@@ -181,7 +203,7 @@ describe('LicenseCore', () => {
 
     expect(await core.importLicense(wrapped)).toEqual({ ok: true });
     expect(core.getState().license).toMatchObject({ tier: 'enterprise', reason: null, entitlement: { licenseId: 'lic_moved', transactionId: '9XY12345AB678901C' } });
-    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(token);
+    expect(await storedToken(secrets)).toBe(token);
     await refreshed; // the server is asked where the license stands now
   });
 
@@ -226,7 +248,7 @@ describe('LicenseCore', () => {
     expect(await core.listPlans()).toEqual(PLANS);
     expect(core.getState().plans).toEqual(PLANS);
     const dead = makeCore('http://127.0.0.1:9').core;
-    await expect(dead.listPlans()).rejects.toThrow(/could not be reached/);
+    await expect(dead.listPlans()).rejects.toThrow('Loading the plans failed: the license server cannot be reached. Check your internet connection (and proxy settings, if you use one) and try again.');
     expect(dead.getState().license.online).toBe(false);
   });
 
@@ -247,7 +269,7 @@ describe('LicenseCore', () => {
     const s = await fakeServer();
     const { core } = makeCore(s.url);
     const copied: string[] = [];
-    const api = createHardboundApi(core, (text) => { copied.push(text); });
+    const api = createHardboundApi(core, { copyText: (text) => void copied.push(text), openPaymentSettings: async () => undefined });
     await core.start();
     expect(await api.getState()).toBe(core.getState());
     expect(await api.listPlans()).toEqual(PLANS);

@@ -12,8 +12,7 @@ import {
   RETRY_AFTER_FAILURE_MS,
 } from '../../main/license/refresh-schedule';
 import { ServerClientError } from '../../main/license/server-errors';
-import { STORED_ITEMS } from '../../main/license/stored-items';
-import { claimsFor, FakeClock, FakeTimers, ISSUER, makeIssuer, MemorySecretStore, randomAnchor, settle, T0, type TestIssuer } from './core-support';
+import { claimsFor, FakeClock, FakeTimers, ISSUER, makeIssuer, MemorySecretStore, randomAnchor, settle, storedToken, storeLicense, T0, type TestIssuer } from './core-support';
 
 const HOUR = 3600_000;
 
@@ -137,39 +136,39 @@ describe('one refresh', () => {
     secrets = new MemorySecretStore();
     cache = new EntitlementCache({ secrets, trust: { pinnedJwks: issuer.jwks, issuer: ISSUER }, clock });
     presented = [];
-    secrets.items.set(STORED_ITEMS.entitlement, await issuer.sign(claimsFor(anchor, T0)));
+    await storeLicense(secrets, await issuer.sign(claimsFor(anchor, T0)));
   });
 
   it('presents the stored token and stores the verified answer in its place', async () => {
-    const stored = secrets.items.get(STORED_ITEMS.entitlement);
+    const stored = await storedToken(secrets);
     clock.advance(6 * HOUR);
     const fresh = await answerWith();
     const outcome = await refresh();
     expect(outcome).toMatchObject({ kind: 'refreshed', saveError: null, evaluation: { tier: 'enterprise' } });
     expect(presented).toEqual([[anchor, stored]]);
     expect(fresh).not.toBe(stored);
-    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(fresh);
+    expect(await storedToken(secrets)).toBe(fresh);
   });
 
   it('downgrades cleanly when the answer is a Free entitlement (refund, revocation)', async () => {
     const free = await answerWith({ tier: 'free', status: 'refunded' });
     const outcome = await refresh();
     expect(outcome).toMatchObject({ kind: 'refreshed', evaluation: { tier: 'free', reason: 'The purchase was refunded.', entitlement: { status: 'refunded' } } });
-    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(free);
+    expect(await storedToken(secrets)).toBe(free);
   });
 
   it('keeps the stored token when the answer fails verification', async () => {
-    const before = secrets.items.get(STORED_ITEMS.entitlement);
+    const before = await storedToken(secrets);
     await answerWith({}, randomAnchor());
     expect(await refresh()).toMatchObject({ kind: 'refused', message: expect.stringMatching(/could not be verified.*another machine/) });
-    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(before);
+    expect(await storedToken(secrets)).toBe(before);
   });
 
   it('keeps the cached entitlement when the server cannot be reached, and says why', async () => {
-    const before = secrets.items.get(STORED_ITEMS.entitlement);
+    const before = await storedToken(secrets);
     reply = async () => { throw new ServerClientError('offline', 'refused'); };
     expect(await refresh()).toMatchObject({ kind: 'unreachable', error: { kind: 'offline' } });
-    expect(secrets.items.get(STORED_ITEMS.entitlement)).toBe(before);
+    expect(await storedToken(secrets)).toBe(before);
   });
 
   it("reports the server's refusal of the token (a 4xx)", async () => {

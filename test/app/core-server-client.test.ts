@@ -7,6 +7,7 @@ import { backoffDelay } from '../../main/license/retry-policy';
 import { ServerClient } from '../../main/license/server-client';
 import { ServerClientError } from '../../main/license/server-errors';
 import { systemTimers } from '../../main/license/timers';
+import { directTransport } from './core-support';
 
 interface Seen { method: string; url: string; headers: IncomingHttpHeaders; body: unknown }
 
@@ -57,7 +58,7 @@ async function scripted(...replies: Array<Reply | ((seen: Seen) => Reply)>) {
 }
 
 const fast = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
-const client = (baseUrl: string, timeoutMs = 2_000) => new ServerClient({ baseUrl, timeoutMs, retry: fast });
+const client = (baseUrl: string, timeoutMs = 2_000) => new ServerClient({ baseUrl, transport: directTransport, timeoutMs, retry: fast });
 const PLANS = { plans: [{ id: 'enterprise-lifetime', name: 'Enterprise', tier: 'enterprise', price: '49.00', currency: 'USD', billing: { kind: 'one_time' } }] };
 const ticket = { checkoutId: 'chk_1', pollToken: 'hbp_secret' };
 
@@ -114,11 +115,14 @@ describe('server client', () => {
     expect(dead.seen).toHaveLength(fast.attempts);
   });
 
-  it('reports offline when nothing listens', async () => {
+  it('reports offline when nothing listens, as a sentence with what to do and no errno', async () => {
     const s = await scripted({ body: PLANS });
     const url = s.url;
     await new Promise((resolve) => { const server = servers.pop()!; server.close(resolve); });
-    expect(await failure(client(url).listPlans())).toMatchObject({ kind: 'offline', message: expect.stringMatching(/ECONNREFUSED/) });
+    expect(await failure(client(url).listPlans())).toMatchObject({
+      kind: 'offline',
+      message: 'Loading the plans failed: the license server cannot be reached. Check your internet connection (and proxy settings, if you use one) and try again.',
+    });
   });
 
   it('times a slow answer out as offline, and retries it', async () => {
@@ -126,7 +130,7 @@ describe('server client', () => {
     expect(await client(s.url, 150).listPlans()).toHaveLength(1);
     expect(s.seen).toHaveLength(2);
     const slow = await scripted({ delayMs: 1_000, body: PLANS });
-    expect(await failure(client(slow.url, 100).listPlans())).toMatchObject({ kind: 'offline', message: expect.stringMatching(/timed out/) });
+    expect(await failure(client(slow.url, 100).listPlans())).toMatchObject({ kind: 'offline', message: expect.stringMatching(/did not answer in time/) });
   });
 
   it('treats a 2xx it cannot understand as bad_response, without retrying', async () => {
@@ -162,7 +166,7 @@ describe('server client', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     const flaky = await scripted({ status: 503 });
     const during = new AbortController();
-    const slowRetry = new ServerClient({ baseUrl: flaky.url, retry: { attempts: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 }, random: () => 0.99 });
+    const slowRetry = new ServerClient({ baseUrl: flaky.url, transport: directTransport, retry: { attempts: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 }, random: () => 0.99 });
     const retrying = slowRetry.listPlans(during.signal);
     setTimeout(() => during.abort(), 100);
     expect(await failure(retrying)).toMatchObject({ kind: 'aborted' });
@@ -227,11 +231,11 @@ describe('long poll', () => {
 
   it('rides out a short outage but gives up after consecutive failures', async () => {
     const recovering = await scripted({ status: 502 }, { status: 502 }, { status: 502 }, { body: { status: 'cancelled' } });
-    const c = new ServerClient({ baseUrl: recovering.url, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+    const c = new ServerClient({ baseUrl: recovering.url, transport: directTransport, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
     const pause = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
     expect((await pollUntilSettled(c, ticket, loop({ pause }))).status).toBe('cancelled');
     const down = await scripted({ status: 502 });
-    const d = new ServerClient({ baseUrl: down.url, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+    const d = new ServerClient({ baseUrl: down.url, transport: directTransport, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
     expect(await failure(pollUntilSettled(d, ticket, loop({ pause, maxConsecutiveFailures: 3 })))).toMatchObject({ kind: 'server_error' });
     expect(down.seen).toHaveLength(6);
   });

@@ -1,7 +1,7 @@
 // Fakes for the license core's unit tests: a clock and timers that move only when told, an in-memory
 // SecretStore, an Ed25519 issuer standing in for the server's signer, and a scripted checkout window.
 import { randomBytes } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type JWTHeaderParameters } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type JWTHeaderParameters } from 'jose';
 import type { Clock } from '../../common/clock';
 import { ENTITLEMENT_AUDIENCE, ENTITLEMENT_TYP, type EntitlementClaims } from '../../common/entitlement';
 import type {
@@ -11,7 +11,36 @@ import type {
   CheckoutWindowRequest,
   SecretStore,
 } from '../../main/license/ports';
+import { nodeHttpTransport } from '../../main/license/node-transport';
+import { STORED_ITEMS } from '../../main/license/stored-items';
+import { parseStored, serializeStored, type ClockMark, type StoredLicense } from '../../main/license/stored-license';
 import type { Timers } from '../../main/license/timers';
+
+/** The core's HTTP transport for tests on loopback: Node's fetch, straight to the server whatever proxy the
+ *  environment names (the proxy test sets its own). */
+export const directTransport = nodeHttpTransport({ env: {} });
+
+/** Puts a token where the core keeps it, beside a clock mark: by default the one the core would have written
+ *  when it accepted the token (seen at its `iat`); null for none. */
+export async function storeLicense(secrets: SecretStore, token: string, mark: ClockMark | null = markOf(token), more: Partial<StoredLicense> = {}): Promise<void> {
+  await secrets.set(STORED_ITEMS.entitlement, serializeStored({ token, mark, refreshedAt: null, license: null, unbound: null, transfer: null, ...more }));
+}
+
+export function markOf(token: string): ClockMark {
+  const iat = decodeJwt(token).iat!;
+  return { seenAt: iat * 1000, iat };
+}
+
+/** The token the core has stored, or null. */
+export async function storedToken(secrets: SecretStore): Promise<string | null> {
+  const read = parseStored(await secrets.get(STORED_ITEMS.entitlement));
+  return read.kind === 'stored' ? read.stored.token : null;
+}
+
+export async function storedLicense(secrets: SecretStore): Promise<StoredLicense | null> {
+  const read = parseStored(await secrets.get(STORED_ITEMS.entitlement));
+  return read.kind === 'stored' ? read.stored : null;
+}
 
 export const ISSUER = 'hardbound-test';
 export const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);

@@ -83,7 +83,6 @@ interface Setup {
   server?: FakeServer;
   anchor?: AnchorResult | null;
   accept?: (token: string) => AcceptResult;
-  closeGraceMs?: number;
 }
 
 function setup(options: Setup = {}) {
@@ -102,7 +101,6 @@ function setup(options: Setup = {}) {
       return options.accept?.(token) ?? { ok: true, tier: 'enterprise', status: 'active' };
     },
     publish: (s) => states.push(s),
-    closeGraceMs: options.closeGraceMs ?? 60,
     waitSeconds: 2,
     random: () => 0.01,
   });
@@ -170,33 +168,75 @@ describe('upgrade flow', () => {
     expect(t.accepted).toEqual([]);
   });
 
-  it('closing the window counts as cancel once the grace passes without a payment', async () => {
+  /** Resolves once the flow publishes `step`. */
+  const reached = (t: ReturnType<typeof setup>, step: FlowState['step']) =>
+    expect.poll(() => t.states.at(-1)?.step, { timeout: 5_000 }).toBe(step);
+
+  it('closing the window before paying: "window closed", the poll keeps listening; Reopen opens the same approval URL; Pay → Enterprise', async () => {
+    const t = setup();
+    t.window.onOpen = (_r, w) => {
+      if (t.window.opened.length === 1) w.end({ kind: 'closed' });
+      else setTimeout(() => w.end({ kind: 'returned', orderToken: 'ORDER1' }), 20);
+    };
+    const settled = run(t.flow);
+    await reached(t, 'window_closed');
+    expect(t.states.at(-1)).toEqual({ step: 'window_closed', planId: 'enterprise-lifetime', checkoutId: 'chk_1', expiresAt: expect.any(String) });
+    expect(t.flow.running).toBe(true);
+    expect(t.server.cancels).toBe(0);
+
+    expect(t.flow.reopen()).toBe(true);
+    expect((await settled).step).toBe('active');
+    expect(t.window.opened.map((w) => w.approveUrl)).toEqual([t.window.opened[0]!.approveUrl, t.window.opened[0]!.approveUrl]);
+    expect(t.server.created).toBe(1); // the same checkout, not a new one
+    expect(t.steps()).toEqual(['creating', 'awaiting_approval', 'window_closed', 'awaiting_approval', 'confirming', 'active']);
+  });
+
+  it('closing the window, then Cancel: cancelled at the server, nothing charged', async () => {
     const t = setup();
     t.window.onOpen = (_r, w) => w.end({ kind: 'closed' });
-    expect(await run(t.flow)).toEqual({ step: 'cancelled', message: CANCEL_MESSAGES.windowClosed });
-    expect(t.steps()).toEqual(['creating', 'awaiting_approval', 'confirming', 'cancelled']);
+    const settled = run(t.flow);
+    await reached(t, 'window_closed');
+    await t.flow.cancel();
+    expect(await settled).toEqual({ step: 'cancelled', message: CANCEL_MESSAGES.byUser });
     expect(t.server.cancels).toBe(1);
+    expect(t.flow.reopen()).toBe(false);
   });
 
-  it('closing the window is not a cancel when the payment turns up during the grace', async () => {
-    const t = setup({ closeGraceMs: 2_000 });
-    t.window.onOpen = (_r, w) => {
-      w.end({ kind: 'closed' });
-      setTimeout(() => t.server.settle(COMPLETED), 30);
-    };
-    expect((await run(t.flow)).step).toBe('active');
+  it('while the window is closed a payment that lands by another road (the webhook) still ends in Enterprise', async () => {
+    const t = setup();
+    t.window.onOpen = (_r, w) => w.end({ kind: 'closed' });
+    const settled = run(t.flow);
+    await reached(t, 'window_closed');
+    t.server.settle(COMPLETED);
+    expect((await settled).step).toBe('active');
     expect(t.server.cancels).toBe(0);
+    expect(t.window.opened).toHaveLength(1);
   });
 
-  it('closing the window after approving at PayPal waits for the capture instead of cancelling', async () => {
-    const t = setup({ closeGraceMs: 30 });
+  it('closing the window after approving at PayPal waits for the capture (confirming) instead of offering to reopen', async () => {
+    const t = setup();
     t.window.onOpen = (_r, w) => {
       t.server.status = { status: 'approved' };
       w.end({ kind: 'closed' });
       setTimeout(() => t.server.settle(COMPLETED), 200);
     };
     expect((await run(t.flow)).step).toBe('active');
+    expect(t.steps()).toEqual(['creating', 'awaiting_approval', 'confirming', 'active']);
     expect(t.server.cancels).toBe(0);
+  });
+
+  it('Reopen after the checkout has expired: the checkout timed out, start again', async () => {
+    const server = new FakeServer();
+    const create = server.createCheckout.bind(server);
+    server.createCheckout = async (...args) => ({ ...(await create(...args)), expiresAt: new Date(Date.now() + 100).toISOString() });
+    const t = setup({ server });
+    t.window.onOpen = (_r, w) => w.end({ kind: 'closed' });
+    const settled = run(t.flow);
+    await reached(t, 'window_closed');
+    await new Promise((r) => setTimeout(r, 150));
+    t.flow.reopen();
+    expect(await settled).toMatchObject({ step: 'failed', reason: 'checkout_expired' });
+    expect(t.window.opened).toHaveLength(1);
   });
 
   it('a cancel that finds the payment already recorded ends Enterprise, not cancelled', async () => {
@@ -207,7 +247,10 @@ describe('upgrade flow', () => {
       return COMPLETED;
     };
     t.window.onOpen = (_r, w) => w.end({ kind: 'closed' });
-    expect((await run(t.flow)).step).toBe('active');
+    const settled = run(t.flow);
+    await reached(t, 'window_closed');
+    await t.flow.cancel();
+    expect((await settled).step).toBe('active');
     expect(t.server.cancels).toBe(1);
   });
 

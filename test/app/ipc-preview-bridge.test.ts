@@ -11,6 +11,7 @@ import type { AppState } from '../../common/app-state';
 import type { HardboundApi } from '../../common/ipc';
 import { startPreview, type RunningPreview } from '../../launch/preview/bridge-server';
 import { CheckoutTabs } from '../../launch/preview/checkout-tabs';
+import { buildBridgeClient } from '../../launch/preview/client-bundle';
 import { MAIN_CSP } from '../../main/electron/security-policy';
 import { itWithSystem } from '../support/system';
 import { recordingApi } from './recording-api';
@@ -32,9 +33,11 @@ function fakeApi() {
 }
 
 let rendererDir: string;
+let clientScript: string;
 let preview: RunningPreview | null = null;
 
 beforeAll(async () => {
+  clientScript = await buildBridgeClient();
   rendererDir = await mkdtemp(path.join(tmpdir(), 'hardbound-preview-'));
   await mkdir(path.join(rendererDir, 'assets'));
   await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><html><head><title>t</title><link rel="icon" href="data:,">\n<script type="module" src="./assets/app.js"></script>\n</head><body><p id="out"></p></body></html>');
@@ -56,7 +59,7 @@ afterEach(async () => {
 async function setup() {
   const core = fakeApi();
   const tabs = new CheckoutTabs(() => 'tab-1');
-  preview = await startPreview({ rendererDir, api: core.api, tabs, port: 0, heartbeatMs: 50 });
+  preview = await startPreview({ rendererDir, api: core.api, tabs, port: 0, heartbeatMs: 50, clientScript });
   const origin = preview.url.replace(/\/$/, '');
   const post = (pathname: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${origin}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', origin, ...headers }, body: JSON.stringify(body) });
@@ -73,7 +76,7 @@ describe('preview bridge over HTTP', () => {
     expect(html.indexOf('<script src="/__bridge/client.js"></script>')).toBeLessThan(html.indexOf('</head>'));
     const client = await fetch(`${origin}/__bridge/client.js`);
     expect(client.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect(await client.text()).toContain('window.hardbound = Object.freeze(');
+    expect(await client.text()).toContain('Object.defineProperty(window, "hardbound"');
     expect((await fetch(`${origin}/%2e%2e%2fsecret.js`)).status).toBe(403);
     expect((await fetch(`${origin}/missing.js`)).status).toBe(404);
   });
@@ -96,7 +99,8 @@ describe('preview bridge over HTTP', () => {
     [{ channel: 'hardbound:nope', args: [] }, 404, 'unknown_channel'],
     [{ channel: 'hardbound:start-upgrade', args: [7] }, 400, 'invalid_arguments'],
     [{ channel: 'hardbound:start-upgrade' }, 400, 'invalid_arguments'],
-    [{ channel: 'hardbound:copy-text', args: ['x'.repeat(300)] }, 400, 'invalid_arguments'],
+    [{ channel: 'hardbound:copy-text', args: ['x'.repeat(5000)] }, 400, 'invalid_arguments'],
+    [{ channel: 'hardbound:redeem-transfer-code', args: [] }, 400, 'invalid_arguments'],
   ])('refuses %j', async (body, status, code) => {
     const { core, post } = await setup();
     const response = await post('/__bridge/invoke', body);
@@ -121,6 +125,16 @@ describe('preview bridge over HTTP', () => {
     expect(rebound).toBe(403);
     expect((await post('/__bridge/invoke', 'x'.repeat(70_000))).status).toBe(413);
     expect(core.calls).toEqual([]);
+  });
+
+  it('a checkout tab the page saw closed ends its handle as closed (only from the preview page itself)', async () => {
+    const { tabs, origin, post } = await setup();
+    const handle = tabs.open({ approveUrl: 'http://127.0.0.1:8788/checkoutnow?token=T', returnUrlPrefix: 'r', cancelUrlPrefix: 'c' });
+    expect((await post('/__bridge/tab-closed', { id: 'tab-1' }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post('/__bridge/tab-closed', { id: 42 })).status).toBe(400);
+    expect(await (await post('/__bridge/tab-closed', { id: 'tab-1' })).json()).toEqual({ ok: true, result: null });
+    await expect(handle.outcome).resolves.toEqual({ kind: 'closed' });
+    expect(origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('streams the current state, every new state, checkout tab events and heartbeats', async () => {
@@ -184,7 +198,8 @@ describe('preview bridge in Chromium', () => {
       expect(await page.evaluate(() => Object.isFrozen((globalThis as unknown as PageGlobals).hardbound))).toBe(true);
       expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).hardbound.getState())).toEqual(STATE('idle'));
       const refused = await page.evaluate(() => (globalThis as unknown as PageGlobals).hardbound.refresh().then(() => 'resolved', (e: Error) => e.message));
-      expect(refused).toBe('core_error: server unreachable');
+      // The core's sentence, without the bridge's code in front of it.
+      expect(refused).toBe('server unreachable');
 
       // The Upgrade click reserves a tab; the core's checkout then navigates it to the approve URL.
       const popup = page.waitForEvent('popup');
@@ -200,6 +215,17 @@ describe('preview bridge in Chromium', () => {
       await tabClosed;
       await expect(handle.outcome).resolves.toEqual({ kind: 'closed' });
       expect(core.calls).toContainEqual(['startUpgrade', 'enterprise-lifetime']);
+
+      // "Reopen payment page" takes a tab during the click too; the person then closes that tab themselves:
+      // the page notices and the core's handle ends as closed (the flow offers to reopen again).
+      const reopened = page.waitForEvent('popup');
+      await page.evaluate(() => (globalThis as unknown as PageGlobals).hardbound.reopenCheckout());
+      const second = await reopened;
+      const again = tabs.open({ approveUrl: `${origin}/assets/app.js?approve=2`, returnUrlPrefix: 'r', cancelUrlPrefix: 'c' });
+      await second.waitForURL(/approve=2/);
+      await second.close();
+      await expect(again.outcome).resolves.toEqual({ kind: 'closed' });
+      expect(core.calls).toContainEqual(['reopenCheckout']);
       // The refused refresh above is the one expected error response.
       expect(problems.filter((p) => !p.includes('500'))).toEqual([]);
     } finally {

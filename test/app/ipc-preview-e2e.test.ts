@@ -18,6 +18,7 @@ import { createHardboundApi, LicenseCore } from '../../main/license/license-core
 import { chromiumPart, launchChromium, screenshot } from '../e2e/support-browser';
 import { startHarness, type Harness } from '../integration/harness';
 import { itWithSystem } from '../support/system';
+import { directTransport } from './core-support';
 
 type PageGlobals = { hardbound: HardboundApi };
 
@@ -40,13 +41,13 @@ beforeAll(async () => {
   core = new LicenseCore({
     env: { clock: systemClock, readMachineId: async () => 'b4e1c0de5a1d4f0e9c3a7b2d6e8f0a11' },
     secrets: new FileSecretStore(appData),
-    server: { baseUrl: harness.server.url },
+    server: { baseUrl: harness.server.url, transport: directTransport },
     pinnedJwks: jwks,
     issuer: harness.config.issuer,
     appSalt: 'preview-e2e-salt',
     checkoutWindow: tabs,
   });
-  const api = createHardboundApi(core, () => undefined);
+  const api = createHardboundApi(core, { copyText: () => undefined, openPaymentSettings: async () => undefined });
   preview = await startPreview({ rendererDir, api, tabs });
   await core.start();
   browser = await launchChromium();

@@ -2,7 +2,8 @@
 // frame and arguments checked before the core is touched, state pushed to the live main window.
 import { describe, expect, it } from 'vitest';
 import type { AppState } from '../../common/app-state';
-import { IPC_CHANNELS, STATE_CHANNEL } from '../../common/ipc';
+import { IPC_CHANNELS, IPC_CONTRACT, IPC_METHOD_NAMES, STATE_CHANNEL } from '../../common/ipc';
+import { SAMPLE_ARGS } from './ipc-samples';
 import { recordingApi } from './recording-api';
 import { forwardState, handlersFromApi, IpcRefusal, registerIpcHandlers, type InvokeEvent, type IpcMainLike } from '../../main/electron/ipc';
 
@@ -45,21 +46,13 @@ describe('IPC registration', () => {
     expect(ipc.handlers.size).toBe(0);
   });
 
-  it('routes each channel to the core', async () => {
+  it('routes each channel of the contract to its method, with the arguments, and answers with the result', async () => {
     const { ipc, core } = setup();
     await expect(ipc.invoke('hardbound:get-state', APP)).resolves.toBe(STATE);
-    await ipc.invoke('hardbound:list-plans', APP);
-    await ipc.invoke('hardbound:start-upgrade', APP, 'enterprise-lifetime');
-    await ipc.invoke('hardbound:cancel-upgrade', APP);
-    await ipc.invoke('hardbound:dismiss-flow', 'app://hardbound/');
-    await ipc.invoke('hardbound:refresh', APP);
-    await ipc.invoke('hardbound:cancel-subscription', APP);
-    await ipc.invoke('hardbound:copy-text', APP, '2GG279541U471931P');
     await expect(ipc.invoke('hardbound:import-license', APP, 'eyJ.a.b')).resolves.toEqual({ ok: false, message: 'not for this machine' });
-    expect(core.calls).toEqual([
-      ['getState'], ['listPlans'], ['startUpgrade', 'enterprise-lifetime'], ['cancelUpgrade'], ['dismissFlow'], ['refresh'], ['cancelSubscription'],
-      ['copyText', '2GG279541U471931P'], ['importLicense', 'eyJ.a.b'],
-    ]);
+    core.calls.length = 0;
+    for (const name of IPC_METHOD_NAMES) await ipc.invoke(IPC_CONTRACT[name].channel, 'app://hardbound/', ...SAMPLE_ARGS[name]);
+    expect(core.calls).toEqual(IPC_METHOD_NAMES.map((name) => [name, ...SAMPLE_ARGS[name]]));
   });
 
   it.each([
@@ -70,9 +63,9 @@ describe('IPC registration', () => {
     ['no frame (navigated away or destroyed)', null],
   ])('refuses every channel from %s without touching the core', async (_what, url) => {
     const { ipc, core } = setup();
-    for (const channel of IPC_CHANNELS) {
-      const args = channel === 'hardbound:start-upgrade' ? ['enterprise-lifetime'] : channel === 'hardbound:copy-text' || channel === 'hardbound:import-license' ? ['x'] : [];
-      const refusal = await ipc.invoke(channel, url, ...args).catch((e: unknown) => e);
+    for (const name of IPC_METHOD_NAMES) {
+      const channel = IPC_CONTRACT[name].channel;
+      const refusal = await ipc.invoke(channel, url, ...SAMPLE_ARGS[name]).catch((e: unknown) => e);
       expect(refusal).toBeInstanceOf(IpcRefusal);
       expect(refusal).toMatchObject({ code: 'untrusted_sender', channel });
       expect((refusal as Error).message).toMatch(/^untrusted_sender: /);
@@ -87,7 +80,7 @@ describe('IPC registration', () => {
     ['hardbound:start-upgrade', ['enterprise-lifetime', 'extra']],
     ['hardbound:copy-text', []],
     ['hardbound:copy-text', ['']],
-    ['hardbound:copy-text', ['x'.repeat(257)]],
+    ['hardbound:copy-text', ['x'.repeat(4097)]],
     ['hardbound:copy-text', [{ toString: () => 'x' }]],
     ['hardbound:import-license', []],
     ['hardbound:import-license', ['x'.repeat(8 * 1024 + 1)]],
@@ -96,6 +89,12 @@ describe('IPC registration', () => {
     ['hardbound:get-state', ['unexpected']],
     ['hardbound:refresh', [1]],
     ['hardbound:cancel-subscription', ['I-BW452GLLEP1G']],
+    ['hardbound:reopen-checkout', ['chk_1']],
+    ['hardbound:open-payment-settings', ['https://evil.example/']],
+    ['hardbound:release-license', [true]],
+    ['hardbound:redeem-transfer-code', []],
+    ['hardbound:redeem-transfer-code', ['x'.repeat(65)]],
+    ['hardbound:redeem-transfer-code', [1234]],
   ])('refuses %s with arguments %j', async (channel, args) => {
     const { ipc, core } = setup();
     await expect(ipc.invoke(channel, APP, ...args)).rejects.toMatchObject({ code: 'invalid_arguments', channel });

@@ -11,6 +11,7 @@ import { KeychainSecretStore } from '../../main/license/keychain';
 import { openSecretStore } from '../../main/license/open-secret-store';
 import { EntitlementCache } from '../../main/license/entitlement-cache';
 import { STORED_ITEMS } from '../../main/license/stored-items';
+import { parseStored } from '../../main/license/stored-license';
 import { itWithSystem, type SystemPart } from '../support/system';
 import { claimsFor, FakeClock, ISSUER, makeIssuer, randomAnchor } from './core-support';
 
@@ -76,13 +77,13 @@ describe('OS keychain (real Secret Service)', () => {
     const claims = claimsFor(anchor, clock.now());
     const token = await issuer.sign(claims);
     const before = new EntitlementCache({ secrets: new KeychainSecretStore({ service }), trust, clock });
-    expect(await before.accept(token, anchor)).toMatchObject({ ok: true, saveError: null });
+    expect(await before.accept({ token, fromServer: true }, anchor)).toMatchObject({ ok: true, saveError: null });
 
     const after = new EntitlementCache({ secrets: new KeychainSecretStore({ service }), trust, clock });
     expect(await after.evaluate(anchor)).toMatchObject({ tier: 'enterprise', entitlement: { licenseId: claims.lic } });
-    const raw = new KeychainSecretStore({ service });
-    expect(await raw.get(STORED_ITEMS.entitlement)).toBe(token);
-    expect(await raw.get(STORED_ITEMS.clockHighWater)).toBe(String(claims.iat));
+    // Token and mark in one keychain item: neither can be dropped without the other.
+    const raw = parseStored(await new KeychainSecretStore({ service }).get(STORED_ITEMS.entitlement));
+    expect(raw).toMatchObject({ kind: 'stored', stored: { token, mark: { seenAt: clock.now(), iat: claims.iat } } });
   });
 
   itWithSystem(part, 'keeps one token per app id: another service name does not see it', async () => {

@@ -1,7 +1,8 @@
 // The desktop app's configuration: defaults, environment (development only), the bundled file, and every
 // problem named at once.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_APP_SALT, DEFAULT_EXTERNAL_LINKS, DEFAULT_ISSUER, DEFAULT_SERVER_URL, loadAppConfig } from '../../main/electron/app-config';
+import { paymentSettingsOpener } from '../../main/electron/app-core';
+import { DEFAULT_APP_SALT, DEFAULT_EXTERNAL_LINKS, DEFAULT_ISSUER, DEFAULT_PAYMENT_SETTINGS_URL, DEFAULT_SERVER_URL, loadAppConfig } from '../../main/electron/app-config';
 
 const KEY = { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'k1', alg: 'EdDSA', use: 'sig' };
 const JWKS = JSON.stringify({ keys: [KEY] });
@@ -17,9 +18,20 @@ describe('loadAppConfig', () => {
         appSalt: DEFAULT_APP_SALT,
         checkoutOrigins: [],
         externalLinks: DEFAULT_EXTERNAL_LINKS,
+        paymentSettingsUrl: DEFAULT_PAYMENT_SETTINGS_URL,
       },
     });
     expect(DEFAULT_SERVER_URL).toBe('http://127.0.0.1:8787');
+  });
+
+  it('takes PayPal\'s payment-method page only under the external-link allow-list', () => {
+    const given = (url: string, links = 'https://www.sandbox.paypal.com/') =>
+      loadAppConfig({ env: { HARDBOUND_PINNED_JWKS: JWKS, HARDBOUND_EXTERNAL_LINKS: links, HARDBOUND_PAYMENT_SETTINGS_URL: url }, fileText: null, packaged: false });
+    expect(given('https://www.sandbox.paypal.com/myaccount/autopay/')).toMatchObject({ ok: true, config: { paymentSettingsUrl: 'https://www.sandbox.paypal.com/myaccount/autopay/' } });
+    expect(given('https://www.paypal.com.evil.example/myaccount/')).toEqual({
+      ok: false,
+      problems: ['paymentSettingsUrl "https://www.paypal.com.evil.example/myaccount/" must be an https URL under one of externalLinks'],
+    });
   });
 
   it('takes development settings from the environment over the file', () => {
@@ -110,5 +122,23 @@ describe('loadAppConfig', () => {
 
   it('reports pinned keys that are not JSON', () => {
     expect(loadAppConfig({ env: { HARDBOUND_PINNED_JWKS: '{keys' }, fileText: null, packaged: false })).toEqual({ ok: false, problems: ['pinned JWKS is not valid JSON'] });
+  });
+});
+
+describe('"Update your payment method"', () => {
+  const links = ['https://www.paypal.com/'];
+  it('opens the configured page in the browser only through the allow-list, and says what to do when it cannot', async () => {
+    const opened: string[] = [];
+    const open = paymentSettingsOpener({ paymentSettingsUrl: 'https://www.paypal.com/myaccount/autopay/', externalLinks: links }, async (url) => void opened.push(url));
+    await open();
+    expect(opened).toEqual(['https://www.paypal.com/myaccount/autopay/']);
+
+    const refused = paymentSettingsOpener({ paymentSettingsUrl: 'https://www.paypal.com/myaccount/autopay/', externalLinks: ['https://docs.example/'] }, async (url) => void opened.push(url));
+    await expect(refused()).rejects.toThrow(/^PayPal's page is not among the links this app may open\. Sign in at paypal\.com/);
+    const broken = paymentSettingsOpener({ paymentSettingsUrl: 'https://www.paypal.com/myaccount/autopay/', externalLinks: links }, async () => {
+      throw new Error('xdg-open failed (ENOENT)');
+    });
+    await expect(broken()).rejects.toThrow('Your browser could not be opened. Sign in at paypal.com and open Settings → Payments → Automatic payments to update your payment method.');
+    expect(opened).toHaveLength(1);
   });
 });

@@ -3,8 +3,9 @@
 // preload/index.ts exposes window.hardbound and nothing else.
 import { describe, expect, it, vi } from 'vitest';
 import type { AppState } from '../../common/app-state';
-import { IPC_CHANNELS, STATE_CHANNEL, type HardboundApi } from '../../common/ipc';
+import { IPC_CHANNELS, IPC_CONTRACT, IPC_METHOD_NAMES, STATE_CHANNEL } from '../../common/ipc';
 import { createHardboundBridge, type IpcRendererPort } from '../../preload/hardbound-bridge';
+import { SAMPLE_ARGS } from '../app/ipc-samples';
 
 type Listener = (event: unknown, ...args: unknown[]) => void;
 
@@ -34,21 +35,9 @@ describe('preload bridge', () => {
   it('maps every method to its contract channel, with the arguments, and passes the answer back', async () => {
     const ipc = recordingIpc();
     const api = createHardboundBridge(ipc.port);
-    const answers = await Promise.all([
-      api.getState(), api.listPlans(), api.startUpgrade('enterprise-annual'), api.cancelUpgrade(),
-      api.dismissFlow(), api.refresh(), api.cancelSubscription(), api.copyText('7TX12345AB678901C'), api.importLicense('eyJ.a.b'),
-    ]);
-    expect(ipc.invoked).toEqual([
-      ['hardbound:get-state', []],
-      ['hardbound:list-plans', []],
-      ['hardbound:start-upgrade', ['enterprise-annual']],
-      ['hardbound:cancel-upgrade', []],
-      ['hardbound:dismiss-flow', []],
-      ['hardbound:refresh', []],
-      ['hardbound:cancel-subscription', []],
-      ['hardbound:copy-text', ['7TX12345AB678901C']],
-      ['hardbound:import-license', ['eyJ.a.b']],
-    ]);
+    const answers = [];
+    for (const name of IPC_METHOD_NAMES) answers.push(await (api[name] as (...a: unknown[]) => Promise<unknown>)(...SAMPLE_ARGS[name]));
+    expect(ipc.invoked).toEqual(IPC_METHOD_NAMES.map((name) => [IPC_CONTRACT[name].channel, SAMPLE_ARGS[name]]));
     expect(ipc.invoked.map(([channel]) => channel).sort()).toEqual([...IPC_CHANNELS].sort());
     expect(answers[0]).toBe('answer of hardbound:get-state');
   });
@@ -91,8 +80,7 @@ describe('preload bridge', () => {
     }
     expect(exposed.map(([key]) => key)).toEqual(['hardbound']);
     const api = exposed[0]![1] as Record<string, unknown>;
-    const methods: Array<keyof HardboundApi> = ['cancelSubscription', 'cancelUpgrade', 'copyText', 'dismissFlow', 'getState', 'importLicense', 'listPlans', 'onState', 'refresh', 'startUpgrade'];
-    expect(Object.keys(api).sort()).toEqual(methods);
+    expect(Object.keys(api).sort()).toEqual([...IPC_METHOD_NAMES, 'onState'].sort());
     expect(Object.values(api).every((v) => typeof v === 'function' && v !== ipcRenderer.invoke)).toBe(true);
   });
 });

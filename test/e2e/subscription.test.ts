@@ -6,11 +6,11 @@ import { decodeJwt } from 'jose';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { EntitlementClaims } from '../../common/entitlement';
-import { STORED_ITEMS } from '../../main/license/stored-items';
 import { refresh } from '../integration/harness';
 import { itWithSystem } from '../support/system';
 import { chromiumPart, screenshot } from './support-browser';
 import { badge, badgeReads, choosePlan, clickOnCheckout, newMachine, removeMachines, startWorld, type E2eWorld, type Machine } from './support-app';
+import { storedToken } from '../app/core-support';
 
 const DAY = 86_400_000;
 
@@ -36,7 +36,7 @@ function machine(): Machine {
 const shown = (ms: number) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(ms));
 
 async function storedClaims(m: Machine): Promise<EntitlementClaims> {
-  return decodeJwt((await m.secrets.get(STORED_ITEMS.entitlement))!) as unknown as EntitlementClaims;
+  return decodeJwt((await storedToken(m.secrets))!) as unknown as EntitlementClaims;
 }
 
 const focusedText = (page: Page) => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent ?? '');
@@ -123,7 +123,7 @@ describe('subscriptions end to end (Chromium, real core, server and sandbox)', (
     const subscribed = await subscribeMonthly(page, buyer);
     expect(await page.getByTestId('past-due-banner').count()).toBe(0);
     // The subscription id is the server's to know; ask it as the app would, with the stored token.
-    const token = (await buyer.secrets.get(STORED_ITEMS.entitlement))!;
+    const token = (await storedToken(buyer.secrets))!;
     const { body } = await refresh(world.harness, subscribed.sub, token);
     const subscriptionId = body.license!.subscriptionId!;
 
@@ -135,8 +135,10 @@ describe('subscriptions end to end (Chromium, real core, server and sandbox)', (
     const pastDue = await storedClaims(buyer);
     expect(pastDue).toMatchObject({ tier: 'enterprise', status: 'past_due' });
     const until = Math.max(pastDue.ptd!, pastDue.exp) * 1000;
-    expect(await banner.innerText()).toBe(`Your last payment failed — Enterprise continues until ${shown(until)}; update your payment method at PayPal.`);
-    expect(await banner.getAttribute('role')).toBe('alert');
+    expect(await banner.innerText()).toBe(`Your last payment failed — Enterprise continues until ${shown(until)}. Update your payment method at PayPal so the next attempt goes through.`);
+    expect(await page.getByRole('alert').filter({ has: banner }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Update your payment method' }).click();
+    await expect.poll(() => buyer.paymentPagesOpened).toBe(1);
     expect(await badge(page).innerText()).toContain('Enterprise');
     expect(await page.getByTestId('license-status').innerText()).toBe('Payment overdue (grace period)');
     expect(await page.getByRole('button', { name: 'Cancel subscription', exact: true }).count()).toBe(1);

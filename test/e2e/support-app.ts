@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { API_PATHS } from '../../common/api';
 import { FileSecretStore } from '../../main/license/file-secret-store';
 import { createHardboundApi, LicenseCore } from '../../main/license/license-core';
+import { directTransport } from '../app/core-support';
 import { startHarness, type Harness } from '../integration/harness';
 import { BrowserCheckoutWindows } from './support-checkout-window';
 import { startSwitchableProxy, type SwitchableProxy } from './support-proxy';
@@ -21,6 +22,8 @@ export interface Machine {
   machineId: string;
   secrets: FileSecretStore;
   copied: string[];
+  /** How many times "Update your payment method" asked for PayPal's page in the system browser. */
+  paymentPagesOpened: number;
   dir: string;
 }
 
@@ -65,14 +68,19 @@ export async function startWorld(): Promise<E2eWorld> {
       const core = new LicenseCore({
         env: { clock: harness.clock, readMachineId: async () => machine.machineId },
         secrets: machine.secrets,
-        server: { baseUrl: proxy.url, timeoutMs: 5_000 },
+        server: { baseUrl: proxy.url, transport: directTransport, timeoutMs: 5_000 },
         pinnedJwks,
         issuer: harness.config.issuer,
         appSalt: APP_SALT,
         checkoutWindow: windows,
       });
       await core.start();
-      const app = await rig.openApp(createHardboundApi(core, (text) => void machine.copied.push(text)));
+      const app = await rig.openApp(
+        createHardboundApi(core, {
+          copyText: (text) => void machine.copied.push(text),
+          openPaymentSettings: async () => void machine.paymentPagesOpened++,
+        }),
+      );
       await badge(app.page).waitFor();
       const session = { core, app };
       running.add(session);
@@ -92,7 +100,7 @@ export async function startWorld(): Promise<E2eWorld> {
 /** A machine with its own id and secret store (a file store stands in for the keychain). */
 export function newMachine(): Machine {
   const dir = mkdtempSync(path.join(tmpdir(), 'hardbound-e2e-secrets-'));
-  return { machineId: randomBytes(16).toString('hex'), secrets: new FileSecretStore(dir), copied: [], dir };
+  return { machineId: randomBytes(16).toString('hex'), secrets: new FileSecretStore(dir), copied: [], paymentPagesOpened: 0, dir };
 }
 
 export function removeMachines(machines: Machine[]): void {

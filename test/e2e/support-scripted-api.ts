@@ -18,8 +18,9 @@ export const FREE_LICENSE: LicenseSnapshot = {
   storage: 'keychain',
   online: true,
   lastRefreshAt: null,
-  lastRefreshError: null,
+  lastRefreshFailure: null,
   needsOnlineCheck: false,
+  transfer: null,
 };
 
 export const ENTERPRISE_LICENSE: LicenseSnapshot = {
@@ -36,6 +37,15 @@ export const ENTERPRISE_LICENSE: LicenseSnapshot = {
     issuedAt: '2029-12-15T00:00:00.000Z',
     expiresAt: '2030-01-22T00:00:00.000Z',
     subscription: { kind: 'renewing', renewsOn: '2030-01-15T00:00:00.000Z' },
+    details: {
+      planName: 'Enterprise (monthly)',
+      billing: { kind: 'recurring', interval: 'month', intervalCount: 1 },
+      amount: '9.00',
+      currency: 'USD',
+      purchasedAt: '2029-11-15T09:30:00.000Z',
+      subscriptionId: 'I-BW452GLLEP1G',
+    },
+    unbound: null,
   },
   lastRefreshAt: '2029-12-15T10:00:00.000Z',
 };
@@ -82,8 +92,14 @@ export class ScriptedApi implements HardboundApi {
     this.calls.push({ method: 'startUpgrade', args: [planId] });
     this.setFlow({ step: 'creating', planId });
   }
+  async reopenCheckout() {
+    this.calls.push({ method: 'reopenCheckout', args: [] });
+  }
   async cancelUpgrade() {
     this.calls.push({ method: 'cancelUpgrade', args: [] });
+  }
+  async openPaymentSettings() {
+    this.calls.push({ method: 'openPaymentSettings', args: [] });
   }
   async dismissFlow() {
     this.calls.push({ method: 'dismissFlow', args: [] });
@@ -105,6 +121,19 @@ export class ScriptedApi implements HardboundApi {
   async importLicense(token: string) {
     this.calls.push({ method: 'importLicense', args: [token] });
     return this.importAnswer;
+  }
+  /** What releaseLicense() answers; `transfer` is what the state then shows (the real core stores the code). */
+  releaseAnswer: LicenseImport = { ok: true };
+  releasedTransfer: LicenseSnapshot['transfer'] = { code: '7K3M-Q9XD-2PWA', expiresAt: '2030-01-18T10:00:00.000Z' };
+  async releaseLicense() {
+    this.calls.push({ method: 'releaseLicense', args: [] });
+    if (this.releaseAnswer.ok) this.setLicense({ ...FREE_LICENSE, anchor: this.state.license.anchor, transfer: this.releasedTransfer, reason: 'This computer was released.' });
+    return this.releaseAnswer;
+  }
+  redeemAnswer: LicenseImport = { ok: true };
+  async redeemTransferCode(code: string) {
+    this.calls.push({ method: 'redeemTransferCode', args: [code] });
+    return this.redeemAnswer;
   }
   onState(listener: (state: AppState) => void) {
     this.listeners.add(listener);

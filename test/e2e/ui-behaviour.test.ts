@@ -2,6 +2,7 @@
 // what each state shows, and that everything works from the keyboard and reads well to a screen reader.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
+import { IPC_METHOD_NAMES } from '../../common/ipc';
 import { itWithSystem } from '../support/system';
 import { chromiumPart, screenshot } from './support-browser';
 import { startBrowserRig, type AppPage, type BrowserRig } from './support-rig';
@@ -34,17 +35,13 @@ describe('renderer in Chromium (scripted core)', () => {
     expect(await page.getByTestId('license-status').innerText()).toBe('No license');
     expect(await page.getByTestId('license-reason').innerText()).toBe('No license on this machine');
     expect(await page.getByTestId('anchor').innerText()).toBe('AbCdEf…wxyz');
-    expect(await page.getByTestId('last-refresh').innerText()).toBe('Never');
-    expect(await page.getByTestId('storage-warning').count()).toBe(0);
+    expect(await page.getByTestId('last-refresh').innerText()).toBe('Not yet');
+    expect(await page.getByTestId('storage-note').count()).toBe(0);
     const exposure = await page.evaluate(() => {
       const w = globalThis as unknown as Record<string, unknown> & { hardbound: Record<string, unknown> };
       return { keys: Object.keys(w.hardbound).sort(), frozen: Object.isFrozen(w.hardbound), ipc: 'ipcRenderer' in w || 'require' in w };
     });
-    expect(exposure).toEqual({
-      keys: ['cancelSubscription', 'cancelUpgrade', 'copyText', 'dismissFlow', 'getState', 'importLicense', 'listPlans', 'onState', 'refresh', 'startUpgrade'],
-      frozen: true,
-      ipc: false,
-    });
+    expect(exposure).toEqual({ keys: [...IPC_METHOD_NAMES, 'onState'].sort(), frozen: true, ipc: false });
     expect(app.cspViolations).toEqual([]);
     await app.close();
   });
@@ -224,8 +221,11 @@ describe('renderer in Chromium (scripted core)', () => {
     const api = new ScriptedApi(pastDue);
     const { page, close } = await open(api);
     const banner = page.getByTestId('past-due-banner');
-    expect(await banner.innerText()).toBe('Your last payment failed — Enterprise continues until Jan 22, 2030; update your payment method at PayPal.');
-    expect(await banner.getAttribute('role')).toBe('alert');
+    expect(await banner.innerText()).toBe('Your last payment failed — Enterprise continues until Jan 22, 2030. Update your payment method at PayPal so the next attempt goes through.');
+    expect(await page.getByRole('alert').filter({ has: banner }).count()).toBe(1);
+    // The link goes through main, which opens PayPal's page in the system browser (allow-listed there).
+    await page.getByRole('button', { name: 'Update your payment method' }).click();
+    await expect.poll(() => api.callsOf('openPaymentSettings').length).toBe(1);
     expect(await page.getByTestId('paid-through').innerText()).toBe('Jan 15, 2030');
     await page.getByRole('button', { name: 'Cancel subscription', exact: true }).click();
     expect(await dialog(page).innerText()).toContain('Your paid period ended on Jan 15, 2030, so Enterprise ends as soon as the cancellation is recorded.');
@@ -239,15 +239,142 @@ describe('renderer in Chromium (scripted core)', () => {
     await close();
   });
 
-  itWithSystem(chromiumPart, 'warnings: stored without OS keychain, offline, clock behind, anchor unavailable', async () => {
-    const api = new ScriptedApi({ ...FREE_LICENSE, storage: 'file', online: false, needsOnlineCheck: true, anchor: { error: 'This computer has no usable machine id.' } });
+  itWithSystem(chromiumPart, 'warnings: the clock alert first, the file store a quiet line with Why?, offline, anchor unavailable', async () => {
+    const reason = 'This computer\'s clock is more than a day behind the last license check. Check the date and time, and connect to the internet so the license can be confirmed; the app stays on Free until then.';
+    const api = new ScriptedApi({ ...FREE_LICENSE, storage: 'file', online: false, needsOnlineCheck: true, reason, anchor: { error: 'This computer has no usable machine id.' } });
     const { page, close } = await open(api);
-    expect(await page.getByTestId('storage-warning').innerText()).toContain('stored without OS keychain');
-    expect(await page.getByTestId('offline-indicator').innerText()).toContain('Offline');
+    const alert = page.getByTestId('online-check-alert');
+    expect(await alert.innerText()).toBe(reason);
+    await page.getByRole('button', { name: 'Check now' }).click();
+    await expect.poll(() => api.callsOf('refresh').length).toBe(1);
+    const note = page.getByTestId('storage-note');
+    expect(await note.innerText()).toBe('Saved in a file on this computer, not in the OS keychain. Why?');
+    await page.getByText('Why?').click();
+    expect(await note.innerText()).toContain('No OS keychain answered when the app started');
+    // A Free machine offline says only that: nothing about a saved license.
+    expect(await page.getByTestId('offline-indicator').innerText()).toBe('Offline');
     const panel = await page.getByTestId('license-panel').innerText();
-    expect(panel).toContain('clock is behind');
     expect(panel).toContain('This computer has no usable machine id.');
+    expect(panel).not.toContain(reason); // said once, in the alert
     await screenshot(page, 'ui-04-warnings');
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'offline on Enterprise: until when it keeps working; the last success and the last failed attempt apart', async () => {
+    const api = new ScriptedApi({
+      ...ENTERPRISE_LICENSE,
+      online: false,
+      lastRefreshAt: '2029-12-15T10:00:00.000Z',
+      lastRefreshFailure: { at: '2029-12-16T08:30:00.000Z', message: 'The license server cannot be reached; the license saved on this computer is used. Check your internet connection (and proxy settings, if you use one); the app tries again shortly.' },
+    });
+    const { page, close } = await open(api);
+    expect(await page.getByTestId('offline-indicator').innerText()).toBe('Offline — Enterprise works on this computer until Jan 22, 2030');
+    expect(await page.getByTestId('last-refresh').innerText()).toBe('Dec 15, 2029, 10:00 AM');
+    expect(await page.getByTestId('last-refresh-failure').innerText()).toMatch(/^Dec 16, 2029, 8:30 AM: The license server cannot be reached; .* Check your internet connection/);
+    expect(await page.getByTestId('license-panel').innerText()).not.toMatch(/ECONN|ERR_|core_error/);
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'the license panel says what the customer has: plan and price, dates, each id copyable, and all of it for support', async () => {
+    const api = new ScriptedApi(ENTERPRISE_LICENSE);
+    const { page, close } = await open(api);
+    expect(await page.getByTestId('license-plan').innerText()).toBe('Enterprise (monthly) · $9.00 / month');
+    expect(await page.getByTestId('purchased-on').innerText()).toBe('Nov 15, 2029');
+    expect(await page.getByTestId('renewal-date').innerText()).toBe('Jan 15, 2030');
+    expect(await page.getByTestId('license-id').innerText()).toBe('lic_test');
+    expect(await page.getByTestId('subscription-id').innerText()).toBe('I-BW452GLLEP1G');
+    await page.getByRole('button', { name: 'Copy license id' }).click();
+    await page.getByRole('button', { name: 'Copy subscription id' }).click();
+    await page.getByRole('button', { name: 'Copy details for support' }).click();
+    await expect.poll(() => api.callsOf('copyText').length).toBe(3);
+    const [licenseId, subscriptionId, details] = api.callsOf('copyText').map(([text]) => text as string);
+    expect([licenseId, subscriptionId]).toEqual(['lic_test', 'I-BW452GLLEP1G']);
+    expect(details).toBe([
+      'Hardbound license details',
+      'Tier: Enterprise',
+      'Status: Active',
+      'Plan: Enterprise (monthly), $9.00 / month',
+      'Purchased: 2029-11-15T09:30:00.000Z',
+      'Paid through: 2030-01-15T00:00:00.000Z',
+      'License id: lic_test',
+      'Subscription id: I-BW452GLLEP1G',
+      'Transaction id: 7TX12345AB678901C',
+      'License valid offline until: 2030-01-22T00:00:00.000Z',
+      'Machine code: AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_awxyz',
+      'Last refresh: 2029-12-15T10:00:00.000Z',
+      'Stored in: the OS keychain',
+    ].join('\n'));
+    await screenshot(page, 'ui-07-license-details');
+
+    // A new subscription before its first sale: the subscription id stands in, no "Transaction id: None".
+    api.setLicense({ ...ENTERPRISE_LICENSE, entitlement: { ...ENTERPRISE_LICENSE.entitlement!, transactionId: null } });
+    await expect.poll(() => page.getByTestId('transaction-id').count()).toBe(0);
+    expect(await page.getByTestId('license-panel').innerText()).not.toContain('None');
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'payment window closed: says so, Reopen payment page (focused) or Cancel; the announcer says it too', async () => {
+    const api = new ScriptedApi();
+    api.setFlow({ step: 'window_closed', planId: 'enterprise-annual', checkoutId: 'chk_1', expiresAt: '2030-01-15T11:00:00.000Z' });
+    const { page, close } = await open(api);
+    await page.getByRole('heading', { name: 'Payment window closed' }).waitFor();
+    expect(await dialog(page).innerText()).toContain('The PayPal window was closed before the payment was finished. Nothing has been charged.');
+    expect(await dialog(page).innerText()).toContain('You can reopen the same payment page until Jan 15, 2030, 11:00 AM.');
+    expect(await page.getByTestId('flow-announcer').innerText()).toMatch(/^Payment window closed\./);
+    await expect.poll(() => focusedText(page)).toBe('Reopen payment page');
+    // Escape does not abandon a checkout that may still be paid.
+    await page.keyboard.press('Escape');
+    expect(await dialog(page).count()).toBe(1);
+    await screenshot(page, 'ui-08-window-closed');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => api.callsOf('reopenCheckout').length).toBe(1);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => api.callsOf('cancelUpgrade').length).toBe(1);
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'the upgrade dialog says what Enterprise unlocks before the prices; a plans failure is one sentence', async () => {
+    const api = new ScriptedApi();
+    const { page, close } = await open(api);
+    await page.getByRole('button', { name: 'Upgrade to Enterprise' }).click();
+    const unlocks = page.getByTestId('enterprise-unlocks');
+    expect(await unlocks.innerText()).toMatch(/^What Enterprise unlocks\s+Unlimited workflows — Free stops at 3\./);
+    await close();
+    const failing = new ScriptedApi();
+    failing.listPlans = async () => {
+      throw new Error('Loading the plans failed: the license server cannot be reached. Check your internet connection (and proxy settings, if you use one) and try again.');
+    };
+    const second = await open(failing);
+    await second.page.getByRole('button', { name: 'Upgrade to Enterprise' }).click();
+    await second.page.getByRole('button', { name: 'Try again' }).waitFor();
+    const text = await dialog(second.page).innerText();
+    expect(text).toContain('Loading the plans failed: the license server cannot be reached. Check your internet connection');
+    expect(text).not.toMatch(/core_error|ECONNREFUSED|Error invoking/);
+    expect(await second.page.getByTestId('enterprise-unlocks').count()).toBe(1);
+    await screenshot(second.page, 'ui-09-plans-offline');
+    await second.close();
+  });
+
+  itWithSystem(chromiumPart, 'move my license: release after a confirmation shows the code; a Free machine takes a code', async () => {
+    const api = new ScriptedApi(ENTERPRISE_LICENSE);
+    const { page, close } = await open(api);
+    await page.getByRole('button', { name: 'Move to another computer…' }).click();
+    expect(await page.getByRole('group', { name: 'Release this computer?' }).innerText()).toContain('Enterprise stops on this computer at once');
+    expect(api.callsOf('releaseLicense')).toEqual([]);
+    await page.getByRole('button', { name: 'Release this computer' }).click();
+    await expect.poll(() => page.getByTestId('transfer-code').innerText()).toBe('7K3M-Q9XD-2PWA');
+    expect(await page.getByTestId('transfer-code-panel').innerText()).toContain('It works once.');
+    await page.getByRole('button', { name: 'Copy transfer code' }).click();
+    await expect.poll(() => api.callsOf('copyText')).toEqual([['7K3M-Q9XD-2PWA']]);
+    await screenshot(page, 'ui-10-transfer-code');
+
+    api.setLicense(FREE_LICENSE);
+    await page.getByText('I have a transfer code').click();
+    api.redeemAnswer = { ok: false, message: 'This transfer code has expired. Contact support to move the license.' };
+    await page.getByLabel(/The code your old computer showed/).fill('7k3m q9xd 2pwa');
+    await page.getByRole('button', { name: 'Move the license here' }).click();
+    await expect.poll(() => page.getByTestId('redeem-result').innerText()).toBe('This transfer code has expired. Contact support to move the license.');
+    expect(api.callsOf('redeemTransferCode')).toEqual([['7k3m q9xd 2pwa']]);
     await close();
   });
 

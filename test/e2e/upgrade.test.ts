@@ -5,10 +5,10 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { API_PATHS } from '../../common/api';
 import type { Entitlement } from '../../common/entitlement';
-import { STORED_ITEMS } from '../../main/license/stored-items';
 import { buy, supportCall } from '../integration/support-staff';
 import { itWithSystem } from '../support/system';
 import { chromiumPart, screenshot } from './support-browser';
+import { storedToken } from '../app/core-support';
 import {
   announcer,
   badge,
@@ -74,7 +74,7 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     await screenshot(page, 'e2e-04-enterprise-active');
     await page.getByRole('button', { name: 'Done' }).click();
 
-    const token = await buyer.secrets.get(STORED_ITEMS.entitlement);
+    const token = await storedToken(buyer.secrets);
     expect(token).not.toBeNull();
     const claims = decodeJwt(token!);
     expect(claims).toMatchObject({ tier: 'enterprise', status: 'active', plan: 'enterprise-lifetime' });
@@ -82,8 +82,8 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     expect(claims.txn).toBe(txn);
     expect(await page.getByTestId('license-status').innerText()).toBe('Active');
     expect(await page.getByTestId('license-panel').innerText()).toMatch(/Renewal\s+None: lifetime license/);
-    // The file store stands in for the keychain here, and the app says so.
-    expect(await page.getByTestId('storage-warning').innerText()).toContain('stored without OS keychain');
+    // The file store stands in for the keychain here, and the app says so, quietly.
+    expect(await page.getByTestId('storage-note').innerText()).toContain('Saved in a file on this computer, not in the OS keychain.');
     await page.getByRole('button', { name: 'Copy transaction id' }).click();
     await expect.poll(() => buyer.copied).toEqual([txn]);
     // Enterprise lifts the demo's Free limit of 3.
@@ -101,8 +101,8 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
       const { page } = session.app;
       expect(await badge(page).innerText()).toContain('Enterprise');
       // The app starts out offline until the first refresh answers: wait for that refresh to have failed.
-      await expect.poll(() => page.getByTestId('last-refresh').innerText(), { timeout: 15_000 }).toContain('cannot be reached');
-      await page.getByTestId('offline-indicator').waitFor();
+      await expect.poll(() => page.getByTestId('last-refresh-failure').innerText(), { timeout: 15_000 }).toContain('cannot be reached');
+      expect(await page.getByTestId('offline-indicator').innerText()).toMatch(/^Offline — Enterprise works on this computer until \w{3} \d{1,2}, \d{4}$/);
       expect(await badge(page).innerText()).toContain('Enterprise');
       await screenshot(page, 'e2e-06-offline-enterprise');
       await world.stopApp(session);
@@ -122,7 +122,7 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     await badgeReads(page, 'Free');
     expect(await page.getByTestId('license-status').innerText()).toBe('Refunded');
     expect(await page.getByTestId('license-panel').innerText()).not.toContain('Renewal');
-    expect(decodeJwt((await buyer.secrets.get(STORED_ITEMS.entitlement))!)).toMatchObject({ tier: 'free', status: 'refunded' });
+    expect(decodeJwt((await storedToken(buyer.secrets))!)).toMatchObject({ tier: 'free', status: 'refunded' });
     await screenshot(page, 'e2e-07-refunded-free');
     await world.stopApp(session);
   });
@@ -154,7 +154,7 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     try {
       await annual.click();
       const dialog = page.getByRole('dialog');
-      await dialog.getByText('The license server cannot be reached. Check your internet connection and try again.').waitFor({ timeout: 15_000 });
+      await dialog.getByText('The license server cannot be reached. Check your internet connection (and proxy settings, if you use one) and try again.').waitFor({ timeout: 15_000 });
       expect(await badge(page).innerText()).toContain('Free');
       await screenshot(page, 'e2e-09-server-down');
     } finally {
@@ -166,7 +166,7 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     expect(await checkout.getByTestId('amount').innerText()).toBe('$90.00 USD / year');
     await clickOnCheckout(checkout, 'Pay');
     await badgeReads(page, 'Enterprise');
-    expect(decodeJwt((await annualBuyer.secrets.get(STORED_ITEMS.entitlement))!)).toMatchObject({ tier: 'enterprise', plan: 'enterprise-annual' });
+    expect(decodeJwt((await storedToken(annualBuyer.secrets))!)).toMatchObject({ tier: 'enterprise', plan: 'enterprise-annual' });
     await page.getByRole('button', { name: 'Done' }).click();
     expect(await page.getByTestId('license-panel').innerText()).toMatch(/Renews on\s+\w{3} \d{1,2}, \d{4}/);
     await screenshot(page, 'e2e-10-retried-enterprise');
@@ -207,10 +207,10 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     expect(await page.getByTestId('import-result').innerText()).toBe('License applied to this machine.');
     expect(await page.getByTestId('transaction-id').innerText()).toBe(oldComputer.view.license.transactionId);
     // Stored — the pasted token, or already the fresher one the refresh that follows an import brought.
-    expect(decodeJwt((await newComputer.secrets.get(STORED_ITEMS.entitlement))!)).toMatchObject({ sub: machineCode, lic: licenseId, tier: 'enterprise', status: 'active' });
+    expect(decodeJwt((await storedToken(newComputer.secrets))!)).toMatchObject({ sub: machineCode, lic: licenseId, tier: 'enterprise', status: 'active' });
     // From now on it refreshes like any license.
     await page.getByRole('button', { name: 'Refresh now' }).click();
-    await expect.poll(() => page.getByTestId('last-refresh').innerText()).not.toBe('Never');
+    await expect.poll(() => page.getByTestId('last-refresh').innerText()).not.toBe('Not yet');
     expect(await badge(page).innerText()).toContain('Enterprise');
     expect(session.app.cspViolations).toEqual([]);
     await screenshot(page, 'e2e-11-license-moved-here');

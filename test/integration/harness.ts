@@ -28,6 +28,7 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   sandbox?: SandboxOptions;
   supportRateLimit?: ServerRuntime['supportRateLimit'];
+  transferRateLimit?: ServerRuntime['transferRateLimit'];
   /** Sends the server's PayPal API calls to this origin (a test proxy in front of the sandbox) instead. */
   paypalApiBase?: (sandboxBaseUrl: string) => string;
   /** PAYPAL_VERIFY_MODE: offline (default) or PayPal's verify-webhook-signature API. */
@@ -60,6 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const started = await startServer(config, {
     paypal: connection, clock, logger, paypalTimeoutMs: 5_000,
     ...(options.supportRateLimit ? { supportRateLimit: options.supportRateLimit } : {}),
+    ...(options.transferRateLimit ? { transferRateLimit: options.transferRateLimit } : {}),
   });
   // A test may close the server itself (shutdown tests); closing the harness afterwards must not close it twice.
   let closing: Promise<void> | undefined;

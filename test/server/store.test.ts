@@ -13,6 +13,7 @@ import { isUniqueViolation } from '../../server/store/errors';
 import * as inbox from '../../server/store/inbox';
 import * as jobLeases from '../../server/store/job-leases';
 import * as licenseEvents from '../../server/store/license-events';
+import * as licenseTransfers from '../../server/store/license-transfers';
 import * as licenses from '../../server/store/licenses';
 import { initialMigration } from '../../server/store/migrations/0001-initial';
 import { precompiled } from '../../server/store/precompiled';
@@ -119,7 +120,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         expect(await checkouts.get(old.store.db, 'co_1')).toMatchObject({ id: 'co_1', status: 'pending' });
         expect(await jobLeases.acquire(old.store.db, 'reconcile', 'host-a', T0, T0 + 1)).toBe(true);
         const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(old.store.db);
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers']);
       } finally {
         await old.dispose();
       }
@@ -132,7 +133,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         await fresh.store.migrate();
         expect(await checkouts.insert(fresh.store.db, newCheckout('co_1'))).toMatchObject({ id: 'co_1' });
         const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(fresh.store.db);
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers']);
       } finally {
         await fresh.dispose();
       }
@@ -143,7 +144,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       await store.migrate();
       await store.migrate();
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers']);
       expect(await checkouts.get(store.db, 'co_1')).toMatchObject({ id: 'co_1', status: 'pending' });
     });
 
@@ -736,6 +737,25 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         const error = await supportTokens.insert(store.db, clash).then(() => undefined, (e: unknown) => e);
         expect(isUniqueViolation(error), clash.id).toBe(true);
       }
+    });
+
+    test('license transfers: found by code hash, used once, counted per license since a time', async (store) => {
+      await seedCheckout(store, 'co_1');
+      await seedLicense(store, 'lic_1', 'co_1');
+      const transfer = { licenseId: 'lic_1', fromAnchor: 'anchor-a', expiresAt: T0 + 1_000 };
+      await licenseTransfers.insert(store.db, { ...transfer, id: 'mov_1', codeHash: 'hash-1', createdAt: T0 });
+      await licenseTransfers.insert(store.db, { ...transfer, id: 'mov_2', codeHash: 'hash-2', createdAt: T0 + 500 });
+      await expect(licenseTransfers.insert(store.db, { ...transfer, id: 'mov_3', codeHash: 'hash-1', createdAt: T0 })).rejects.toSatisfy(isUniqueViolation);
+      expect(await licenseTransfers.findByCodeHash(store.db, 'hash-2')).toEqual({ ...transfer, id: 'mov_2', codeHash: 'hash-2', createdAt: T0 + 500, redeemedAt: null, toAnchor: null });
+      expect(await licenseTransfers.findByCodeHash(store.db, 'hash-9')).toBeUndefined();
+      expect(await licenseTransfers.countSince(store.db, 'lic_1', T0)).toBe(2);
+      expect(await licenseTransfers.countSince(store.db, 'lic_1', T0 + 1)).toBe(1);
+      expect(await licenseTransfers.redeem(store.db, 'mov_1', 'anchor-b', T0 + 10)).toBe(true);
+      expect(await licenseTransfers.redeem(store.db, 'mov_1', 'anchor-c', T0 + 20)).toBe(false);
+      expect((await licenseTransfers.listByLicense(store.db, 'lic_1')).map((t) => [t.id, t.redeemedAt, t.toAnchor])).toEqual([
+        ['mov_1', T0 + 10, 'anchor-b'],
+        ['mov_2', null, null],
+      ]);
     });
 
     test('audit: appended entries listed per target, oldest first', async (store) => {

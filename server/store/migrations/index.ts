@@ -6,12 +6,14 @@ import { StoreError } from '../errors';
 import { initialMigration } from './0001-initial';
 import { moneyTruthMigration } from './0002-money-truth';
 import { checkoutsAnchorIndex } from './0003-checkouts-anchor-index';
+import { licenseTransfersMigration } from './0004-license-transfers';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-money-truth': moneyTruthMigration(),
     '0003-checkouts-anchor-index': checkoutsAnchorIndex,
+    '0004-license-transfers': licenseTransfersMigration,
   };
 }
 
