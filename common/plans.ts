@@ -6,10 +6,11 @@ import { Type, type Static } from 'typebox';
 export const Tier = Type.Enum(['free', 'enterprise']);
 export type Tier = Static<typeof Tier>;
 
+// Kinds as one-value enums rather than consts: the OpenAPI document keeps an enum wherever a schema is nested.
 export const PlanBilling = Type.Union([
-  Type.Object({ kind: Type.Literal('one_time') }),
+  Type.Object({ kind: Type.Enum(['one_time']) }),
   Type.Object({
-    kind: Type.Literal('recurring'),
+    kind: Type.Enum(['recurring']),
     interval: Type.Enum(['month', 'year']),
     intervalCount: Type.Integer({ minimum: 1 }),
   }),
@@ -20,7 +21,7 @@ export const Plan = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 63 }),
   name: Type.String({ minLength: 1 }),
   tier: Tier,
-  price: Type.String({ pattern: '^\\d{1,7}\\.\\d{2}$', description: 'Decimal string in the currency\'s major unit, as PayPal takes it ("49.00").' }),
+  price: Type.String({ pattern: '^\\d{1,9}(\\.\\d{2})?$', description: 'Decimal string in the currency\'s major unit, in the currency\'s own form as PayPal takes it ("49.00"; "4900" in JPY, HUF and TWD, which have no decimals).' }),
   currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code.' }),
   billing: PlanBilling,
 });
