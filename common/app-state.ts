@@ -8,7 +8,13 @@ export type FlowState =
   | { step: 'idle' }
   | { step: 'creating'; planId: string }
   /** The isolated checkout window is open at PayPal. */
-  | { step: 'awaiting_approval'; planId: string; checkoutId: string }
+  | {
+      step: 'awaiting_approval';
+      planId: string;
+      checkoutId: string;
+      /** This machine's subscription, cancelled at PayPal once this (lifetime) payment is confirmed: say so now. */
+      replaces?: { subscriptionId: string; planId: string };
+    }
   /** The window was closed before paying. The same checkout can be reopened until `expiresAt` (ISO); the
    *  server is still listened to, so a payment completed meanwhile still lands. */
   | { step: 'window_closed'; planId: string; checkoutId: string; expiresAt: string }

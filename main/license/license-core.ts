@@ -96,6 +96,7 @@ export class LicenseCore {
       clock: env.clock,
       timers: this.timers,
       anchor: () => this.anchor,
+      entitlement: () => this.cache.token(),
       acceptEntitlement: (token, license) => this.acceptFromCheckout(token, license),
       publish: (flow) => this.update({ flow }),
       ...options.flow,

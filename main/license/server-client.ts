@@ -82,8 +82,8 @@ export class ServerClient {
     return this.send({ what: 'Loading the plans', method: 'GET', url: API_PATHS.plans, signal, read: asPlans });
   }
 
-  createCheckout(anchor: string, planId: string, signal?: AbortSignal): Promise<CreateCheckoutResponse> {
-    const body: CreateCheckoutRequest = { anchor, plan: planId };
+  createCheckout(anchor: string, planId: string, signal?: AbortSignal, entitlement?: string | null): Promise<CreateCheckoutResponse> {
+    const body: CreateCheckoutRequest = { anchor, plan: planId, ...(entitlement ? { entitlement } : {}) };
     return this.send({ what: 'Starting the checkout', method: 'POST', url: API_PATHS.checkouts, body, signal, read: asCreatedCheckout });
   }
 

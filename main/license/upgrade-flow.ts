@@ -24,6 +24,9 @@ export interface UpgradeFlowDeps {
   clock: Clock;
   timers: Timers;
   anchor(): AnchorResult | null;
+  /** The entitlement this machine holds now, if any: presented when a checkout starts, it proves the purchase comes
+   *  from this machine's own app (what lets a lifetime purchase replace the machine's subscription). */
+  entitlement(): Promise<string | null>;
   /** Verifies a completed checkout's entitlement exactly like a cached one, then stores it (with the license's details). */
   acceptEntitlement(token: string, license: LicenseView | null): Promise<AcceptResult>;
   publish(flow: FlowState): void;
@@ -132,7 +135,8 @@ export class UpgradeFlow {
     }
     let checkout: CreateCheckoutResponse;
     try {
-      checkout = await this.deps.client.createCheckout(anchor.anchor, run.planId, run.abort.signal);
+      const entitlement = await this.deps.entitlement().catch(() => null);
+      checkout = await this.deps.client.createCheckout(anchor.anchor, run.planId, run.abort.signal, entitlement);
     } catch (error) {
       return run.abort.signal.aborted ? cancelled(CANCEL_MESSAGES.byUser) : stateForError(error);
     }
@@ -147,7 +151,10 @@ export class UpgradeFlow {
       returnUrlPrefix: `${serverBase}/checkout/return`,
       cancelUrlPrefix: `${serverBase}/checkout/cancel`,
     });
-    this.publish({ step: 'awaiting_approval', planId: run.planId, checkoutId: checkout.checkoutId });
+    this.publish({
+      step: 'awaiting_approval', planId: run.planId, checkoutId: checkout.checkoutId,
+      ...(checkout.replaces ? { replaces: checkout.replaces } : {}),
+    });
     return run.window;
   }
 

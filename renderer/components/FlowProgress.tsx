@@ -13,6 +13,12 @@ export function FlowProgress({ flow }: { flow: FlowState }) {
       {flow.step === 'awaiting_approval' && (
         <p className="hint">The payment page is open in its own window. This window updates by itself once you have paid.</p>
       )}
+      {flow.step === 'awaiting_approval' && flow.replaces && (
+        <p className="notice" data-testid="replaces-subscription">
+          Your subscription ({flow.replaces.subscriptionId}) will be cancelled at PayPal once this payment goes through, so you are not
+          charged for both. Enterprise continues without a break.
+        </p>
+      )}
       <div className="actions">
         <button type="button" data-autofocus onClick={() => void cancelUpgrade()}>Cancel</button>
       </div>

@@ -47,6 +47,8 @@ export interface CheckoutDeps {
 
 const OPEN = new Set<CheckoutRecord['status']>(['pending', 'approved']);
 
+const DECLINED_SENTENCE = 'PayPal declined the payment, so nothing was charged. Try again with another card or payment method in PayPal.';
+
 export class CheckoutService {
   private afterLifetimePayment: ((anchor: string) => Promise<unknown>) | undefined;
 
@@ -265,7 +267,8 @@ export class CheckoutService {
         };
       }
       case 'failed':
-        return { status: 'failed', reason: checkout.failureReason ?? 'The payment did not go through.' };
+        // The recorded reason is the provider's code (DECLINED, INSTRUMENT_DECLINED …): the buyer reads a sentence.
+        return { status: 'failed', reason: DECLINED_SENTENCE };
       default:
         return { status: checkout.status };
     }

@@ -31,12 +31,21 @@ class FakeServer implements CheckoutApi {
   onReturn: CheckoutView | null = COMPLETED;
   private parked: Array<() => void> = [];
 
-  async createCheckout(_anchor: string, _plan: string, signal?: AbortSignal): Promise<CreateCheckoutResponse> {
+  /** The entitlement each checkout was started with. */
+  presented: (string | null | undefined)[] = [];
+  /** What the server answers about a subscription the purchase replaces. */
+  replaces: CreateCheckoutResponse['replaces'];
+
+  async createCheckout(_anchor: string, _plan: string, signal?: AbortSignal, entitlement?: string | null): Promise<CreateCheckoutResponse> {
+    this.presented.push(entitlement);
     await Promise.resolve();
     if (signal?.aborted) throw new ServerClientError('aborted', 'stopped');
     if (this.createError) throw this.createError;
     this.created++;
-    return { checkoutId: `chk_${this.created}`, approveUrl: 'https://www.sandbox.paypal.test/checkoutnow?token=ORDER1', pollToken: 'hbp_1', expiresAt: new Date(Date.now() + 3600_000).toISOString() };
+    return {
+      checkoutId: `chk_${this.created}`, approveUrl: 'https://www.sandbox.paypal.test/checkoutnow?token=ORDER1', pollToken: 'hbp_1',
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(), ...(this.replaces ? { replaces: this.replaces } : {}),
+    };
   }
 
   poll(_ticket: CheckoutTicket, wait: number, signal?: AbortSignal): Promise<CheckoutView> {
@@ -83,6 +92,8 @@ interface Setup {
   server?: FakeServer;
   anchor?: AnchorResult | null;
   accept?: (token: string) => AcceptResult;
+  /** The entitlement the machine holds when the checkout starts. */
+  entitlement?: string | null;
 }
 
 function setup(options: Setup = {}) {
@@ -96,6 +107,7 @@ function setup(options: Setup = {}) {
     clock: systemClock,
     timers: systemTimers,
     anchor: () => (options.anchor === undefined ? { ok: true, anchor: randomAnchor() as never } : options.anchor),
+    entitlement: async () => options.entitlement ?? null,
     acceptEntitlement: async (token) => {
       accepted.push(token);
       return options.accept?.(token) ?? { ok: true, tier: 'enterprise', status: 'active' };
@@ -128,6 +140,22 @@ describe('upgrade flow', () => {
     expect(t.server.returns).toEqual(['ORDER1']);
     expect(t.accepted).toEqual(['signed.enterprise.token']);
     expect(t.server.cancels).toBe(0);
+  });
+
+  it('a subscriber buying lifetime: the checkout starts with the machine\'s entitlement, and the subscription it replaces is shown before paying', async () => {
+    const t = setup({ entitlement: 'signed.monthly.token' });
+    t.server.replaces = { subscriptionId: 'I-MONTHLY0001', planId: 'enterprise-monthly' };
+    t.window.onOpen = (_request, w) => setTimeout(() => w.end({ kind: 'returned', orderToken: 'ORDER1' }), 10);
+    await run(t.flow);
+    expect(t.server.presented).toEqual(['signed.monthly.token']);
+    expect(t.states[1]).toEqual({
+      step: 'awaiting_approval', planId: 'enterprise-lifetime', checkoutId: 'chk_1', replaces: { subscriptionId: 'I-MONTHLY0001', planId: 'enterprise-monthly' },
+    });
+    // A machine with nothing yet presents nothing.
+    const fresh = setup();
+    fresh.window.onOpen = (_request, w) => setTimeout(() => w.end({ kind: 'returned', orderToken: 'ORDER1' }), 10);
+    await run(fresh.flow);
+    expect(fresh.server.presented).toEqual([null]);
   });
 
   it('long poll road: the payment is recorded while the window is still open → the window is closed, Enterprise', async () => {

@@ -106,6 +106,11 @@ describe('renderer in Chromium (scripted core)', () => {
     expect(await page.getByRole('button', { name: 'Close' }).count()).toBe(0);
     expect(await focusedText(page)).toBe('Cancel');
     await screenshot(page, 'ui-02-awaiting-approval');
+    // A subscriber buying lifetime is told, before paying, that the subscription will be cancelled.
+    expect(await page.getByTestId('replaces-subscription').count()).toBe(0);
+    api.setFlow({ step: 'awaiting_approval', planId: 'enterprise-annual', checkoutId: 'chk_1', replaces: { subscriptionId: 'I-MONTHLY0001', planId: 'enterprise-monthly' } });
+    await expect.poll(() => page.getByTestId('replaces-subscription').innerText()).toContain('Your subscription (I-MONTHLY0001) will be cancelled at PayPal');
+    await screenshot(page, 'ui-02b-awaiting-approval-replaces-subscription');
     await page.keyboard.press('Enter');
     await expect.poll(() => api.callsOf('cancelUpgrade').length).toBe(1);
 

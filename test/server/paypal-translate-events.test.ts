@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../../common/clock';
 import type { BillingEvent } from '../../server/billing/events';
+import { licenseState } from '../../server/billing';
 import { PayPalCheckoutProvider } from '../../server/providers/paypal/checkout-provider';
 import { PayPalClient } from '../../server/providers/paypal/client';
 import { PayPalApiError } from '../../server/providers/paypal/errors';
@@ -62,6 +63,9 @@ const eventsOf = (judgement: Judgement): BillingEvent[] => {
   if (!judgement.ok) throw new Error(`not confirmed: ${judgement.reason}`);
   return judgement.events;
 };
+/** The money-back events of a refund's judgement (the payment it refunds comes along; see its own test). */
+const moneyBackOf = (judgement: Judgement): BillingEvent[] =>
+  eventsOf(judgement).filter((e) => e.type === 'payment.refunded' || e.type === 'payment.reversed');
 
 describe('views of API answers', () => {
   it('keep ids, statuses, amounts, custom ids and billing dates, and no payer data', () => {
@@ -245,23 +249,27 @@ describe('judgeRefund: Orders v2 (a refund of a capture)', () => {
   it('a completed refund of our capture → payment.refunded named by the refund; full only when the capture shows REFUNDED', () => {
     expect(judgeRefund(refund, { captureRefund: captureRefund(), capture: capture('REFUNDED') }, oneTimeCheckout(), NOW)).toEqual({
       ok: true,
-      events: [{ id: `paypal:payment.refunded:${REFUND_ID}`, at: refundedAt, type: 'payment.refunded', transactionId: CAPTURE_ID, amount: USD49, full: true }],
+      events: [
+        // The payment it returns comes along, under its one fact id: a refund may arrive before it was recorded.
+        eventsOf(judgeCapture(capture('REFUNDED'), oneTimeCheckout(), NOW))[0]!,
+        { id: `paypal:payment.refunded:${REFUND_ID}`, at: refundedAt, type: 'payment.refunded', transactionId: CAPTURE_ID, amount: USD49, full: true },
+      ],
       refs: [{ provider: 'paypal', ref: CAPTURE_ID, kind: 'capture' }, { provider: 'paypal', ref: REFUND_ID, kind: 'refund' }],
     });
     const partial = { captureRefund: captureRefund('COMPLETED', CAPTURE_ID, '10.00'), capture: capture('PARTIALLY_REFUNDED') };
-    expect(eventsOf(judgeRefund(refund, partial, oneTimeCheckout(), NOW))).toEqual([
+    expect(moneyBackOf(judgeRefund(refund, partial, oneTimeCheckout(), NOW))).toEqual([
       { id: `paypal:payment.refunded:${REFUND_ID}`, at: refundedAt, type: 'payment.refunded', transactionId: CAPTURE_ID, amount: { value: '10.00', currency: 'USD' }, full: false },
     ]);
   });
 
   it('a "reversal" is the refund the API shows: v2 cannot tell a chargeback from a refund, so the body\'s word is not taken', () => {
     // Same fact, same id, as the PAYMENT.CAPTURE.REFUNDED of that refund.
-    expect(eventsOf(judgeRefund(reversal, { captureRefund: captureRefund(), capture: capture('REFUNDED') }, oneTimeCheckout(), NOW))).toEqual([
+    expect(moneyBackOf(judgeRefund(reversal, { captureRefund: captureRefund(), capture: capture('REFUNDED') }, oneTimeCheckout(), NOW))).toEqual([
       { id: `paypal:payment.refunded:${REFUND_ID}`, at: refundedAt, type: 'payment.refunded', transactionId: CAPTURE_ID, amount: USD49, full: true },
     ]);
     // A partial refund re-labelled as a chargeback ends nothing.
     const partial = { captureRefund: captureRefund('COMPLETED', CAPTURE_ID, '10.00'), capture: capture('PARTIALLY_REFUNDED') };
-    expect(eventsOf(judgeRefund(reversal, partial, oneTimeCheckout(), NOW))).toMatchObject([{ type: 'payment.refunded', full: false }]);
+    expect(moneyBackOf(judgeRefund(reversal, partial, oneTimeCheckout(), NOW))).toMatchObject([{ type: 'payment.refunded', full: false }]);
   });
 
   it('money back the API shows by no refund id counts only when the capture shows all of it gone', () => {
@@ -270,7 +278,7 @@ describe('judgeRefund: Orders v2 (a refund of a capture)', () => {
   });
 
   it('without a refund the API shows, the capture the body names is the fact, once per capture', () => {
-    expect(eventsOf(judgeRefund(refund, { capture: capture('REFUNDED') }, oneTimeCheckout(), NOW))).toEqual([
+    expect(moneyBackOf(judgeRefund(refund, { capture: capture('REFUNDED') }, oneTimeCheckout(), NOW))).toEqual([
       { id: `paypal:payment.refunded:${CAPTURE_ID}`, at: NOW, type: 'payment.refunded', transactionId: CAPTURE_ID, amount: USD49, full: true },
     ]);
     const namesOther = { ...refund, transactionIds: [OTHER_CAPTURE] };
@@ -295,7 +303,7 @@ describe('judgeRefund: Orders v2 (a refund of a capture)', () => {
     // The same capture, completed, grants: money taken back from it must end what it granted.
     expect(judgeCapture(capture('COMPLETED', [[['custom_id'], undefined]]), oneTimeCheckout(), NOW)).toMatchObject({ ok: true });
     expect(judgeRefund(refund, { captureRefund: captureRefund(), capture: noCustomId }, oneTimeCheckout(), NOW)).toMatchObject({
-      ok: true, events: [{ type: 'payment.refunded', transactionId: CAPTURE_ID, full: true }],
+      ok: true, events: [{ type: 'payment.completed', transactionId: CAPTURE_ID }, { type: 'payment.refunded', transactionId: CAPTURE_ID, full: true }],
     });
   });
 
@@ -323,6 +331,19 @@ describe('judgeRefund: v1 (a refund or reversal of a subscription sale)', () => 
     });
     expect(eventsOf(judgeRefund(refunded, { saleRefund: saleRefund(), sale: sale('partially_refunded') }, recurringCheckout(), NOW))).toMatchObject([{ full: false }]);
     expect(judgeRefund(refunded, { saleRefund: saleRefund(), sale: sale('completed') }, recurringCheckout(), NOW)).toEqual(refused('not_confirmed'));
+  });
+
+  it('the sale it returns comes along as the paid cycle it was, when the API\'s subscription is ours', () => {
+    const judged = eventsOf(judgeRefund(refunded, { saleRefund: saleRefund(), sale: sale('refunded'), subscription: subscription() }, recurringCheckout(), NOW));
+    expect(judged.map((e) => [e.type, e.id])).toEqual([
+      ['subscription.renewed', `paypal:subscription.renewed:${SALE_ID}`],
+      ['payment.refunded', `paypal:payment.refunded:${SALE_REFUND_ID}`],
+    ]);
+    // Applied to a license that never saw the sale, the refund ends what the sale paid for.
+    expect(licenseState([...judged]).status).toBe('refunded');
+    // Another customer's subscription: only the money back, which belongs to nothing of ours.
+    const theirs = subscription('ACTIVE', {}, { id: OTHER_SUBSCRIPTION });
+    expect(moneyBackOf(judgeRefund(refunded, { saleRefund: saleRefund(), sale: sale('refunded'), subscription: theirs }, recurringCheckout(), NOW))).toHaveLength(1);
   });
 
   it('PayPal\'s documented and simulated reversal bodies of one reversal are the same fact', () => {
@@ -718,16 +739,17 @@ describe('fetchTruth: what is read before a trigger is believed', () => {
 
   it('PayPal\'s documented sale reversal: the refund in the self link, then the sale its answer names', async () => {
     const reversalRefund = saleRefundResource('completed', SALE_ID, SALE_REVERSAL_ID);
-    const { api, calls } = source({ saleRefunds: [reversalRefund], sales: [saleResource('reversed')] });
-    expect(await fetchTruth(api, triggerOf(saleReversedDocumented(), 'refund'))).toEqual({ saleRefund: must(parseSaleRefund(reversalRefund)), sale: sale('reversed') });
-    expect(calls).toEqual([`getSaleRefund ${SALE_REVERSAL_ID}`, `getSale ${SALE_ID}`]);
+    const { api, calls } = source({ saleRefunds: [reversalRefund], sales: [saleResource('reversed')], subscriptions: [subscriptionResource()] });
+    expect(await fetchTruth(api, triggerOf(saleReversedDocumented(), 'refund'))).toEqual({ saleRefund: must(parseSaleRefund(reversalRefund)), sale: sale('reversed'), subscription: subscription() });
+    // The sale's subscription too (the API's link): the payment itself is judged with the money back.
+    expect(calls).toEqual([`getSaleRefund ${SALE_REVERSAL_ID}`, `getSale ${SALE_ID}`, `getSubscription ${SUBSCRIPTION_ID}`]);
   });
 
   it('the simulator\'s sale reversal, naming only the refund: the API\'s refund names the sale', async () => {
     const reversalRefund = saleRefundResource('completed', SALE_ID, SALE_REVERSAL_ID);
     const { api, calls } = source({ saleRefunds: [reversalRefund], sales: [saleResource('reversed')] });
     expect(await fetchTruth(api, triggerOf(saleReversedSimulator(), 'refund'))).toEqual({ saleRefund: must(parseSaleRefund(reversalRefund)), sale: sale('reversed') });
-    expect(calls).toEqual([`getSaleRefund ${SALE_REVERSAL_ID}`, `getSale ${SALE_ID}`]);
+    expect(calls).toEqual([`getSaleRefund ${SALE_REVERSAL_ID}`, `getSale ${SALE_ID}`, `getSubscription ${SUBSCRIPTION_ID}`]);
   });
 
   it('a trigger costs a bounded number of calls, whatever its body lists', async () => {

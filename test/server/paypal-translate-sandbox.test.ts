@@ -135,11 +135,15 @@ async function step(checkout: CheckoutRecord, action: () => unknown): Promise<Pr
 }
 
 /** The confirmed events, or the first reason one was not confirmed. */
+/** The events each delivery stands for. A refund's judgement also restates the payment it returns (money can
+ *  come back before that payment was recorded); that restatement is the same fact, under the same id, as the
+ *  payment's own event, so it is left out here. */
 function events(processed: Processed[]): BillingEvent[] {
   return processed.flatMap(({ eventType, judgement }) => {
     if (judgement === null) return [];
     if (!judgement.ok) throw new Error(`${eventType} not confirmed: ${judgement.reason}`);
-    return judgement.events;
+    const refund = /\.(REFUNDED|REVERSED)$/.test(eventType);
+    return refund ? judgement.events.filter((e) => e.type === 'payment.refunded' || e.type === 'payment.reversed') : judgement.events;
   });
 }
 
@@ -340,7 +344,11 @@ describe('sale reversals in PayPal\'s other shapes, resolved as the server does 
       kind: 'apply',
       applications: [{
         checkoutId: checkout.id,
-        events: [{ id: `paypal:payment.reversed:${refundId}`, at: expect.any(Number), type: 'payment.reversed', transactionId: saleId, amount: { value: '9.00', currency: 'USD' } }],
+        events: [
+          // The sale it reverses, restated as the paid cycle it was (a reversal can arrive before that sale did).
+          expect.objectContaining({ id: `paypal:subscription.renewed:${saleId}`, type: 'subscription.renewed', transactionId: saleId }),
+          { id: `paypal:payment.reversed:${refundId}`, at: expect.any(Number), type: 'payment.reversed', transactionId: saleId, amount: { value: '9.00', currency: 'USD' } },
+        ],
         refs: [{ provider: 'paypal', ref: saleId, kind: 'sale' }, { provider: 'paypal', ref: refundId, kind: 'refund' }],
       }],
     };

@@ -54,13 +54,22 @@ async function refundTruth(api: TruthSource, trigger: RefundTrigger): Promise<Pr
   }
   for (const id of trigger.refundIds.slice(0, MAX_CANDIDATES)) {
     const { saleRefund } = await known(() => api.getSaleRefund(id), 'saleRefund');
-    if (saleRefund?.saleId) return { saleRefund, ...(await known(() => api.getSale(saleRefund.saleId!), 'sale')) };
+    if (saleRefund?.saleId) return withSubscription(api, { saleRefund, ...(await known(() => api.getSale(saleRefund.saleId!), 'sale')) });
   }
   for (const id of trigger.transactionIds.slice(0, MAX_CANDIDATES)) {
     const found = await known(() => api.getSale(id), 'sale');
-    if (found.sale) return found;
+    if (found.sale) return withSubscription(api, found);
   }
   return {};
+}
+
+/** The refunded sale's subscription (the API's link), so the payment itself can be judged too: money can come
+ *  back before the payment was ever recorded here. */
+async function withSubscription(api: TruthSource, truth: ProviderTruth): Promise<ProviderTruth> {
+  const agreement = truth.sale?.billingAgreementId;
+  if (!agreement) return truth;
+  const { subscription } = await known(() => api.getSubscription(agreement), 'subscription');
+  return subscription ? { ...truth, subscription, ...(await planIfNeeded(api, subscription)) } : truth;
 }
 
 /** The answer under `key`, or nothing when PayPal does not know the id (a forged or foreign reference). */

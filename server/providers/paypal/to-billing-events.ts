@@ -127,7 +127,9 @@ function judgeCaptureRefund(trigger: RefundTrigger, truth: ProviderTruth, checko
   const full = capture.status === 'REFUNDED';
   if (!full && (refund === undefined || capture.status !== 'PARTIALLY_REFUNDED')) return no('not_confirmed');
   const refs = [ref(capture.id, 'capture'), ...(refund ? [ref(refund.id, 'refund')] : [])];
-  return yes([moneyBack(false, refund ?? null, capture.id, capture.amount, full, now)], refs);
+  // The payment itself, as the API shows it, comes along: money can come back before any road recorded it.
+  const paid = judgeCapture(capture, checkout, now);
+  return yes([...(paid.ok ? paid.events : []), moneyBack(false, refund ?? null, capture.id, capture.amount, full, now)], refs);
 }
 
 /** v1 shows a chargeback apart from a refund (the sale `reversed`); a refund the API does not show by its id
@@ -146,7 +148,12 @@ function judgeSaleRefund(trigger: RefundTrigger, truth: ProviderTruth, checkout:
   if (!confirmed) return no('not_confirmed');
   const full = sale.state !== 'partially_refunded';
   const refs = [ref(sale.id, 'sale'), ...(refund ? [ref(refund.id, 'refund')] : [])];
-  return yes([moneyBack(trigger.reversal, refund ?? null, sale.id, sale.amount, full, now)], refs);
+  // The payment itself, as the API shows it, comes along: money can come back before any road recorded it.
+  const { subscription, plan } = truth;
+  const paid = subscription !== undefined && subscription.id === sale.billingAgreementId && matchesOurSubscription(subscription, checkout) === null
+    ? renewal(sale.id, sale.amount, sale.createTime, true, subscription, plan, checkout, now)
+    : null;
+  return yes([...(paid?.ok ? paid.events : []), moneyBack(trigger.reversal, refund ?? null, sale.id, sale.amount, full, now)], refs);
 }
 
 function moneyBack(
