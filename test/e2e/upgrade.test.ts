@@ -22,8 +22,10 @@ import {
   type Machine,
 } from './support-app';
 
-/** Payment recorded → Enterprise on screen: a buyer sees the tier change well under a second after paying. */
-const ACTIVATION_BUDGET_MS = 1_000;
+/** Pay → Enterprise on screen, end to end through the browser, the return road's capture at PayPal and the app's
+ *  keychain write: a bound a shared 2-core machine busy with the rest of the suite still meets (the server's own
+ *  commit-to-answer latency is what bench:activation measures, p99 in milliseconds). The figure is printed. */
+const ACTIVATION_BUDGET_MS = 2_000;
 
 let world: E2eWorld;
 const machines: Machine[] = [];
@@ -46,7 +48,7 @@ function machine(): Machine {
 describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
   const buyer = machine();
 
-  itWithSystem(chromiumPart, 'Upgrade → approval page in its own context → Pay → Enterprise within a second; token stored', async () => {
+  itWithSystem(chromiumPart, 'Upgrade → approval page in its own context → Pay → Enterprise within two seconds; token stored', async () => {
     const session = await world.startApp(buyer);
     const { page } = session.app;
     expect(await badge(page).innerText()).toContain('Free');
