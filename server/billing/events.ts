@@ -31,6 +31,8 @@ export type BillingEvent = EventBase &
     | { type: 'dispute.opened'; disputeId: string; transactionId: string }
     | { type: 'dispute.resolved'; disputeId: string; outcome: 'buyer' | 'seller' }
     | { type: 'license.revoked'; reason: string }
+    /** Support undoes the revocation whose event id this names (restore.ts). */
+    | { type: 'license.restored'; revocationId: string; reason: string }
   );
 
 export type BillingEventType = BillingEvent['type'];

@@ -20,5 +20,6 @@ export type {
 export { paidOf, underlyingState } from './state';
 export { licenseState } from './reduce';
 export { canonicalEvents } from './order';
+export { standingRevocations } from './restore';
 export type { Access, AccessPolicy, EnterpriseReason, ExpiryPolicy, FreeReason } from './access';
 export { access, entitlementExpiry } from './access';

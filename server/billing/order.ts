@@ -22,6 +22,8 @@ const RANK: Record<BillingEventType, number> = {
   'subscription.cancelled': 12,
   'subscription.expired': 13,
   'license.revoked': 14,
+  // Never folded (restore.ts takes it and the revocation it undoes out first); ranked for completeness.
+  'license.restored': 15,
 };
 
 function compareKeys(a: BillingEvent, b: BillingEvent): number {

@@ -43,3 +43,7 @@ export const ev = {
   revoked: (at: number, reason = 'chargeback fraud') => event(at, { type: 'license.revoked', reason }, `support-revoke-${at}`),
   withId: (id: string, e: BillingEvent): BillingEvent => ({ ...e, id }),
 };
+
+/** Support undoing the revocation with event id `revocationId`. */
+export const restored = (at: number, revocationId: string, reason = 'revoked by mistake'): BillingEvent =>
+  event(at, { type: 'license.restored', revocationId, reason }, `support-restore-${at}`);

@@ -14,9 +14,19 @@ const PERIOD = 30 * DAY;
 class History {
   readonly events: BillingEvent[] = [];
   private at = T0;
+  /** Revocations support has not undone yet, by event id. */
+  private readonly standing: string[] = [];
   emit(gap: number, body: EventBody): void {
     this.at += gap;
-    this.events.push({ id: `WH-${this.events.length}-${body.type}`, at: this.at, ...body } as BillingEvent);
+    const id = `WH-${this.events.length}-${body.type}`;
+    this.events.push({ id, at: this.at, ...body } as BillingEvent);
+    if (body.type === 'license.revoked') this.standing.push(id);
+  }
+  /** Support restores one of the standing revocations (the n-th, wrapping), if there is any. */
+  restore(gap: number, n: number): void {
+    if (this.standing.length === 0) return;
+    const [revocationId] = this.standing.splice(n % this.standing.length, 1);
+    this.emit(gap, { type: 'license.restored', revocationId: revocationId!, reason: 'revoked by mistake' });
   }
 }
 
@@ -33,6 +43,7 @@ const orderStep = fc.oneof(
   fc.tuple(fc.constantFrom('resolve_buyer' as const, 'resolve_seller' as const), gap),
   fc.tuple(fc.constant('foreign_refund' as const), gap),
   fc.tuple(fc.constant('revoke' as const), gap),
+  fc.tuple(fc.constant('restore' as const), gap),
 );
 
 const orderHistory = fc
@@ -55,6 +66,7 @@ const orderHistory = fc
     let disputes = 0;
     for (const [kind, g] of after) {
       if (kind === 'revoke') h.emit(g, { type: 'license.revoked', reason: 'support' });
+      else if (kind === 'restore') h.restore(g, disputes);
       else if (kind === 'foreign_refund') h.emit(g, { type: 'payment.refunded', transactionId: 'CAP-OTHER', amount: USD49, full: true });
       else if (!completes) continue;
       else if (kind === 'partial_refund' && !moneyBack) {
@@ -88,6 +100,7 @@ const subscriptionStep = fc.oneof(
   fc.tuple(fc.constantFrom('resolve_buyer' as const, 'resolve_seller' as const), gap, pick),
   fc.tuple(fc.constant('foreign_refund' as const), gap, pick),
   fc.tuple(fc.constant('revoke' as const), gap, pick),
+  fc.tuple(fc.constant('restore' as const), gap, pick),
 );
 
 const subscriptionHistory = fc
@@ -152,6 +165,8 @@ const subscriptionHistory = fc
         h.emit(g, { type: 'payment.refunded', transactionId: 'SALE-OTHER', amount: USD9, full: true });
       } else if (kind === 'revoke') {
         h.emit(g, { type: 'license.revoked', reason: 'support' });
+      } else if (kind === 'restore') {
+        h.restore(g, n);
       }
     }
     return h.events;
@@ -181,7 +196,10 @@ interface KeyFields {
   paidThrough: number | null;
 }
 
-function model(inOrder: readonly BillingEvent[]): KeyFields {
+function model(history: readonly BillingEvent[]): KeyFields {
+  // A restore undoes the revocation it names: the rules are those of a history where neither happened.
+  const restoredIds = new Set(history.flatMap((e) => (e.type === 'license.restored' ? [e.revocationId] : [])));
+  const inOrder = history.filter((e) => e.type !== 'license.restored' && !(e.type === 'license.revoked' && restoredIds.has(e.id)));
   let base: LicenseStatus = 'pending';
   let paid = false;
   let revoked = false;
@@ -277,6 +295,7 @@ function keyFields(state: LicenseState): KeyFields {
 describe('billing state under redelivery and reordering', () => {
   it('equals in-order delivery (state and the entitlement a refresh returns) and the in-order model for 10,000 generated histories', () => {
     const statusesSeen = new Set<LicenseStatus>();
+    const restoresSeen = new Set<LicenseStatus>();
     fc.assert(
       fc.property(scenario, ({ inOrder, delivered }) => {
         const expected = licenseState(inOrder);
@@ -296,12 +315,29 @@ describe('billing state under redelivery and reordering', () => {
           });
         }
         statusesSeen.add(expected.status);
+        if (inOrder.some((e) => e.type === 'license.restored')) restoresSeen.add(expected.status);
       }),
       { numRuns: 10_000 },
     );
     // The generator is only worth something if its histories reach every status.
     expect([...statusesSeen].sort()).toEqual(
       ['active', 'canceled', 'disputed', 'expired', 'failed', 'past_due', 'pending', 'refunded', 'reversed', 'revoked', 'suspended'],
+    );
+    // Restored histories end in paid statuses and in a second revocation alike.
+    for (const status of ['active', 'canceled', 'refunded', 'revoked'] as const) expect(restoresSeen).toContain(status);
+  });
+
+  it('a restore delivered in any order relative to its revocation gives the history without either', () => {
+    fc.assert(
+      fc.property(fc.oneof(orderHistory, subscriptionHistory), fc.nat(), fc.nat(), (history, where, later) => {
+        const position = where % (history.length + 1);
+        const at = (history[position - 1]?.at ?? T0) + 1;
+        const revoke: BillingEvent = { id: 'support-revoke-x', at, type: 'license.revoked', reason: 'mistake' };
+        const restore: BillingEvent = { id: 'support-restore-x', at: at + 1 + (later % (30 * DAY)), type: 'license.restored', revocationId: revoke.id, reason: 'undo' };
+        const withBoth = [...history.slice(0, position), revoke, ...history.slice(position), restore];
+        expect(licenseState(withBoth.reverse())).toEqual(licenseState(history));
+      }),
+      { numRuns: 2_000 },
     );
   });
 });
