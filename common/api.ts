@@ -5,7 +5,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { ANCHOR_PATTERN } from './anchor';
 import { Entitlement, EntitlementToken } from './entitlement';
-import { LicenseView, type LicenseStatus } from './license';
+import { LicenseStatus, LicenseView } from './license';
 import { Plan } from './plans';
 
 export const API_PATHS = {
@@ -21,8 +21,12 @@ export const API_PATHS = {
   jwks: '/.well-known/hardbound/jwks.json',
   paypalWebhook: '/v1/webhooks/paypal',
   supportLookup: '/v1/support/lookup',
+  supportLicense: (licenseId: string) => `/v1/support/licenses/${encodeURIComponent(licenseId)}`,
   supportAction: (licenseId: string, action: SupportAction) =>
     `/v1/support/licenses/${encodeURIComponent(licenseId)}/${action}`,
+  supportSession: '/v1/support/session',
+  supportSignOut: '/v1/support/session/sign-out',
+  supportConsole: '/support/',
   openapi: '/openapi.json',
 } as const;
 
@@ -70,6 +74,10 @@ export const ApiErrorCode = Type.Enum([
   'transfer_limit_reached',
   'transfer_code_invalid',
   'transfer_code_expired',
+  'action_not_allowed',
+  'second_person_required',
+  'session_expired',
+  'csrf_rejected',
   'internal',
 ]);
 export type ApiErrorCode = Static<typeof ApiErrorCode>;
@@ -164,6 +172,8 @@ export const RefreshResponse = Type.Object({
   entitlement: Entitlement,
   unbound: Type.Optional(UnboundReason),
 });
+// Why access changed is a claim of the signed entitlement itself (`why`, common/entitlement.ts), so it stays
+// with the token it explains and shows offline too.
 export type RefreshResponse = Static<typeof RefreshResponse>;
 
 /** "Release this computer": the app presents its entitlement, like a refresh. */
@@ -222,13 +232,26 @@ export const WebhookAck = Type.Object({ received: Type.Literal(true), outcome: T
 
 // ---- support -----------------------------------------------------------------------------------------------
 
-export const SupportAction = Type.Enum(['revoke', 'transfer', 'reissue']);
+/** read: look up only; act: look up and act. */
+export const SupportRole = Type.Enum(['read', 'act']);
+export type SupportRole = Static<typeof SupportRole>;
+
+export const SupportAction = Type.Enum(['refund', 'cancel', 'revoke', 'restore', 'transfer', 'reissue']);
 export type SupportAction = Static<typeof SupportAction>;
 
+/** cancel only: PayPal stops billing at once either way (it has no "at period end"); this says when access ends. */
+export const CancelAccess = Type.Enum(['period_end', 'now']);
+export type CancelAccess = Static<typeof CancelAccess>;
+
 export const SupportActionRequest = Type.Object({
-  reason: Type.String({ minLength: 1, maxLength: 500 }),
+  reason: Type.String({ minLength: 1, maxLength: 500, description: 'Why (a ticket number, what the customer asked); kept in the audit trail.' }),
   /** transfer only: the new anchor (the machine code the customer copied). */
   anchor: Type.Optional(Anchor),
+  accessUntil: Type.Optional(CancelAccess),
+  actor: Type.Optional(Type.String({
+    pattern: '^[\\w.@ -]{1,64}$',
+    description: 'The person acting, when a tool acts for them with a shared token (the CLI\'s --actor); the audit names them beside the token.',
+  })),
 });
 export type SupportActionRequest = Static<typeof SupportActionRequest>;
 
@@ -242,6 +265,10 @@ export const TimelineEntry = Type.Object({
   amount: Nullable(Type.String()),
   currency: Nullable(Type.String()),
   reference: Nullable(Type.String()),
+  /** Money-path events that changed nothing: a claim PayPal's API did not bear out, or a delivery we could not read. */
+  outcome: Type.Optional(Type.Enum(['not_confirmed', 'unreadable'])),
+  /** A reason code or a short account of what changed (never anything from a webhook body). */
+  note: Type.Optional(Type.String()),
 });
 export type TimelineEntry = Static<typeof TimelineEntry>;
 
@@ -267,17 +294,95 @@ export const SupportLicense = Type.Evaluate(Type.Intersect([LicenseView, Type.Ob
 })]));
 export type SupportLicense = Static<typeof SupportLicense>;
 
-export const SupportLookupQuery = Type.Object({ q: Type.String({ minLength: 1, maxLength: 128, description: 'Any capture, order, subscription, sale, license or checkout id.' }) });
+/** The kinds of id a lookup recognises; anything else is `not_an_id`, and nothing of it is stored. */
+export const SupportIdKind = Type.Enum([
+  'license', 'checkout', 'machine_code', 'short_machine_code', 'subscription', 'dispute', 'paypal_id', 'not_an_id',
+]);
+export type SupportIdKind = Static<typeof SupportIdKind>;
+
+export const SupportLookupQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 256, description: 'Any id a customer may hold: capture/transaction, order, subscription (I-…), sale, refund, dispute (PP-…), license, checkout, or the app\'s machine code. Spaces and case do not matter where the id\'s own alphabet allows.' }),
+  reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why you look (a ticket number); kept in the audit trail.' })),
+});
 
 export const SupportLookupResponse = Type.Object({
-  query: Type.String(),
+  query: Type.String({ description: 'The id as it was understood (trimmed, case-normalized); empty when it is not an id of ours.' }),
+  kind: SupportIdKind,
   licenses: Type.Array(SupportLicense),
+  /** Ids we know that differ from the query by a character or two (found nothing only). */
+  suggestions: Type.Array(Type.Object({ id: Type.String(), kind: SupportIdKind })),
   audit: Type.Array(AuditEntry),
 });
 export type SupportLookupResponse = Static<typeof SupportLookupResponse>;
 
-export const SupportReissueResponse = Type.Object({ license: SupportLicense, entitlement: Entitlement });
-export type SupportReissueResponse = Static<typeof SupportReissueResponse>;
+/** What PayPal says about the license's subscription or payment right now, read for this page. */
+export const PayPalLiveState = Type.Union([
+  Type.Object({
+    kind: Type.Literal('subscription'),
+    id: Type.String(),
+    status: Type.String(),
+    nextBillingAt: Nullable(IsoTime),
+    lastPayment: Nullable(Type.Object({ amount: Type.String(), currency: Type.String(), at: IsoTime })),
+    failedPayments: Type.Integer({ minimum: 0 }),
+  }),
+  Type.Object({
+    kind: Type.Literal('payment'),
+    id: Type.String(),
+    api: Type.Enum(['capture', 'sale']),
+    status: Type.String(),
+    amount: Type.String(),
+    currency: Type.String(),
+  }),
+  Type.Object({ kind: Type.Literal('none'), reason: Type.String() }),
+  Type.Object({ kind: Type.Literal('unavailable'), reason: Type.String() }),
+]);
+export type PayPalLiveState = Static<typeof PayPalLiveState>;
+
+/** An action the license's state allows, with what it does to money and access, said before it is done. */
+export const SupportActionOffer = Type.Object({
+  action: SupportAction,
+  consequence: Type.String(),
+  /** cancel: when access ends, each with its own consequence. */
+  options: Type.Optional(Type.Array(Type.Object({ accessUntil: CancelAccess, consequence: Type.String() }))),
+});
+export type SupportActionOffer = Static<typeof SupportActionOffer>;
+
+export const SupportLicensePage = Type.Object({
+  license: SupportLicense,
+  /** Other licenses bound to the same machine: its access is the best of them. */
+  sameMachine: Type.Array(Type.Object({ id: Type.String(), planId: Type.String(), status: LicenseStatus, tier: Type.Enum(['free', 'enterprise']) })),
+  audit: Type.Array(AuditEntry),
+  paypal: PayPalLiveState,
+  /** What this token may do to the license in its state; a read-only token is offered nothing. */
+  actions: Type.Array(SupportActionOffer),
+});
+export type SupportLicensePage = Static<typeof SupportLicensePage>;
+
+export const SupportActionResponse = Type.Object({
+  license: SupportLicense,
+  /** What happened, in a sentence for the person who acted. */
+  outcome: Type.String(),
+  /** reissue only: the token to send the customer and the sentence to send with it. */
+  entitlement: Type.Optional(Entitlement),
+  message: Type.Optional(Type.String()),
+});
+export type SupportActionResponse = Static<typeof SupportActionResponse>;
+
+/** Console sign-in: the support token goes in the body once and becomes an httpOnly session cookie. */
+export const SupportSignInRequest = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
+export type SupportSignInRequest = Static<typeof SupportSignInRequest>;
+
+export const SupportSessionResponse = Type.Object({
+  name: Type.String(),
+  role: SupportRole,
+  /** Send it as the x-csrf-token header on every POST made with the session cookie. */
+  csrfToken: Type.String(),
+  idleTimeoutSeconds: Type.Integer({ minimum: 1 }),
+  expiresAt: IsoTime,
+});
+export type SupportSessionResponse = Static<typeof SupportSessionResponse>;
+
+export const SignedOutResponse = Type.Object({ signedOut: Type.Boolean() });
 
 // ---- operations --------------------------------------------------------------------------------------------
 
@@ -367,23 +472,60 @@ export const API_ROUTES = {
   }),
   supportLookup: route('GET', API_PATHS.supportLookup, {
     operationId: 'supportLookup', summary: 'Licenses by any id a customer may hold', tags: ['support'],
+    description: 'Bearer support token or console session. One audit row per lookup: the id kind and the licenses found, never a query that is not one of our ids.',
     querystring: SupportLookupQuery, security: bearer('supportToken'),
     response: { 200: SupportLookupResponse, ...ERRORS },
   }),
-  supportRevoke: route('POST', '/v1/support/licenses/:id/revoke', {
-    operationId: 'supportRevoke', summary: 'Revoke a license', tags: ['support'],
+  supportLicense: route('GET', '/v1/support/licenses/:id', {
+    operationId: 'supportLicense', summary: 'A license page: license, timeline, audit, live PayPal state, the actions its state allows', tags: ['support'],
+    params: SupportLicenseParams, querystring: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }), security: bearer('supportToken'),
+    response: { 200: SupportLicensePage, ...ERRORS },
+  }),
+  supportRefund: route('POST', '/v1/support/licenses/:id/refund', {
+    operationId: 'supportRefund', summary: 'Refund the payment funding the license in full, at PayPal', tags: ['support'],
+    description: 'A subscription is cancelled at PayPal first, so nothing is charged again. The license then follows PayPal\'s refund webhook (or reconciliation), as any refund.',
     params: SupportLicenseParams, body: SupportActionRequest, security: bearer('supportToken'),
-    response: { 200: SupportLicense, ...ERRORS },
+    response: { 200: SupportActionResponse, ...ERRORS },
+  }),
+  supportCancel: route('POST', '/v1/support/licenses/:id/cancel', {
+    operationId: 'supportCancel', summary: 'Cancel the subscription at PayPal', tags: ['support'],
+    description: 'PayPal stops billing at once. accessUntil period_end (default): Enterprise until the paid-through date; now: the license is revoked too.',
+    params: SupportLicenseParams, body: SupportActionRequest, security: bearer('supportToken'),
+    response: { 200: SupportActionResponse, ...ERRORS },
+  }),
+  supportRevoke: route('POST', '/v1/support/licenses/:id/revoke', {
+    operationId: 'supportRevoke', summary: 'Revoke a license (a billing subscription is cancelled at PayPal first)', tags: ['support'],
+    params: SupportLicenseParams, body: SupportActionRequest, security: bearer('supportToken'),
+    response: { 200: SupportActionResponse, ...ERRORS },
+  }),
+  supportRestore: route('POST', '/v1/support/licenses/:id/restore', {
+    operationId: 'supportRestore', summary: 'Undo a revocation (another person than the one who revoked)', tags: ['support'],
+    params: SupportLicenseParams, body: SupportActionRequest, security: bearer('supportToken'),
+    response: { 200: SupportActionResponse, ...ERRORS },
   }),
   supportTransfer: route('POST', '/v1/support/licenses/:id/transfer', {
     operationId: 'supportTransfer', summary: 'Move a license to another machine (anchor)', tags: ['support'],
     params: SupportLicenseParams, body: SupportActionRequest, security: bearer('supportToken'),
-    response: { 200: SupportLicense, ...ERRORS },
+    response: { 200: SupportActionResponse, ...ERRORS },
   }),
   supportReissue: route('POST', '/v1/support/licenses/:id/reissue', {
-    operationId: 'supportReissue', summary: 'Issue a fresh entitlement for a license', tags: ['support'],
+    operationId: 'supportReissue', summary: 'Issue a fresh entitlement for a license, to send the customer', tags: ['support'],
     params: SupportLicenseParams, body: SupportActionRequest, security: bearer('supportToken'),
-    response: { 200: SupportReissueResponse, ...ERRORS },
+    response: { 200: SupportActionResponse, ...ERRORS },
+  }),
+  supportSignIn: route('POST', API_PATHS.supportSession, {
+    operationId: 'supportSignIn', summary: 'Console sign-in: a support token in, an httpOnly session cookie out', tags: ['support'],
+    description: 'Failed attempts are audited (never the token) and limited per client address.',
+    body: SupportSignInRequest,
+    response: { 200: SupportSessionResponse, ...ERRORS },
+  }),
+  supportSession: route('GET', API_PATHS.supportSession, {
+    operationId: 'supportSession', summary: 'The console session: who, role, CSRF token', tags: ['support'],
+    response: { 200: SupportSessionResponse, ...ERRORS },
+  }),
+  supportSignOut: route('POST', API_PATHS.supportSignOut, {
+    operationId: 'supportSignOut', summary: 'End the console session', tags: ['support'],
+    response: { 200: SignedOutResponse, ...ERRORS },
   }),
   healthz: route('GET', '/healthz', {
     operationId: 'healthz', summary: 'The process is up', tags: ['operations'],
@@ -395,4 +537,4 @@ export const API_ROUTES = {
   }),
 } as const;
 
-export type { LicenseStatus };
+export type { LicenseStatus } from './license';

@@ -11,6 +11,14 @@ export const ENTITLEMENT_AUDIENCE = 'hardbound-app';
 
 const numericDate = (description: string) => Type.Integer({ minimum: 0, description });
 
+/**
+ * Why access changed, said by the server where the status alone would not tell the customer the truth: who
+ * ended it (support rather than PayPal or the buyer) or that the license now lives on another computer. It
+ * always speaks of the license named by `lic` in the same token, so an older purchase's reason never shows.
+ */
+export const AccessChange = Type.Enum(['refunded', 'reversed', 'revoked_by_support', 'cancelled_by_support', 'moved', 'released']);
+export type AccessChange = Static<typeof AccessChange>;
+
 /** Claims of the signed entitlement (DESIGN.md step 6). Times are JWT NumericDate (seconds). */
 export const EntitlementClaims = Type.Object({
   iss: Type.String(),
@@ -22,6 +30,7 @@ export const EntitlementClaims = Type.Object({
   status: LicenseStatus,
   plan: Type.String(),
   ptd: Type.Optional(numericDate('Paid-through, subscriptions only.')),
+  why: Type.Optional(AccessChange),
   iat: numericDate('Issued at.'),
   nbf: numericDate('Not before.'),
   exp: numericDate('Expires (refresh deadline plus offline grace).'),

@@ -51,6 +51,7 @@ export async function issueEntitlement(authority: EntitlementAuthority, grant: E
     exp,
   };
   if (grant.ptd !== undefined) claims.ptd = grant.ptd;
+  if (grant.why !== undefined) claims.why = grant.why;
   const { kid, privateKey } = authority.keyRing.active;
   const token = await new SignJWT({ ...claims })
     .setProtectedHeader({ alg: ENTITLEMENT_ALG, kid, typ: ENTITLEMENT_TYP })

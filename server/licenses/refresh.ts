@@ -46,8 +46,8 @@ function unboundReason(anchor: string, presented: LicenseRecord | undefined): Un
 /**
  * Checks the presented token is ours and bound to `anchor`, then finds the anchor's license now: the best one
  * it holds (best-license.ts: whichever grants Enterprise longest, whatever was presented); when none grants,
- * the one that explains why — the presented one if still this anchor's, else the anchor's newest paid one, else
- * the presented one — each of which then grants Free.
+ * the one that explains why — the presented one, wherever it is now, else the anchor's newest paid one — which
+ * then grants Free.
  */
 export async function presentedLicense(
   deps: EntitlementDeps,
@@ -75,8 +75,11 @@ export async function currentLicense(deps: EntitlementDeps, anchor: string, pres
   const best = bestLicense(mine, deps.clock.now(), deps.grant);
   if (best) return best;
   const presented = presentedId ? await licenses.get(db, presentedId) : undefined;
-  const stillMine = presented && mine.some((l) => l.id === presented.id) ? presented : undefined;
-  if (stillMine) return stillMine;
+  if (presented) {
+    // Still this machine's, it explains itself; moved or released, the answer still speaks of it (its
+    // entitlement says why), never of an older purchase still bound here whose reason would be untrue now.
+    return presented;
+  }
   const current = mine.filter((l) => l.status !== 'pending');
-  return current.at(-1) ?? presented ?? null;
+  return current.at(-1) ?? null;
 }

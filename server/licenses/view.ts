@@ -1,10 +1,11 @@
 // What a license grants now, as the app and support see it, and the entitlement that says so.
-import type { Entitlement } from '../../common/entitlement';
+import type { AccessChange, Entitlement } from '../../common/entitlement';
 import type { LicenseView } from '../../common/license';
 import type { Plan } from '../../common/plans';
 import { access, entitlementExpiry, paidOf, type LicenseState } from '../billing';
 import { issueEntitlement, type EntitlementAuthority, type EntitlementGrant } from '../entitlements';
 import type { LicenseRecord } from '../store/licenses';
+import { isReleasedAnchor } from './released';
 
 export interface GrantPolicy {
   authority: EntitlementAuthority;
@@ -42,11 +43,28 @@ export function licenseView(license: LicenseRecord, now: number, policy: Pick<Gr
   };
 }
 
+type GrantedLicense = Pick<LicenseRecord, 'id' | 'anchor' | 'planId' | 'transactionId' | 'supersededBy' | 'state'> & {
+  supportCancelledAt?: number | null;
+};
+
+/**
+ * Why this license no longer grants what it did, where the status alone would not tell the customer the truth:
+ * it left this machine, support ended it, or the money went back. Only ever about this license (the token's `lic`).
+ */
+export function accessChange(anchor: string, license: GrantedLicense): AccessChange | undefined {
+  if (license.anchor !== anchor) return isReleasedAnchor(license.anchor) ? 'released' : 'moved';
+  const { status } = license.state as LicenseState;
+  if (status === 'revoked') return 'revoked_by_support';
+  if (status === 'refunded' || status === 'reversed') return status;
+  if (status === 'canceled' && license.supportCancelledAt != null) return 'cancelled_by_support';
+  return undefined;
+}
+
 /** What an entitlement for `anchor` says, given its current license (or none: Free) — everything but the
  *  signature and the issue times. Pure: the same license state and time give the same grant. */
 export function grantFor(
   anchor: string,
-  license: Pick<LicenseRecord, 'id' | 'anchor' | 'planId' | 'transactionId' | 'supersededBy' | 'state'> | null,
+  license: GrantedLicense | null,
   now: number,
   policy: Pick<GrantPolicy, 'pastDueGraceMs' | 'refreshWindowMs'>,
 ): { grant: EntitlementGrant; expiresAt: number } {
@@ -54,6 +72,7 @@ export function grantFor(
   const bound = license !== null && license.anchor === anchor && license.supersededBy === null;
   const granted = bound ? access(state, now, policy) : null;
   const paidThrough = paidOf(state)?.paidThrough ?? null;
+  const why = license ? accessChange(anchor, license) : undefined;
   return {
     grant: {
       sub: anchor,
@@ -63,6 +82,7 @@ export function grantFor(
       status: bound ? state.status : 'revoked',
       plan: license?.planId ?? '',
       ...(paidThrough !== null ? { ptd: Math.floor(paidThrough / 1000) } : {}),
+      ...(why ? { why } : {}),
     },
     expiresAt: entitlementExpiry(bound ? state : { status: 'pending' }, now, policy),
   };

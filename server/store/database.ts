@@ -59,6 +59,8 @@ export interface LicensesTable {
   updatedAt: number;
   /** When reconciliation last read this license's subscription from the provider. */
   reconciledAt: number | null;
+  /** When support cancelled this license's billing at the provider (cancel, or revoke of a subscription). */
+  supportCancelledAt: number | null;
 }
 
 export interface LicenseEventsTable {
@@ -96,12 +98,28 @@ export interface ProviderRefsTable {
   checkoutId: string | null;
 }
 
+/** read: look up only; act: look up and act (refund, cancel, revoke, restore, transfer, re-issue). */
+export type SupportRole = 'read' | 'act';
+
 export interface SupportTokensTable {
   id: string;
   name: string;
   tokenHash: string;
   createdAt: number;
   revokedAt: number | null;
+  role: SupportRole;
+}
+
+/** A console sign-in: the hash of the session secret (the cookie), the token it was opened with, its times. */
+export interface SupportSessionsTable {
+  idHash: string;
+  tokenId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** The absolute end, however active the session is. */
+  expiresAt: number;
+  /** Signed out. */
+  endedAt: number | null;
 }
 
 export interface AuditLogTable {
@@ -141,6 +159,7 @@ export interface Database {
   webhookInbox: WebhookInboxTable;
   providerRefs: ProviderRefsTable;
   supportTokens: SupportTokensTable;
+  supportSessions: SupportSessionsTable;
   auditLog: AuditLogTable;
   jobLeases: JobLeasesTable;
   licenseTransfers: LicenseTransfersTable;

@@ -63,3 +63,16 @@ export async function get(db: Queryable, key: Pick<InboxEntry, 'provider' | 'eve
   const [row] = (await selectOne(db, key.provider, key.eventId, key.eventType, key.resourceId ?? '')).rows;
   return row && { ...row, resourceId: row.resourceId === '' ? null : row.resourceId };
 }
+
+/** Deliveries about these resources that could not be read (newest last), for a license's support timeline. */
+export async function unreadableAbout(db: Queryable, resourceIds: readonly string[]): Promise<InboxEntry[]> {
+  if (resourceIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('webhookInbox')
+    .selectAll()
+    .where('outcome', '=', 'unreadable')
+    .where('resourceId', 'in', resourceIds)
+    .orderBy('receivedAt')
+    .execute();
+  return rows.map((row) => ({ ...row, resourceId: row.resourceId === '' ? null : row.resourceId }));
+}

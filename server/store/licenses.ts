@@ -38,6 +38,7 @@ export interface LicensePatch {
   currency?: string | null;
   paidThrough?: number | null;
   state?: object;
+  supportCancelledAt?: number;
   updatedAt: number;
 }
 
@@ -61,6 +62,7 @@ export async function insert(db: Queryable, license: NewLicense): Promise<Licens
     createdAt: license.createdAt,
     updatedAt: license.createdAt,
     reconciledAt: null,
+    supportCancelledAt: null,
   };
   await insertRow(db, row.id, row.anchor, row.planId, row.provider, row.checkoutId, row.status, row.tier, row.transactionId, row.orderId,
     row.subscriptionId, row.amount, row.currency, row.paidThrough, row.stateJson, row.createdAt, row.updatedAt);
@@ -74,6 +76,20 @@ export async function insert(db: Queryable, license: NewLicense): Promise<Licens
 export async function get(db: Queryable, id: string, options: { forUpdate?: boolean } = {}): Promise<LicenseRecord | undefined> {
   const [row] = (await (options.forUpdate ? selectForUpdate : selectOne)(db, id)).rows;
   return row && withState(row);
+}
+
+/** Licenses bound to an anchor that starts and ends so (the short machine code a customer reads out), at most `limit`. */
+export async function listByAnchorEnds(db: Queryable, prefix: string, suffix: string, limit: number): Promise<LicenseRecord[]> {
+  const rows = await db
+    .selectFrom('licenses')
+    .selectAll()
+    .where(sql<boolean>`substr(anchor, 1, ${prefix.length}) = ${prefix}`)
+    .where(sql<boolean>`substr(anchor, length(anchor) - ${suffix.length - 1}) = ${suffix}`)
+    .orderBy('createdAt')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(withState);
 }
 
 /** Every license ever bound to the anchor, oldest first. */
@@ -150,6 +166,7 @@ export async function update(db: Queryable, id: string, patch: LicensePatch): Pr
   if (patch.currency !== undefined) set.currency = patch.currency;
   if (patch.paidThrough !== undefined) set.paidThrough = patch.paidThrough;
   if (patch.state !== undefined) set.stateJson = JSON.stringify(patch.state);
+  if (patch.supportCancelledAt !== undefined) set.supportCancelledAt = patch.supportCancelledAt;
   const result = await db.updateTable('licenses').set(set).where('id', '=', id).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

@@ -1,6 +1,6 @@
 // Support staff bearer tokens, stored only as hashes: the token itself is shown once, at creation.
 import type { Selectable } from 'kysely';
-import type { Queryable, SupportTokensTable } from './database';
+import type { Queryable, SupportRole, SupportTokensTable } from './database';
 
 export type SupportTokenRecord = Selectable<SupportTokensTable>;
 
@@ -9,11 +9,13 @@ export interface NewSupportToken {
   name: string;
   tokenHash: string;
   createdAt: number;
+  /** Least privilege: read-only unless given. */
+  role?: SupportRole;
 }
 
 /** A reused id, name or hash throws (see isUniqueViolation). */
 export async function insert(db: Queryable, token: NewSupportToken): Promise<SupportTokenRecord> {
-  const record: SupportTokenRecord = { id: token.id, name: token.name, tokenHash: token.tokenHash, createdAt: token.createdAt, revokedAt: null };
+  const record: SupportTokenRecord = { id: token.id, name: token.name, tokenHash: token.tokenHash, createdAt: token.createdAt, revokedAt: null, role: token.role ?? 'read' };
   await db.insertInto('supportTokens').values(record).execute();
   return record;
 }

@@ -93,7 +93,7 @@ export class PayPalWebhook {
         // body) and acknowledged, since PayPal's retries would bring the same bytes for three days.
         this.deps.log.warn({ provider: PROVIDER, eventId: reading.eventId, eventType: reading.eventType, reason: reading.reason }, 'webhook unreadable; recorded and acknowledged');
         const recorded = await this.record({
-          eventId: reading.eventId, eventType: reading.eventType, resourceId: null, outcome: 'unreadable', reason: reading.reason, receivedAt: now,
+          eventId: reading.eventId, eventType: reading.eventType, resourceId: reading.resourceId, outcome: 'unreadable', reason: reading.reason, receivedAt: now,
         });
         return recorded === 'duplicate' ? 'duplicate' : 'unreadable';
       }

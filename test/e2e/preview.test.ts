@@ -33,7 +33,7 @@ describe('browser preview: the real bridge, core, server and sandbox', () => {
     const here = await world.computer();
     const { page } = here;
     expect(await badgeText(page)).toContain('Free');
-    const dana = await world.harness.server.support.createToken('dana-preview');
+    const dana = await world.harness.server.support.createToken('dana-preview', 'act');
     const licenseId = oldComputer.view.license.id;
     await supportCall(world.harness, dana, 'POST', API_PATHS.supportAction(licenseId, 'transfer'), { anchor: await machineCode(here), reason: 'new laptop' });
     const reissued = await supportCall<{ entitlement: Entitlement }>(world.harness, dana, 'POST', API_PATHS.supportAction(licenseId, 'reissue'), { reason: 'deliver' });

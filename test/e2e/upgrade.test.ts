@@ -187,7 +187,7 @@ describe('upgrade end to end (Chromium, real core, server and sandbox)', () => {
     const machineCode = newComputer.copied[0]!;
     expect(await page.getByTestId('anchor').innerText()).toBe(`${machineCode.slice(0, 6)}…${machineCode.slice(-4)}`);
 
-    const dana = await world.harness.server.support.createToken('dana');
+    const dana = await world.harness.server.support.createToken('dana', 'act');
     const licenseId = oldComputer.view.license.id;
     const transfer = await supportCall(world.harness, dana, 'POST', API_PATHS.supportAction(licenseId, 'transfer'), { anchor: machineCode, reason: 'new laptop' });
     expect(transfer.status).toBe(200);

@@ -12,7 +12,7 @@ let staff: string;
 
 beforeAll(async () => {
   h = await startHarness({ env: { HARDBOUND_SELF_MOVES_PER_YEAR: '2', HARDBOUND_TRANSFER_CODE_TTL_HOURS: '72' }, transferRateLimit: { max: 1_000, windowMs: 60_000 } });
-  staff = await h.server.support.createToken('erin');
+  staff = await h.server.support.createToken('erin', 'act');
 });
 afterAll(async () => {
   await h?.close();

@@ -49,7 +49,7 @@ describe('the server on PostgreSQL', () => {
     expect(kinds.filter((k) => k === 'payment.completed')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'payment.refunded')).toHaveLength(1);
 
-    const staff = await h.server.support.createToken('pg-staff');
+    const staff = await h.server.support.createToken('pg-staff', 'act');
     const found = await supportCall<SupportLookupResponse>(h, staff, 'GET', `/v1/support/lookup?q=${view.license.transactionId}`);
     expect(found.body.licenses.map((l) => [l.id, l.status])).toEqual([[view.license.id, 'refunded']]);
   }, 60_000);

@@ -170,7 +170,7 @@ describe('payments whose webhooks arrive only after the subscription was cancell
     expect(Date.parse(view.license.accessEndsAt!)).toBe(Date.parse(paidDate));
     expect(view.entitlement.claims.tier).toBe('enterprise');
 
-    const staff = await h.server.support.createToken('lifecycle-support');
+    const staff = await h.server.support.createToken('lifecycle-support', 'act');
     const found = await h.api<SupportLookupResponse>('GET', `/v1/support/lookup?q=${encodeURIComponent(saleId)}`, { token: staff });
     expect(found.status).toBe(200);
     expect(found.body.licenses.map((license) => license.id)).toEqual([view.license.id]);

@@ -18,7 +18,7 @@ let carol: string;
 
 beforeAll(async () => {
   h = await startHarness();
-  carol = await h.server.support.createToken('carol');
+  carol = await h.server.support.createToken('carol', 'act');
 });
 afterAll(async () => {
   await h?.close();

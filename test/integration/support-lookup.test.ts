@@ -13,7 +13,7 @@ let refunded: Purchase;
 
 beforeAll(async () => {
   h = await startHarness();
-  alice = await h.server.support.createToken('alice');
+  alice = await h.server.support.createToken('alice', 'act');
   paid = await buy(h);
   refunded = await buy(h);
   h.sandbox.control.refundCapture(refunded.view.license.transactionId!);
@@ -149,7 +149,7 @@ describe('support endpoints deny by default', () => {
   });
 
   it('a revoked token stops working at once; other tokens keep working', async () => {
-    const bob = await h.server.support.createToken('bob');
+    const bob = await h.server.support.createToken('bob', 'act');
     expect((await lookup(paid.view.license.id, bob)).status).toBe(200);
     expect(await supportTokens.revoke(h.server.store.db, 'bob', Date.now())).toBe(true);
     expectUnauthorized(await lookup(paid.view.license.id, bob));

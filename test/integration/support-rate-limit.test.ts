@@ -10,7 +10,7 @@ let dave: string;
 
 beforeAll(async () => {
   h = await startHarness({ supportRateLimit: { max: LIMIT, windowMs: 60_000 } });
-  dave = await h.server.support.createToken('dave');
+  dave = await h.server.support.createToken('dave', 'act');
 });
 afterAll(async () => {
   await h?.close();

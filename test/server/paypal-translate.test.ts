@@ -391,7 +391,7 @@ describe('translateWebhook: unreadable (recorded, answered 2xx) and invalid (ans
   it('an acted-on type whose resource is missing or not an object → missing_resource', () => {
     for (const resource of [undefined, null, [], 'capture', 7]) {
       expect(translateWebhook({ ...captureEvent(), resource }), String(resource)).toEqual({
-        kind: 'unreadable', eventId: 'WH-58D329510W468432D-8HN650336L201105X', eventType: 'PAYMENT.CAPTURE.COMPLETED', reason: 'missing_resource',
+        kind: 'unreadable', eventId: 'WH-58D329510W468432D-8HN650336L201105X', eventType: 'PAYMENT.CAPTURE.COMPLETED', reason: 'missing_resource', resourceId: null,
       });
     }
   });
@@ -427,6 +427,8 @@ describe('translateWebhook: unreadable (recorded, answered 2xx) and invalid (ans
       Array.from({ length: 21 }, (_, i) => ({ ...entry, seller_transaction_id: `${CAPTURE_ID.slice(0, -2)}${String(i).padStart(2, '0')}` }))];
     for (const list of lists) {
       expect(translateWebhook(withField(disputeEvent(), ['resource', 'disputed_transactions'], list))).toMatchObject({ kind: 'unreadable', reason: 'bad_transactions' });
+      // The dispute's own id is well formed: the delivery is kept under it, for the license's support timeline.
+      expect((translateWebhook(withField(disputeEvent(), ['resource', 'disputed_transactions'], list)) as { resourceId: string | null }).resourceId).toMatch(/^PP-/);
     }
     const twenty = Array.from({ length: 20 }, (_, i) => ({ ...entry, seller_transaction_id: `${CAPTURE_ID.slice(0, -2)}${String(i).padStart(2, '0')}` }));
     expect(triggerOf(withField(disputeEvent(), ['resource', 'disputed_transactions'], twenty))).toMatchObject({ kind: 'dispute' });

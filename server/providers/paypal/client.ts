@@ -73,6 +73,8 @@ export interface CreatedSubscription {
 export const requestIds = {
   createOrder: (checkoutId: string) => `hardbound-order-${checkoutId}`,
   captureOrder: (checkoutId: string) => `hardbound-capture-${checkoutId}`,
+  /** One full refund per transaction, whoever asks and however often. */
+  refund: (transactionId: string) => `hardbound-refund-${transactionId}`,
   createSubscription: (checkoutId: string) => `hardbound-subscription-${checkoutId}`,
 };
 
@@ -194,6 +196,24 @@ export class PayPalClient {
     await this.call('cancelSubscription', 'POST', `/v1/billing/subscriptions/${id}/cancel`, {
       reason: reason.slice(0, MAX_CANCEL_REASON),
     });
+  }
+
+  /** A full refund of what is left of the capture (no amount: PayPal's full refund). The PAYMENT.CAPTURE.REFUNDED
+   *  webhook follows; repeating `requestId` replays the first answer instead of refunding twice. */
+  async refundCapture(captureId: string, requestId: string): Promise<CaptureRefundView> {
+    const id = pathId(ids.resource, captureId, 'refundCapture');
+    const json = await this.call('refundCapture', 'POST', `/v2/payments/captures/${id}/refund`, {}, {
+      'paypal-request-id': requestId,
+      prefer: 'return=representation',
+    });
+    return parsed('refundCapture', parseCaptureRefund(json));
+  }
+
+  /** A full refund of a subscription's sale (v1; an empty body refunds it all). PAYMENT.SALE.REFUNDED follows. */
+  async refundSale(saleId: string, requestId: string): Promise<SaleRefundView> {
+    const id = pathId(ids.resource, saleId, 'refundSale');
+    const json = await this.call('refundSale', 'POST', `/v1/payments/sale/${id}/refund`, {}, { 'paypal-request-id': requestId });
+    return parsed('refundSale', parseSaleRefund(json));
   }
 
   async getSale(saleId: string): Promise<SaleView> {

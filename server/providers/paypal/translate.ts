@@ -126,7 +126,8 @@ export type InvalidReason = 'not_an_object' | 'bad_event_id' | 'bad_event_type';
 
 export type WebhookReading =
   | { kind: 'ignored'; eventId: string; eventType: string }
-  | { kind: 'unreadable'; eventId: string; eventType: string; reason: UnreadableReason }
+  /** resourceId: the resource's own id when that much could be read, so support sees the delivery on the license it is about. */
+  | { kind: 'unreadable'; eventId: string; eventType: string; reason: UnreadableReason; resourceId: string | null }
   | { kind: 'invalid'; reason: InvalidReason }
   | { kind: 'trigger'; eventId: string; eventType: string; trigger: Trigger };
 
@@ -142,9 +143,15 @@ export function translateWebhook(event: unknown): WebhookReading {
   const resource = getObject(envelope, 'resource');
   const base: EventRef = { eventId, at: time(get(envelope, 'create_time')) ?? null };
   const read = resource === undefined ? 'missing_resource' : translator(resource, base, type);
-  if (typeof read === 'string') return { kind: 'unreadable', eventId, eventType: type, reason: read };
+  if (typeof read === 'string') return { kind: 'unreadable', eventId, eventType: type, reason: read, resourceId: readableId(resource) };
   if (read === null) return { kind: 'ignored', eventId, eventType: type };
   return { kind: 'trigger', eventId, eventType: type, trigger: read };
+}
+
+/** The id of an unreadable event's resource, if that much is well formed (nothing else of the body is kept). */
+function readableId(resource: Json | undefined): string | null {
+  const id = get(resource, 'id');
+  return ids.resource(id) ?? ids.subscription(id) ?? ids.dispute(get(resource, 'dispute_id')) ?? null;
 }
 
 /** A trigger, null for an event of this type that is not about anything of ours, or why it is unreadable. */

@@ -7,6 +7,7 @@ import { initialMigration } from './0001-initial';
 import { moneyTruthMigration } from './0002-money-truth';
 import { checkoutsAnchorIndex } from './0003-checkouts-anchor-index';
 import { licenseTransfersMigration } from './0004-license-transfers';
+import { supportDeskMigration } from './0005-support-desk';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -14,6 +15,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0002-money-truth': moneyTruthMigration(),
     '0003-checkouts-anchor-index': checkoutsAnchorIndex,
     '0004-license-transfers': licenseTransfersMigration,
+    '0005-support-desk': supportDeskMigration,
   };
 }
 
