@@ -4,24 +4,30 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock } from '../common/clock';
 import { configFromEnv, dataDirFromEnv, paypalSetupSettingsFromEnv, SERVER_MODES, type ServerConfig, type ServerMode } from '../server/config/env';
-import { ensureDevKeys, generateSigningKey, loadKeyRing } from '../server/entitlements';
+import { generateSigningKey } from '../server/entitlements';
 import { PayPalAccount } from '../server/providers/paypal/account';
 import { isPayPalApiError } from '../server/providers/paypal/errors';
 import { DEFAULT_PRODUCT_ID, PRODUCT_ID_PATTERN, setUpPayPal } from '../server/providers/paypal/setup';
 import { openStore } from '../server/store/database';
 import { startServer } from '../server/server';
-import { SupportService } from '../server/support/service';
+import { createSupportToken, revokeSupportToken } from '../server/support/service';
 import { resolvePayPal } from './paypal-connection';
 import { payPalAccountProblems, signingKeyProblems } from './production-check';
 import { releaseAppConfig } from './release-app-config';
+import { apiTarget, operatorName, parseSupportCommand, runAction, runLookup, SupportUsageError, type SupportCommand } from './support-cli';
 
 const USAGE = `usage: hardbound-server [serve [--mode development|production]]
        hardbound-server keys generate [--dir DIR]
        hardbound-server paypal setup [--dry-run] [--product-id ID]
        hardbound-server app-config --server-url URL [--out FILE] [--app-salt SALT] [--issuer ISSUER]
-       hardbound-server support token create --name NAME
-       hardbound-server support token revoke --name NAME
-       hardbound-server support lookup ID
+       hardbound-server support token create --name NAME [--role read|act]
+       hardbound-server support token revoke --name NAME [--actor WHO]
+       hardbound-server support lookup ID [--reason WHY]
+       hardbound-server support refund|cancel|revoke|restore|reissue LICENSE_ID --reason WHY
+       hardbound-server support cancel LICENSE_ID --reason WHY [--access-until period_end|now]
+       hardbound-server support transfer LICENSE_ID --to MACHINE_CODE --reason WHY
+  lookups and actions: [--actor WHO] [--json] [--server URL] [--token-file FILE]; the token is read from
+  HARDBOUND_SUPPORT_TOKEN (or --token-file), the server from --server, HARDBOUND_SUPPORT_SERVER or HARDBOUND_PUBLIC_URL
 serve runs in production unless HARDBOUND_MODE=development (or --mode development) is set.
 Configuration comes from the environment (see README, "Configuration" and "Deployment").`;
 
@@ -140,41 +146,21 @@ async function appConfig(args: string[]): Promise<void> {
   }[result.saltSource]);
 }
 
-type SupportCommand = { kind: 'token-create'; name: string } | { kind: 'token-revoke'; name: string } | { kind: 'lookup'; id: string };
-
-/** Recognised before any configuration or store is touched, so a mistyped command is a usage error (exit 2). */
-function parseSupportCommand(args: string[]): SupportCommand | null {
-  const name = option(args, '--name');
-  if (args[0] === 'token' && args[1] === 'create' && name) return { kind: 'token-create', name };
-  if (args[0] === 'token' && args[1] === 'revoke' && name) return { kind: 'token-revoke', name };
-  if (args[0] === 'lookup' && args[1]) return { kind: 'lookup', id: args[1] };
-  return null;
-}
-
 async function supportCommand(command: SupportCommand): Promise<void> {
+  const print = (line: string) => console.log(line);
+  if (command.kind === 'lookup') return runLookup(await apiTarget(command.common, process.env), command, print);
+  if (command.kind === 'act') return runAction(await apiTarget(command.common, process.env), command, print);
   const config = loadConfig();
   const store = await openStore({ url: config.databaseUrl });
   try {
     await store.migrate();
-    const dir = path.join(config.dataDir, 'keys');
-    const keys = config.mode === 'development' ? await ensureDevKeys(dir) : await loadKeyRing(dir);
-    if (!keys.ok) throw new Error(keys.detail);
-    const support = new SupportService({
-      store,
-      clock: systemClock,
-      grant: { authority: { keyRing: keys.ring, issuer: config.issuer }, pastDueGraceMs: config.pastDueGraceMs, refreshWindowMs: config.entitlementTtlMs, plans: config.plans },
-      checkouts: { applyEvents: () => Promise.reject(new Error('revoke through the HTTP API, where the running server applies it')) },
-    });
     if (command.kind === 'token-create') {
-      const token = await support.createToken(command.name);
-      console.log(`Support token for ${command.name} (shown once; store it in your password manager):\n${token}`);
-    } else if (command.kind === 'token-revoke') {
-      const revoked = await support.revokeToken(command.name, `cli:${process.env.USER ?? 'unknown'}`);
-      console.log(revoked ? `Support token for ${command.name} revoked.` : `No live support token named ${command.name}.`);
-      if (!revoked) process.exitCode = 1;
+      const token = await createSupportToken(store, systemClock, command.name, command.role);
+      console.log(`Support token for ${command.name}, ${command.role === 'act' ? 'acting (look up and act)' : 'read-only'} (shown once; store it in your password manager):\n${token}`);
     } else {
-      const actor = `cli:${process.env.USER ?? 'unknown'}`;
-      console.log(JSON.stringify(await support.lookup(command.id, actor), null, 2));
+      const revoked = await revokeSupportToken(store, systemClock, command.name, operatorName(command.actor));
+      console.log(revoked ? `Support token for ${command.name} revoked; its console sessions have ended.` : `No live support token named ${command.name}.`);
+      if (!revoked) process.exitCode = 1;
     }
   } finally {
     await store.close();
@@ -203,7 +189,7 @@ async function main(args: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || error instanceof SupportUsageError) {
     console.error(error.message ? `hardbound-server: ${error.message}\n${USAGE}` : USAGE);
     process.exit(2);
   }

@@ -7,7 +7,7 @@ export const newId = (prefix: 'chk' | 'lic' | 'sup' | 'mov'): string => `${prefi
  *  integration's, and needs no database look-up to be told apart. */
 export const isCheckoutId = (value: string): boolean => /^chk_[A-Za-z0-9_-]{16}$/.test(value);
 
-/** Bearer secrets (poll tokens, support tokens) are shown once and stored only as this hash. */
-export const newSecret = (prefix: 'hbp' | 'hbs'): string => `${prefix}_${randomBytes(32).toString('base64url')}`;
+/** Bearer secrets (poll tokens, support tokens, console sessions) are shown once and stored only as this hash. */
+export const newSecret = (prefix: 'hbp' | 'hbs' | 'hbc'): string => `${prefix}_${randomBytes(32).toString('base64url')}`;
 
 export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('base64url');

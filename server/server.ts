@@ -17,6 +17,8 @@ import { entitlementRoutes } from './http/routes/entitlements';
 import { licenseRoutes } from './http/routes/licenses';
 import { operationsRoutes } from './http/routes/operations';
 import { supportRoutes } from './http/routes/support';
+import { DEFAULT_CONSOLE_DIR, supportConsoleRoutes } from './http/routes/support-console';
+import { SupportSessions } from './support/sessions';
 import { webhookRoutes } from './http/routes/webhooks';
 import { CancelSubscriptionService } from './licenses/cancel-subscription';
 import { RefreshService } from './licenses/refresh';
@@ -56,8 +58,10 @@ export interface ServerRuntime {
   paypal: PayPalConnection;
   clock?: Clock;
   logger?: Logger;
-  /** Support endpoints' rate limit (per client address). */
+  /** Support endpoints' rate limit per token (overrides HARDBOUND_SUPPORT_RATE_PER_TOKEN). */
   supportRateLimit?: { max: number; windowMs: number };
+  /** The built support console to serve at /support/ (overrides HARDBOUND_SUPPORT_CONSOLE_DIR). */
+  consoleDir?: string;
   /** Release and redeem endpoints' rate limit (per client address). */
   transferRateLimit?: { max: number; windowMs: number };
   paypalTimeoutMs?: number;
@@ -148,7 +152,8 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   checkoutService.onLifetimePayment((anchor) => replaced.settle(anchor, 'server'));
   const refresh = new RefreshService({ store, clock, grant });
   const cancellation = new CancelSubscriptionService({ store, clock, grant, provider, waiters, waitMs: 10_000 });
-  const support = new SupportService({ store, clock, grant, checkouts: checkoutService });
+  const support = new SupportService({ store, clock, grant, checkouts: checkoutService, paypal: client, waiters, waitMs: 8_000 });
+  const supportSessions = new SupportSessions({ store, clock, policy: { idleMs: config.support.sessionIdleMs, maxMs: config.support.sessionMaxMs } });
   const transfers = new LicenseTransferService({ store, clock, grant, policy: config.transfers });
 
   // Offline verification's RSA step runs on a worker thread, started now so the first delivery does not wait for it.
@@ -193,7 +198,16 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   checkoutPageRoutes(app, checkoutService);
   entitlementRoutes(app, refresh, cancellation, keys.ring);
   webhookRoutes(app, webhook, metrics);
-  await supportRoutes(app, support, runtime.supportRateLimit ?? { max: 120, windowMs: 60_000 });
+  metrics.describe('hardbound_support_refused_total', 'Support requests refused before any route ran: rate_limited (per token), auth_failure_limited (per address), csrf_rejected.');
+  await supportRoutes(app, support, supportSessions, {
+    perToken: runtime.supportRateLimit ?? config.support.ratePerToken,
+    authFailuresPerClient: config.support.authFailuresPerClient,
+    secureCookie: (config.publicUrl ?? '').startsWith('https://'),
+    publicOrigin: config.publicUrl ? new URL(config.publicUrl).origin : null,
+    store, clock,
+    onRefused: (code) => metrics.inc('hardbound_support_refused_total', { code }),
+  });
+  await supportConsoleRoutes(app, runtime.consoleDir ?? config.support.consoleDir ?? DEFAULT_CONSOLE_DIR);
   await licenseRoutes(app, transfers, runtime.transferRateLimit ?? { max: 20, windowMs: 60_000 });
   // Parked long-polls are answered as soon as shutdown starts, instead of holding it for up to 30 s.
   app.addHook('preClose', async () => {

@@ -76,7 +76,28 @@ export interface ServerConfig {
   reconcileIntervalMs: number;
   /** At most this many checkouts and this many subscriptions per reconciliation run. */
   reconcileBatch: number;
+  support: SupportSettings;
 }
+
+export interface SupportSettings {
+  /** Requests per support token (after authentication). */
+  ratePerToken: Rate;
+  /** Failed authentications per client address before they are answered 429. */
+  authFailuresPerClient: Rate;
+  /** A console session ends after this long without a request, and after sessionMaxMs whatever happens. */
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  /** The built console (null: out/console in the repository). */
+  consoleDir: string | null;
+}
+
+export const DEFAULT_SUPPORT_SETTINGS: SupportSettings = {
+  ratePerToken: { max: 120, windowMs: 60_000 },
+  authFailuresPerClient: { max: 10, windowMs: 15 * 60_000 },
+  sessionIdleMs: 30 * 60_000,
+  sessionMaxMs: 12 * 3_600_000,
+  consoleDir: null,
+};
 
 const DAY = 86_400_000;
 /** PayPal's webhook ids are upper-case letters and digits (e.g. 8PT597110X687430LKGECATA). */
@@ -182,6 +203,13 @@ export function configFromEnv(
     webhookFreshnessMs: read.int('HARDBOUND_WEBHOOK_FRESHNESS_MINUTES', 15, 1, 24 * 60) * 60_000,
     reconcileIntervalMs: read.int('HARDBOUND_RECONCILE_INTERVAL_SECONDS', 900, 0, 86_400) * 1000,
     reconcileBatch: read.int('HARDBOUND_RECONCILE_BATCH', 50, 1, 10_000),
+    support: {
+      ratePerToken: read.rate('HARDBOUND_SUPPORT_RATE_PER_TOKEN', DEFAULT_SUPPORT_SETTINGS.ratePerToken),
+      authFailuresPerClient: read.rate('HARDBOUND_SUPPORT_AUTH_FAILURES_PER_CLIENT', DEFAULT_SUPPORT_SETTINGS.authFailuresPerClient),
+      sessionIdleMs: read.int('HARDBOUND_SUPPORT_SESSION_IDLE_MINUTES', 30, 1, 24 * 60) * 60_000,
+      sessionMaxMs: read.int('HARDBOUND_SUPPORT_SESSION_MAX_HOURS', 12, 1, 7 * 24) * 3_600_000,
+      consoleDir: env.HARDBOUND_SUPPORT_CONSOLE_DIR ? path.resolve(cwd, env.HARDBOUND_SUPPORT_CONSOLE_DIR) : null,
+    },
   };
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
     problems.push('HARDBOUND_HEADERS_TIMEOUT_MS must not be longer than HARDBOUND_REQUEST_TIMEOUT_MS');

@@ -54,3 +54,8 @@ export async function redeem(db: Queryable, id: string, toAnchor: string, at: nu
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Releases made from this machine (support finds where its licenses went), oldest first. */
+export function listFromAnchor(db: Queryable, anchor: string): Promise<LicenseTransferRecord[]> {
+  return db.selectFrom('licenseTransfers').selectAll().where('fromAnchor', '=', anchor).orderBy('createdAt').execute();
+}
