@@ -1,5 +1,6 @@
 // What the desktop app's UI shows, as one serialisable snapshot pushed from main to the renderer.
 import type { TransferCode, UnboundReason } from './api';
+import type { AccessChange } from './entitlement';
 import type { LicenseStatus } from './license';
 import type { Plan, PlanBilling, Tier } from './plans';
 
@@ -45,6 +46,8 @@ export interface EntitlementSummary {
   details: LicenseDetails | null;
   /** The license left this computer: released here (its transfer code not used yet), or moved to another. */
   unbound: UnboundReason | null;
+  /** Why access changed, as the server signed it (support revoked or cancelled it, the money went back, it moved). */
+  why: AccessChange | null;
 }
 
 /** The purchase as the customer quotes it to support. Never any payer data. */

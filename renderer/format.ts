@@ -1,4 +1,5 @@
 // Display formatting shared by the components: money, billing periods, dates, license statuses.
+import type { EntitlementSummary } from '../common/app-state';
 import type { LicenseStatus } from '../common/license';
 import type { PlanBilling } from '../common/plans';
 
@@ -47,6 +48,18 @@ const STATUS_LABELS: Record<LicenseStatus, string> = {
 
 export function statusLabel(status: LicenseStatus): string {
   return STATUS_LABELS[status];
+}
+
+/** The license's status as the customer should read it: who ended it, or that it moved, where the server said so. */
+export function entitlementStatus(e: Pick<EntitlementSummary, 'status' | 'unbound' | 'why'>): string {
+  const why = e.unbound ?? e.why;
+  switch (why) {
+    case 'moved': return 'Moved to another computer';
+    case 'released': return 'Released from this computer';
+    case 'revoked_by_support': return 'Revoked by support';
+    case 'cancelled_by_support': return 'Cancelled by support';
+    default: return statusLabel(e.status);
+  }
 }
 
 /** Electron prefixes errors thrown by ipcMain handlers; people only need the message itself. */

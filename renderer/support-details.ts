@@ -2,14 +2,14 @@
 // block — ids, plan, dates, this machine's code, how the last refresh went. Never any payer data (the app has
 // none), never the token.
 import type { LicenseSnapshot } from '../common/app-state';
-import { billingPeriod, formatMoney, statusLabel } from './format';
+import { billingPeriod, entitlementStatus, formatMoney } from './format';
 
 export function supportDetails(license: LicenseSnapshot): string {
   const e = license.entitlement;
   const d = e?.details ?? null;
   const lines: Array<[string, string | null | undefined]> = [
     ['Tier', license.tier === 'enterprise' ? 'Enterprise' : 'Free'],
-    ['Status', e ? (e.unbound === 'moved' ? 'moved to another computer' : e.unbound === 'released' ? 'released from this computer' : statusLabel(e.status)) : 'No license'],
+    ['Status', e ? entitlementStatus(e) : 'No license'],
     ['Why', license.reason],
     ['Plan', d ? `${d.planName}${d.amount && d.currency ? `, ${formatMoney(d.amount, d.currency)}${d.billing ? ` ${billingPeriod(d.billing)}` : ''}` : ''}` : e?.planId],
     ['Purchased', d?.purchasedAt],

@@ -2,7 +2,7 @@
 // whenever the app is on Free, why — in words a person can act on.
 import type { TransferCode, UnboundReason } from '../../common/api';
 import type { EntitlementSummary, LicenseDetails } from '../../common/app-state';
-import type { EntitlementClaims } from '../../common/entitlement';
+import type { AccessChange, EntitlementClaims } from '../../common/entitlement';
 import type { LicenseStatus, LicenseView } from '../../common/license';
 import type { Tier } from '../../common/plans';
 import { subscriptionStanding } from './subscription-standing';
@@ -38,6 +38,7 @@ export function summarize(claims: EntitlementClaims, license: LicenseView | null
     subscription: subscriptionStanding(claims),
     details: license && license.id === claims.lic ? detailsOf(license) : null,
     unbound: null,
+    why: claims.why ?? null,
   };
 }
 
@@ -63,11 +64,21 @@ const FREE_REASONS: Record<LicenseStatus, string> = {
   reversed: 'The payment was reversed.',
   disputed: 'The payment is disputed.',
   suspended: 'The subscription is suspended. Contact support to restore it.',
-  revoked: 'The license was revoked. Contact support if you think this is a mistake.',
+  revoked: 'Support revoked this license. Contact support if you think this is a mistake.',
 };
 
 export const MOVED = 'This license was moved to another computer. To use Enterprise here again, move it back with a transfer code released on that computer.';
 export const RELEASED = 'This computer was released: enter the transfer code on your new computer to move the license there.';
+
+/** What the server said about why access ended, in words; always about the license of the token that says it. */
+const WHY_ENDED: Record<AccessChange, string> = {
+  refunded: 'The purchase was refunded.',
+  reversed: 'The payment was reversed.',
+  revoked_by_support: 'Support revoked this license. Contact support if you think this is a mistake.',
+  cancelled_by_support: 'Support cancelled this subscription and its paid period has ended.',
+  moved: MOVED,
+  released: RELEASED,
+};
 
 export function evaluationOf(claims: EntitlementClaims, context: LicenseContext = {}): LicenseEvaluation {
   const enterprise = claims.tier === 'enterprise';
@@ -75,10 +86,15 @@ export function evaluationOf(claims: EntitlementClaims, context: LicenseContext 
   return {
     tier: claims.tier,
     entitlement: { ...summarize(claims, context.license ?? null), unbound },
-    reason: enterprise ? null : unbound === 'moved' ? MOVED : unbound === 'released' ? RELEASED : FREE_REASONS[claims.status],
+    reason: enterprise ? null : freeReason(claims, unbound),
     needsOnlineCheck: false,
     transfer: unbound === 'released' ? (context.transfer ?? null) : null,
   };
+}
+
+function freeReason(claims: EntitlementClaims, unbound: UnboundReason | null): string {
+  const why = unbound ?? claims.why;
+  return why ? WHY_ENDED[why] : FREE_REASONS[claims.status];
 }
 
 export function freeBecause(reason: string, needsOnlineCheck = false): LicenseEvaluation {

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { EntitlementSummary, LicenseSnapshot } from '../../common/app-state';
-import { billingPeriod, formatDate, formatDateTime, formatMoney, statusLabel } from '../format';
+import { billingPeriod, entitlementStatus, formatDate, formatDateTime, formatMoney } from '../format';
 import { useUi } from '../store-context';
 import { supportDetails } from '../support-details';
 import { CopyButton } from './CopyButton';
@@ -24,7 +24,7 @@ export function LicensePanel({ license }: { license: LicenseSnapshot }) {
         <dt>Tier</dt>
         <dd data-testid="license-tier">{license.tier === 'enterprise' ? 'Enterprise' : 'Free'}</dd>
         <dt>Status</dt>
-        <dd data-testid="license-status">{entitlement ? (entitlement.unbound ? UNBOUND_LABELS[entitlement.unbound] : statusLabel(entitlement.status)) : 'No license'}</dd>
+        <dd data-testid="license-status">{entitlement ? entitlementStatus(entitlement) : 'No license'}</dd>
         {/* A license waiting for an online check says why in the alert above. */}
         {license.reason && !license.needsOnlineCheck && (
           <>
@@ -71,8 +71,6 @@ export function LicensePanel({ license }: { license: LicenseSnapshot }) {
     </section>
   );
 }
-
-const UNBOUND_LABELS = { released: 'Released from this computer', moved: 'Moved to another computer' } as const;
 
 /** The purchase as bought: plan and price, dates, and the ids support looks it up by. */
 function Purchase({ entitlement }: { entitlement: EntitlementSummary }) {

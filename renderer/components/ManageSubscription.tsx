@@ -18,7 +18,7 @@ export function ManageSubscription({ entitlement }: { entitlement: EntitlementSu
       <h2 id={MANAGE_TITLE_ID} tabIndex={-1}>Manage subscription</h2>
       {standing.kind === 'canceled' ? (
         <p data-testid="subscription-summary">
-          Cancelled: nothing more will be charged. Enterprise continues until{' '}
+          {entitlement.why === 'cancelled_by_support' ? 'Cancelled by support' : 'Cancelled'}: nothing more will be charged. Enterprise continues until{' '}
           <time dateTime={standing.accessEndsOn}>{formatDate(standing.accessEndsOn)}</time>, then this computer returns to Free.
         </p>
       ) : pending ? (

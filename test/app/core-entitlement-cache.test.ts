@@ -56,7 +56,7 @@ describe('the stored license', () => {
     expect(evaluation.entitlement).toEqual({
       tier: 'enterprise', status: 'active', licenseId: 'lic_test1', planId: 'enterprise-lifetime', transactionId: '3AB12345CD678901E',
       paidThrough: null, issuedAt: new Date(claims.iat * 1000).toISOString(), expiresAt: new Date(claims.exp * 1000).toISOString(),
-      subscription: null, details: null, unbound: null,
+      subscription: null, details: null, unbound: null, why: null,
     });
     await expect.poll(async () => (await storedLicense(secrets))?.mark).toEqual({ seenAt: T0 + 2 * HOUR, iat: claims.iat });
     // One item: the mark cannot be dropped without dropping (or rewriting) the token with it.
