@@ -1,4 +1,6 @@
-// Support actions over HTTP: revoke, transfer and re-issue, each with a reason, each audited.
+// Support actions over HTTP: refund, cancel, revoke, restore, transfer and re-issue, each with a reason, each
+// leaving exactly one audit row, each keeping PayPal's billing and the license's access consistent, and each
+// telling the app why its access changed.
 //
 // How transfer is meant to be used (a hardware change): the app on the new machine has no entitlement of
 // this license to present, so it cannot pick the license up by refreshing on its own. Support transfers the
@@ -8,24 +10,29 @@
 // entitlement of ours (an earlier, refunded purchase say) picks a license transferred to it up at refresh.
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody, CheckoutView, JwksResponse, SupportLicense, SupportLookupResponse } from '../../common/api';
-import type { Entitlement } from '../../common/entitlement';
-import { createCheckout, newAnchor, payOnHostedPage, refresh, startHarness, type Harness } from './harness';
+import type { ApiErrorBody, CheckoutView, JwksResponse, SupportActionResponse, SupportLicensePage, SupportLookupResponse } from '../../common/api';
+import { createCheckout, newAnchor, payOnHostedPage, paypalApi, refresh, startHarness, type Harness } from './harness';
 import { auditFor, buy, supportCall } from './support-staff';
 
 let h: Harness;
 let carol: string;
+let dan: string;
+let reader: string;
 
 beforeAll(async () => {
   h = await startHarness();
   carol = await h.server.support.createToken('carol', 'act');
+  dan = await h.server.support.createToken('dan', 'act');
+  reader = await h.server.support.createToken('rita', 'read');
 });
 afterAll(async () => {
   await h?.close();
 });
 
-const act = <T>(licenseId: string, action: string, body: unknown) =>
-  supportCall<T>(h, carol, 'POST', `/v1/support/licenses/${encodeURIComponent(licenseId)}/${action}`, body);
+const act = <T = SupportActionResponse>(licenseId: string, action: string, body: unknown, token = carol) =>
+  supportCall<T>(h, token, 'POST', `/v1/support/licenses/${encodeURIComponent(licenseId)}/${action}`, body);
+const page = (licenseId: string, token = carol) => supportCall<SupportLicensePage>(h, token, 'GET', `/v1/support/licenses/${encodeURIComponent(licenseId)}`);
+const auditCount = async () => (await h.server.store.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
 
 async function verifiedClaims(token: string) {
   const jwks = await h.api<JwksResponse>('GET', '/.well-known/hardbound/jwks.json');
@@ -38,16 +45,16 @@ async function verifiedClaims(token: string) {
 describe('revoke', () => {
   it('revokes the license with the reason on its timeline and audit trail; the app refreshes to Free', async () => {
     const p = await buy(h);
-    const res = await act<SupportLicense>(p.view.license.id, 'revoke', { reason: 'chargeback fraud, ticket #12' });
+    const res = await act(p.view.license.id, 'revoke', { reason: 'chargeback fraud, ticket #12' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: p.view.license.id, status: 'revoked', tier: 'free' });
-    const revoked = res.body.timeline.filter((e) => e.kind === 'license.revoked');
+    expect(res.body.license).toMatchObject({ id: p.view.license.id, status: 'revoked', tier: 'free' });
+    const revoked = res.body.license.timeline.filter((e) => e.kind === 'license.revoked');
     expect(revoked).toHaveLength(1);
     expect(revoked[0]!.source).toBe('support');
 
     const r = await refresh(h, p.anchor, p.view.entitlement.token);
     expect(r.status).toBe(200);
-    expect(r.body.entitlement.claims).toMatchObject({ tier: 'free', sub: p.anchor, lic: p.view.license.id });
+    expect(r.body.entitlement.claims).toMatchObject({ tier: 'free', sub: p.anchor, lic: p.view.license.id, why: 'revoked_by_support' });
     expect(r.body.license?.status).toBe('revoked');
 
     const trail = await auditFor(h, p.view.license.id);
@@ -81,22 +88,25 @@ describe('transfer and re-issue', () => {
   it('moves the license to the new anchor: the re-issued entitlement is for it, the old machine gets Free', async () => {
     const p = await buy(h);
     const newMachine = newAnchor();
-    const moved = await act<SupportLicense>(p.view.license.id, 'transfer', { anchor: newMachine, reason: 'new laptop, ticket #7' });
+    const moved = await act(p.view.license.id, 'transfer', { anchor: newMachine, reason: 'new laptop, ticket #7' });
     expect(moved.status).toBe(200);
-    expect(moved.body).toMatchObject({ id: p.view.license.id, anchor: newMachine, status: 'active', tier: 'enterprise' });
+    expect(moved.body.license).toMatchObject({ id: p.view.license.id, anchor: newMachine, status: 'active', tier: 'enterprise' });
 
-    const reissued = await act<{ license: SupportLicense; entitlement: Entitlement }>(p.view.license.id, 'reissue', { reason: 'deliver to new laptop' });
+    const reissued = await act(p.view.license.id, 'reissue', { reason: 'deliver to new laptop' });
     expect(reissued.status).toBe(200);
-    const claims = await verifiedClaims(reissued.body.entitlement.token);
+    expect(reissued.body.message).toContain(reissued.body.entitlement!.token);
+    expect(reissued.body.message).toContain('Have a license token from support?');
+    const claims = await verifiedClaims(reissued.body.entitlement!.token);
     expect(claims).toMatchObject({ sub: newMachine, tier: 'enterprise', lic: p.view.license.id, txn: p.view.license.transactionId, status: 'active' });
 
-    const onNew = await refresh(h, newMachine, reissued.body.entitlement.token);
+    const onNew = await refresh(h, newMachine, reissued.body.entitlement!.token);
     expect(onNew.status).toBe(200);
     expect(onNew.body.entitlement.claims).toMatchObject({ sub: newMachine, tier: 'enterprise', lic: p.view.license.id });
 
     const onOld = await refresh(h, p.anchor, p.view.entitlement.token);
     expect(onOld.status).toBe(200);
-    expect(onOld.body.entitlement.claims).toMatchObject({ sub: p.anchor, tier: 'free' });
+    expect(onOld.body.entitlement.claims).toMatchObject({ sub: p.anchor, tier: 'free', lic: p.view.license.id, why: 'moved' });
+    expect(onOld.body.unbound).toBe('moved');
     expect(onOld.body.license).toBeNull();
 
     // The old machine's token cannot be replayed from the new machine either.
@@ -107,14 +117,14 @@ describe('transfer and re-issue', () => {
       ['carol', 'transfer', 'new laptop, ticket #7'],
       ['carol', 'reissue', 'deliver to new laptop'],
     ]);
-    expect(trail[0]!.detail).toEqual({ from: p.anchor, to: newMachine });
+    expect(trail[0]!.detail).toEqual({ from: p.anchor, to: newMachine, token: 'carol' });
   });
 
   it('re-issue alone gives a fresh entitlement for the current anchor', async () => {
     const p = await buy(h);
-    const res = await act<{ entitlement: Entitlement }>(p.view.license.id, 'reissue', { reason: 'keychain wiped' });
+    const res = await act(p.view.license.id, 'reissue', { reason: 'keychain wiped' });
     expect(res.status).toBe(200);
-    expect(await verifiedClaims(res.body.entitlement.token)).toMatchObject({ sub: p.anchor, tier: 'enterprise', lic: p.view.license.id });
+    expect(await verifiedClaims(res.body.entitlement!.token)).toMatchObject({ sub: p.anchor, tier: 'enterprise', lic: p.view.license.id });
   });
 });
 
@@ -174,7 +184,7 @@ describe('bad support actions', () => {
   };
 
   it('a missing, blank or overlong reason is a 400 for every action', async () => {
-    for (const action of ['revoke', 'transfer', 'reissue']) {
+    for (const action of ['refund', 'cancel', 'revoke', 'restore', 'transfer', 'reissue']) {
       for (const body of [{}, { reason: '   ' }, { reason: 'x'.repeat(501) }, { reason: 42 }]) {
         expectError(await act(licenseId, action, { anchor: newAnchor(), ...body }), 400, 'bad_request');
       }
@@ -188,15 +198,118 @@ describe('bad support actions', () => {
   });
 
   it('an unknown license is a 404 for every action', async () => {
-    for (const action of ['revoke', 'transfer', 'reissue']) {
+    for (const action of ['refund', 'cancel', 'revoke', 'restore', 'transfer', 'reissue']) {
       expectError(await act('lic_doesnotexist000', action, { anchor: newAnchor(), reason: 'x' }), 404, 'not_found');
+    }
+  });
+
+  it('a read-only token is offered nothing and refused every action (403 forbidden)', async () => {
+    const seen = await page(licenseId, reader);
+    expect(seen.status).toBe(200);
+    expect(seen.body.actions).toEqual([]);
+    for (const action of ['refund', 'cancel', 'revoke', 'restore', 'transfer', 'reissue']) {
+      expectError(await act(licenseId, action, { anchor: newAnchor(), reason: 'x' }, reader), 403, 'forbidden');
     }
   });
 
   it('none of the refused actions changed the license or left an audit row', async () => {
     const res = await supportCall<SupportLookupResponse>(h, carol, 'GET', `/v1/support/lookup?q=${licenseId}`);
     expect(res.body.licenses[0]).toMatchObject({ status: 'active', anchor });
-    expect((await auditFor(h, licenseId)).map((a) => a.action)).toEqual(['lookup']);
+    expect((await auditFor(h, licenseId)).map((a) => [a.actor, a.action])).toEqual([['rita', 'lookup'], ['carol', 'lookup']]);
     expect(await auditFor(h, 'lic_doesnotexist000')).toEqual([]);
+  });
+});
+
+describe('refund, cancel, revoke of a subscription, restore', () => {
+  it('refund of a lifetime purchase: PayPal refunds the capture, the webhook makes the license refunded, the app is told "refunded"', async () => {
+    const p = await buy(h);
+    const offered = await page(p.view.license.id);
+    const refundOffer = offered.body.actions.find((a) => a.action === 'refund');
+    expect(refundOffer?.consequence).toMatch(/PayPal returns 49\.00 USD to the customer in full/);
+    expect(offered.body.paypal).toMatchObject({ kind: 'payment', api: 'capture', status: 'COMPLETED', id: p.view.license.transactionId });
+    const before = await auditCount();
+    const res = await act(p.view.license.id, 'refund', { reason: 'customer asked, ticket #31' });
+    expect(res.status).toBe(200);
+    expect(res.body.license.status).toBe('refunded');
+    expect(res.body.outcome).toMatch(/PayPal refunded/);
+    expect(await auditCount()).toBe(before + 1);
+    expect((await paypalApi(h).getCapture(p.view.license.transactionId!)).status).toBe('REFUNDED');
+    const r = await refresh(h, p.anchor, p.view.entitlement.token);
+    expect(r.body.entitlement.claims).toMatchObject({ tier: 'free', status: 'refunded', why: 'refunded' });
+    // A refunded license is offered no second refund, and the API refuses one.
+    expect((await page(p.view.license.id)).body.actions.map((a) => a.action)).not.toContain('refund');
+    const again = await act<ApiErrorBody>(p.view.license.id, 'refund', { reason: 'again' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('action_not_allowed');
+  });
+
+  it('cancel at period end: PayPal shows it cancelled, Enterprise continues, the app is told support cancelled it', async () => {
+    const p = await buy(h, 'enterprise-monthly');
+    const before = await auditCount();
+    const res = await act(p.view.license.id, 'cancel', { reason: 'customer asked to stop billing', accessUntil: 'period_end' });
+    expect(res.status).toBe(200);
+    expect(await auditCount()).toBe(before + 1);
+    expect((await paypalApi(h).getSubscription(p.providerId)).status).toBe('CANCELLED');
+    await h.sandbox.control.settle(10_000);
+    const r = await refresh(h, p.anchor, p.view.entitlement.token);
+    expect(r.body.entitlement.claims).toMatchObject({ tier: 'enterprise', status: 'canceled', why: 'cancelled_by_support' });
+    expect((await page(p.view.license.id)).body.actions.map((a) => a.action)).not.toContain('cancel');
+  });
+
+  it('revoke of an active subscription cancels it at PayPal first; the app is told "revoked by support"; never billing while revoked', async () => {
+    const p = await buy(h, 'enterprise-monthly');
+    const res = await act(p.view.license.id, 'revoke', { reason: 'abuse, ticket #40' });
+    expect(res.status).toBe(200);
+    expect(res.body.license.status).toBe('revoked');
+    expect((await paypalApi(h).getSubscription(p.providerId)).status).toBe('CANCELLED');
+    await h.sandbox.control.settle(10_000);
+    const r = await refresh(h, p.anchor, p.view.entitlement.token);
+    expect(r.body.entitlement.claims).toMatchObject({ tier: 'free', status: 'revoked', why: 'revoked_by_support' });
+    const trail = await auditFor(h, p.view.license.id);
+    expect(trail.filter((a) => a.action === 'revoke').map((a) => [a.actor, a.reason, (a.detail as { billingCancelled: boolean }).billingCancelled]))
+      .toEqual([['carol', 'abuse, ticket #40', true]]);
+    // Transfer and re-issue make no sense for a revoked license: not offered, refused with a clear code.
+    const offered = (await page(p.view.license.id)).body.actions.map((a) => a.action);
+    expect(offered).not.toContain('transfer');
+    expect(offered).not.toContain('reissue');
+    for (const action of ['transfer', 'reissue']) {
+      const refused = await act<ApiErrorBody>(p.view.license.id, action, { reason: 'x', anchor: newAnchor() });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ code: 'action_not_allowed', message: expect.stringMatching(/revoked/) });
+    }
+
+    // Restore needs a second person; it undoes the revocation, and billing stays cancelled at PayPal.
+    const same = await act<ApiErrorBody>(p.view.license.id, 'restore', { reason: 'mistake' });
+    expect(same.status).toBe(409);
+    expect(same.body.error.code).toBe('second_person_required');
+    expect((await page(p.view.license.id, dan)).body.actions.map((a) => a.action)).toContain('restore');
+    const restored = await act(p.view.license.id, 'restore', { reason: 'revoked the wrong customer' }, dan);
+    expect(restored.status).toBe(200);
+    expect(restored.body.license).toMatchObject({ status: 'canceled', tier: 'enterprise' });
+    const after = await refresh(h, p.anchor, p.view.entitlement.token);
+    expect(after.body.entitlement.claims).toMatchObject({ tier: 'enterprise', status: 'canceled', why: 'cancelled_by_support' });
+  });
+
+  it('revoke of a subscription PayPal already stopped billing (its cancel answers 422) still revokes, with one audit row', async () => {
+    const p = await buy(h, 'enterprise-monthly');
+    const before = await auditCount();
+    h.sandbox.control.setPublishing(false);
+    try {
+      h.sandbox.control.cancelSubscription(p.providerId);
+      const res = await act(p.view.license.id, 'revoke', { reason: 'abuse' });
+      expect(res.status).toBe(200);
+      expect(res.body.license.status).toBe('revoked');
+      expect(await auditCount()).toBe(before + 1);
+    } finally {
+      h.sandbox.control.setPublishing(true);
+    }
+  });
+
+  it('the license page shows what the money path refused and the live PayPal subscription', async () => {
+    const p = await buy(h, 'enterprise-monthly');
+    const seen = await page(p.view.license.id);
+    expect(seen.body.paypal).toMatchObject({ kind: 'subscription', id: p.providerId, status: 'ACTIVE' });
+    expect(seen.body.actions.map((a) => a.action)).toEqual(['refund', 'cancel', 'revoke', 'transfer', 'reissue']);
+    expect(seen.body.actions.find((a) => a.action === 'cancel')?.options?.map((o) => o.accessUntil)).toEqual(['period_end', 'now']);
   });
 });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, SupportLookupResponse } from '../../common/api';
 import * as supportTokens from '../../server/store/support-tokens';
-import { startHarness, type Harness } from './harness';
+import { newAnchor, startHarness, type Harness } from './harness';
 import { auditFor, auditRows, buy, supportCall, type Purchase } from './support-staff';
 
 let h: Harness;
@@ -60,21 +60,57 @@ describe('support lookup finds a one-time purchase by every id a customer may qu
     }
   });
 
-  it('leaves one audit row per lookup naming the token and the id asked for, and shows it in the answer', async () => {
+  it('leaves exactly one audit row per lookup: the token, the id kind and the license found, and shows it in the answer', async () => {
     const before = (await auditRows(h)).length;
     for (const [, q] of ids()) {
       const res = await lookup(q);
-      expect(res.body.audit.at(-1)).toMatchObject({ actor: 'alice', action: 'lookup', target: q, reason: null });
+      expect(res.body.audit.at(-1)).toMatchObject({ actor: 'alice', action: 'lookup', target: paid.view.license.id, reason: expect.stringMatching(/^search by /) });
     }
     const added = (await auditRows(h)).slice(before);
-    expect(added.map((r) => [r.actor, r.action, r.target])).toEqual(ids().map(([, q]) => ['alice', 'lookup', q]));
+    expect(added.map((r) => [r.actor, r.action, r.target])).toEqual(ids().map(() => ['alice', 'lookup', paid.view.license.id]));
+    expect(added.map((r) => JSON.parse(r.detailJson!).kind)).toEqual(['paypal_id', 'paypal_id', 'license', 'checkout']);
+  });
+
+  it('finds it by a transaction id pasted with spaces and in lower case, by machine code and by its short form', async () => {
+    const txn = paid.view.license.transactionId!;
+    const pasted = `  ${txn.slice(0, 8).toLowerCase()} ${txn.slice(8).toLowerCase()}\n`;
+    const byTxn = await lookup(pasted);
+    expect(byTxn.body).toMatchObject({ query: txn, kind: 'paypal_id' });
+    expect(byTxn.body.licenses.map((l) => l.id)).toEqual([paid.view.license.id]);
+    const byMachine = await lookup(` ${paid.anchor.slice(0, 20)}\n${paid.anchor.slice(20)} `);
+    expect(byMachine.body.kind).toBe('machine_code');
+    expect(byMachine.body.licenses.map((l) => l.id)).toEqual([paid.view.license.id]);
+    const byShort = await lookup(`${paid.anchor.slice(0, 6)}…${paid.anchor.slice(-4)}`);
+    expect(byShort.body.kind).toBe('short_machine_code');
+    expect(byShort.body.licenses.map((l) => l.id)).toContain(paid.view.license.id);
+  });
+
+  it('a near miss finds nothing but suggests the id meant', async () => {
+    const txn = paid.view.license.transactionId!;
+    const typo = `${txn.slice(0, 9)}${txn[9] === 'X' ? 'Y' : 'X'}${txn.slice(10)}`;
+    const res = await lookup(typo);
+    expect(res.body.licenses).toEqual([]);
+    expect(res.body.suggestions).toContainEqual({ id: txn, kind: 'paypal_id' });
+    const swapped = await lookup(paid.view.license.id.toUpperCase().replace('LIC_', 'lic_'));
+    if (swapped.body.licenses.length === 0) expect(swapped.body.suggestions.map((x) => x.id)).toContain(paid.view.license.id);
+  });
+
+  it('an e-mail address (or any text that is not one of our ids) finds nothing and leaves no part of itself anywhere', async () => {
+    const before = (await auditRows(h)).length;
+    const res = await lookup('Jane.Buyer+vip@example.com');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ query: '', kind: 'not_an_id', licenses: [], suggestions: [] });
+    const added = (await auditRows(h)).slice(before);
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({ actor: 'alice', action: 'lookup', target: 'lookup:not-an-id' });
+    expect(JSON.stringify(added).toLowerCase()).not.toMatch(/jane|buyer|example|vip/);
+    expect(h.logs.join('').toLowerCase()).not.toMatch(/jane\.buyer/);
   });
 
   it('a license lookup also lists earlier lookups made under other ids of the same license', async () => {
     const res = await lookup(paid.view.license.id);
-    const targets = new Set(res.body.audit.map((a) => a.target));
-    expect(targets.has(paid.view.license.id)).toBe(true);
-    expect(targets.has(paid.view.license.transactionId!)).toBe(true);
+    const kinds = res.body.audit.filter((a) => a.action === 'lookup').map((a) => a.reason);
+    expect(kinds).toEqual(expect.arrayContaining(['search by PayPal transaction or order id', 'search by checkout id']));
   });
 });
 
@@ -113,8 +149,20 @@ describe('support lookup of other histories', () => {
     expect((await auditFor(h, '9XX00000AA0000000')).map((r) => [r.actor, r.action])).toEqual([['alice', 'lookup']]);
   });
 
+  it('a machine code with several licenses lists each', async () => {
+    const anchor = newAnchor();
+    const first = await buy(h, 'enterprise-lifetime', anchor);
+    h.sandbox.control.refundCapture(first.view.license.transactionId!);
+    await h.sandbox.control.settle(10_000);
+    const second = await buy(h, 'enterprise-lifetime', anchor);
+    const res = await lookup(anchor);
+    expect(res.body.licenses.map((l) => [l.id, l.status])).toEqual([[first.view.license.id, 'refunded'], [second.view.license.id, 'active']]);
+    const rows = await auditFor(h, anchor);
+    expect(rows.map((r) => [r.action, (r.detail as { found: string[] }).found.length])).toEqual([['lookup', 2]]);
+  });
+
   it('a missing or oversized q is a 400', async () => {
-    for (const path of ['/v1/support/lookup', '/v1/support/lookup?q=', `/v1/support/lookup?q=${'x'.repeat(129)}`]) {
+    for (const path of ['/v1/support/lookup', '/v1/support/lookup?q=', `/v1/support/lookup?q=${'x'.repeat(257)}`]) {
       const res = await supportCall<ApiErrorBody>(h, alice, 'GET', path);
       expect(res.status, path).toBe(400);
       expect(res.body.error.code).toBe('bad_request');
@@ -128,15 +176,23 @@ describe('support endpoints deny by default', () => {
     expect((res.body as ApiErrorBody).error.code).toBe('unauthorized');
   };
 
-  it('no token, a wrong token, a poll token or a non-bearer header: 401 and no audit row', async () => {
+  it('no token or a non-bearer header: 401 and no audit row; a wrong token or a poll token: 401 and one failed-authentication row each, without the token', async () => {
     const before = (await auditRows(h)).length;
     const q = paid.view.license.id;
     expectUnauthorized(await supportCall(h, undefined, 'GET', `/v1/support/lookup?q=${q}`));
-    expectUnauthorized(await supportCall(h, `${alice}x`, 'GET', `/v1/support/lookup?q=${q}`));
-    expectUnauthorized(await supportCall(h, paid.checkout.pollToken, 'GET', `/v1/support/lookup?q=${q}`));
     const basic = await h.api('GET', `/v1/support/lookup?q=${q}`, { headers: { authorization: `Basic ${alice}` } });
     expectUnauthorized(basic);
     expect((await auditRows(h)).length).toBe(before);
+    expectUnauthorized(await supportCall(h, `${alice}x`, 'GET', `/v1/support/lookup?q=${q}`));
+    expectUnauthorized(await supportCall(h, paid.checkout.pollToken, 'GET', `/v1/support/lookup?q=${q}`));
+    const added = (await auditRows(h)).slice(before);
+    expect(added.map((r) => [r.actor, r.action, r.target])).toEqual([
+      ['unauthenticated', 'support-auth-failed', 'support-auth'],
+      ['unauthenticated', 'support-auth-failed', 'support-auth'],
+    ]);
+    expect(JSON.stringify(added)).not.toContain(alice);
+    expect(JSON.stringify(added)).not.toContain(paid.checkout.pollToken);
+    expect(JSON.parse(added[0]!.detailJson!)).toEqual({ client: '127.0.0.1', via: 'bearer' });
   });
 
   it('actions without a token are refused and change nothing', async () => {
