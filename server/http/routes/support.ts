@@ -98,7 +98,7 @@ export async function supportRoutes(app: FastifyInstance, support: SupportServic
   const setSessionCookie = (reply: FastifyReply, secret: string, expiresAt: number) => {
     reply.setCookie(SESSION_COOKIE, secret, {
       path: COOKIE_PATH, httpOnly: true, sameSite: 'strict', secure: options.secureCookie,
-      maxAge: Math.max(1, Math.floor((expiresAt - options.clock.now()) / 1000)),
+      maxAge: Math.max(1, Math.ceil((expiresAt - options.clock.now()) / 1000)),
     });
   };
   const clearSessionCookie = (reply: FastifyReply) => {
