@@ -373,6 +373,7 @@ export const SupportSignInRequest = Type.Object({ token: Type.String({ minLength
 export type SupportSignInRequest = Static<typeof SupportSignInRequest>;
 
 export const SupportSessionResponse = Type.Object({
+  signedIn: Type.Literal(true),
   name: Type.String(),
   role: SupportRole,
   /** Send it as the x-csrf-token header on every POST made with the session cookie. */
@@ -381,6 +382,13 @@ export const SupportSessionResponse = Type.Object({
   expiresAt: IsoTime,
 });
 export type SupportSessionResponse = Static<typeof SupportSessionResponse>;
+
+/** GET /v1/support/session: the session, or that there is none (the console then shows its sign-in). */
+export const SupportSessionState = Type.Union([
+  SupportSessionResponse,
+  Type.Object({ signedIn: Type.Literal(false), ended: Type.Boolean({ description: 'A session cookie came, but its session has ended (timed out, signed out, token revoked).' }) }),
+]);
+export type SupportSessionState = Static<typeof SupportSessionState>;
 
 export const SignedOutResponse = Type.Object({ signedOut: Type.Boolean() });
 
@@ -520,8 +528,8 @@ export const API_ROUTES = {
     response: { 200: SupportSessionResponse, ...ERRORS },
   }),
   supportSession: route('GET', API_PATHS.supportSession, {
-    operationId: 'supportSession', summary: 'The console session: who, role, CSRF token', tags: ['support'],
-    response: { 200: SupportSessionResponse, ...ERRORS },
+    operationId: 'supportSession', summary: 'The console session: who, role, CSRF token; or signedIn false', tags: ['support'],
+    response: { 200: SupportSessionState, ...ERRORS },
   }),
   supportSignOut: route('POST', API_PATHS.supportSignOut, {
     operationId: 'supportSignOut', summary: 'End the console session', tags: ['support'],

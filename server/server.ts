@@ -204,6 +204,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     authFailuresPerClient: config.support.authFailuresPerClient,
     secureCookie: (config.publicUrl ?? '').startsWith('https://'),
     publicOrigin: config.publicUrl ? new URL(config.publicUrl).origin : null,
+    publicPathPrefix: config.publicUrl ? new URL(config.publicUrl).pathname.replace(/\/+$/, '') : '',
     store, clock,
     onRefused: (code) => metrics.inc('hardbound_support_refused_total', { code }),
   });

@@ -46,6 +46,7 @@ export const ENTERPRISE_LICENSE: LicenseSnapshot = {
       subscriptionId: 'I-BW452GLLEP1G',
     },
     unbound: null,
+    why: null,
   },
   lastRefreshAt: '2029-12-15T10:00:00.000Z',
 };

@@ -101,7 +101,7 @@ describe('timeouts and sign-out', () => {
     expect([expired.status, expired.body.error.code]).toEqual([401, 'session_expired']);
     expect(expired.headers['set-cookie']).toMatch(/hardbound_support=;/);
     h.clock.advance(1);
-    expect((await withCookie(s, 'GET', '/v1/support/session')).status).toBe(401);
+    expect((await withCookie(s, 'GET', '/v1/support/session')).body).toEqual({ signedIn: false, ended: true });
   });
 
   it('active all along, it still ends at its absolute limit', async () => {
@@ -111,7 +111,7 @@ describe('timeouts and sign-out', () => {
       expect((await withCookie(s, 'GET', '/v1/support/session')).status, `after ${(i + 1) * 29} minutes`).toBe(200);
     }
     h.clock.advance(29 * 60_000);
-    expect((await withCookie<ApiErrorBody>(s, 'GET', '/v1/support/session')).body.error.code).toBe('session_expired');
+    expect((await withCookie<ApiErrorBody>(s, 'GET', '/v1/support/lookup?q=lic_x')).body.error.code).toBe('session_expired');
   });
 
   it('sign-out (with the CSRF token) ends the session and clears the cookie; revoking the token ends its sessions', async () => {
@@ -120,12 +120,13 @@ describe('timeouts and sign-out', () => {
     const out = await withCookie<{ signedOut: boolean }>(s, 'POST', '/v1/support/session/sign-out', { headers: { 'x-csrf-token': s.body.csrfToken } });
     expect(out.body).toEqual({ signedOut: true });
     expect(out.headers['set-cookie']).toMatch(/hardbound_support=;/);
-    expect((await withCookie(s, 'GET', '/v1/support/session')).status).toBe(401);
+    expect((await withCookie(s, 'GET', '/v1/support/session')).body).toMatchObject({ signedIn: false });
+    expect((await withCookie(s, 'GET', '/v1/support/lookup?q=lic_x')).status).toBe(401);
 
     const bob = await h.server.support.createToken('bob', 'read');
     const b = await signIn(bob);
     expect((await withCookie(b, 'GET', '/v1/support/session')).status).toBe(200);
     await h.server.store.db.updateTable('supportTokens').set({ revokedAt: h.clock.now() }).where('name', '=', 'bob').execute();
-    expect((await withCookie(b, 'GET', '/v1/support/session')).status).toBe(401);
+    expect((await withCookie(b, 'GET', '/v1/support/lookup?q=lic_x')).status).toBe(401);
   });
 });

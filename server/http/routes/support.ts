@@ -27,13 +27,14 @@ export interface SupportHttpOptions {
   secureCookie: boolean;
   /** The origin the console is served from (the public URL's); unsafe requests from any other are refused. */
   publicOrigin: string | null;
+  /** The public URL's path prefix ('' at the root), so the cookie's path matches what the browser sees. */
+  publicPathPrefix: string;
   store: Store;
   clock: Clock;
   onRefused?: (code: 'rate_limited' | 'auth_failure_limited' | 'csrf_rejected') => void;
 }
 
 export const SESSION_COOKIE = 'hardbound_support';
-const COOKIE_PATH = '/v1/support';
 const TRACKED_KEYS = 10_000;
 
 declare module 'fastify' {
@@ -95,16 +96,18 @@ export async function supportRoutes(app: FastifyInstance, support: SupportServic
     }
   };
 
+  const cookiePath = `${options.publicPathPrefix}/v1/support`;
   const setSessionCookie = (reply: FastifyReply, secret: string, expiresAt: number) => {
     reply.setCookie(SESSION_COOKIE, secret, {
-      path: COOKIE_PATH, httpOnly: true, sameSite: 'strict', secure: options.secureCookie,
+      path: cookiePath, httpOnly: true, sameSite: 'strict', secure: options.secureCookie,
       maxAge: Math.max(1, Math.ceil((expiresAt - options.clock.now()) / 1000)),
     });
   };
   const clearSessionCookie = (reply: FastifyReply) => {
-    reply.clearCookie(SESSION_COOKIE, { path: COOKIE_PATH, httpOnly: true, sameSite: 'strict', secure: options.secureCookie });
+    reply.clearCookie(SESSION_COOKIE, { path: cookiePath, httpOnly: true, sameSite: 'strict', secure: options.secureCookie });
   };
   const sessionAnswer = (session: OpenSession): SupportSessionResponse => ({
+    signedIn: true,
     name: session.token.name,
     role: session.token.role,
     csrfToken: session.csrfToken,
@@ -137,7 +140,16 @@ export async function supportRoutes(app: FastifyInstance, support: SupportServic
       setSessionCookie(reply, secret, session.expiresAt);
       return sessionAnswer(session);
     });
-    api.get(supportSession.url, { schema: supportSession.schema }, async (req, reply) => sessionAnswer((await cookieSession(req, reply)).session));
+    // Answered 200 either way: a console opened without a session is not an error.
+    api.get(supportSession.url, { schema: supportSession.schema }, async (req, reply) => {
+      const secret = req.cookies[SESSION_COOKIE];
+      const session = secret ? await sessions.resume(secret) : null;
+      if (session === null || session === 'expired') {
+        if (secret) clearSessionCookie(reply);
+        return { signedIn: false as const, ended: Boolean(secret) };
+      }
+      return sessionAnswer(session);
+    });
     api.post(supportSignOut.url, { schema: supportSignOut.schema }, async (req, reply) => {
       const { secret, session } = await cookieSession(req, reply);
       checkCsrf(req, session);
