@@ -33,6 +33,8 @@ export default tseslint.config(
   { files: ['main/**'], ignores: ['main/electron/**'], rules: restrict('server', 'sandbox', 'renderer', 'test') },
   { files: ['main/electron/**', 'preload/**'], rules: { 'no-restricted-imports': ['error', { patterns: ['server', 'sandbox', 'renderer', 'test'].map(area) }] } },
   { files: ['renderer/**'], rules: restrict('server', 'sandbox', 'main', 'test') },
+  // The support console runs in staff's browsers and talks to the server only through the HTTP API.
+  { files: ['support-console/**'], rules: restrict('server', 'sandbox', 'main', 'preload', 'renderer', 'test') },
   // launch/ starts things together (the server with the embedded sandbox, the app's browser preview with its
   // plain-Node core): the one place they meet. It still may not import electron values.
   { files: ['launch/**'], rules: restrict('preload', 'renderer', 'test') },

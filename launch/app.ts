@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { configFromEnv } from '../server/config/env';
 import { startServer } from '../server/server';
 import { developmentAppEnv } from './app-env';
-import { buildElectronBundles } from './build-app';
+import { buildElectronBundles, buildSupportConsole } from './build-app';
 import { downloadElectronBinary, findElectronBinary, startupFailure, type ElectronBinary } from './electron-binary';
 import { resolvePayPal } from './paypal-connection';
 import { startBrowserPreview } from './preview/start-preview';
@@ -77,8 +77,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loaded.config;
-  console.log('Building the app (main, preload and renderer bundles)…');
+  console.log('Building the app (main, preload and renderer bundles) and the support console…');
   buildElectronBundles(projectRoot, { quiet: true });
+  buildSupportConsole(projectRoot, { quiet: true });
 
   const paypal = await resolvePayPal(config);
   const server = await startServer(config, { paypal: paypal.connection, logger: serverLogger({ level: config.logLevel, format: logFormat.format }) });

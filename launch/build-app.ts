@@ -1,4 +1,4 @@
-// The three Electron bundles (main, preload, renderer) into out/, with the project's electron-vite config.
+// The three Electron bundles (main, preload, renderer) into out/, with the project's electron-vite config; the support console into out/console.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -13,4 +13,13 @@ export function buildElectronBundles(projectRoot: string, options: { quiet?: boo
   if (result.status === 0) return;
   if (options.quiet) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
   throw new Error(`electron-vite build failed (${result.status === null ? `signal ${result.signal}` : `exit ${result.status}`})`);
+}
+
+/** The support console (console.vite.config.ts) into out/console, which the server serves at /support/. */
+export function buildSupportConsole(projectRoot: string, options: { quiet?: boolean } = {}): void {
+  const cli = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+  const result = spawnSync(process.execPath, [cli, 'build', '--config', 'console.vite.config.ts'], { cwd: projectRoot, stdio: options.quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+  if (result.status === 0) return;
+  if (options.quiet) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+  throw new Error(`the support console's vite build failed (${result.status === null ? `signal ${result.signal}` : `exit ${result.status}`})`);
 }

@@ -23,6 +23,7 @@ export function startSummary(s: StartSummary): string {
   if (s.previewUrl) rows.push(['App (browser preview)', `${s.previewUrl}   ← open this first`]);
   else rows.push(['App', 'the Electron window']);
   rows.push(['Companion server', `${s.serverUrl}   (also /healthz, /metrics)`]);
+  rows.push(['Support console', `${s.serverUrl}/support/   (a token: npx hardbound-server support token create --name you --role act)`]);
   if (s.sandboxUrl) rows.push(['PayPal sandbox', `${s.sandboxUrl}   control API under ${s.sandboxUrl}/__sandbox/ (README: "Control API")`]);
   else rows.push(['PayPal', 'the real PayPal API configured in the environment']);
   rows.push(['Data', `${shown(s.dataDir, s.cwd)} (database, signing keys${s.previewUrl ? ', the preview\'s license' : ''})`]);

@@ -43,10 +43,10 @@ export interface E2eWorld {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<E2eWorld> {
+export async function startWorld(options: { consoleDir?: string } = {}): Promise<E2eWorld> {
   const proxy = await startSwitchableProxy();
   // The server's public URL is the proxy's, so return URLs, webhooks and the app all go through it.
-  const harness = await startHarness({ env: { HARDBOUND_PUBLIC_URL: proxy.url } });
+  const harness = await startHarness({ env: { HARDBOUND_PUBLIC_URL: proxy.url }, ...options });
   proxy.setTarget(Number(new URL(harness.server.url).port));
   const pinnedJwks = (await harness.api<JSONWebKeySet>('GET', API_PATHS.jwks)).body;
   const rig = await startBrowserRig();

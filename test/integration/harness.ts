@@ -33,6 +33,8 @@ export interface HarnessOptions {
   paypalApiBase?: (sandboxBaseUrl: string) => string;
   /** PAYPAL_VERIFY_MODE: offline (default) or PayPal's verify-webhook-signature API. */
   verify?: 'offline' | 'api';
+  /** A built support console to serve at /support/. */
+  consoleDir?: string;
 }
 
 /** Tests buy many times from one address and one anchor; the limits' own tests set them. */
@@ -62,6 +64,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     paypal: connection, clock, logger, paypalTimeoutMs: 5_000,
     ...(options.supportRateLimit ? { supportRateLimit: options.supportRateLimit } : {}),
     ...(options.transferRateLimit ? { transferRateLimit: options.transferRateLimit } : {}),
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   // A test may close the server itself (shutdown tests); closing the harness afterwards must not close it twice.
   let closing: Promise<void> | undefined;
