@@ -149,6 +149,8 @@ export class SupportService {
   }
 
   private async refund(license: LicenseRecord, why: string, caller: SupportCaller): Promise<SupportActionResponse> {
+    // The audit row is dated when support asked, before PayPal's refund (and its notice) happened.
+    const requestedAt = this.deps.clock.now();
     const parked = this.deps.waiters.park(license.checkoutId, this.deps.waitMs);
     let billingCancelled = false;
     let refundId: string;
@@ -167,7 +169,7 @@ export class SupportService {
     }
     if (billingCancelled) await this.markCancelled(license);
     await audit.append(this.deps.store.db, {
-      at: this.deps.clock.now(), actor: caller.actor, action: 'refund', target: license.id, reason: why,
+      at: requestedAt, actor: caller.actor, action: 'refund', target: license.id, reason: why,
       detail: { refundId, transactionId: license.transactionId, amount: license.amount, currency: license.currency, billingCancelled, token: caller.tokenName },
     });
     await parked.done;
@@ -179,6 +181,7 @@ export class SupportService {
   }
 
   private async cancel(license: LicenseRecord, why: string, accessUntil: CancelAccess, caller: SupportCaller): Promise<SupportActionResponse> {
+    const requestedAt = this.deps.clock.now();
     const parked = this.deps.waiters.park(license.checkoutId, this.deps.waitMs);
     try {
       await this.stopBilling(license, why);
@@ -189,7 +192,7 @@ export class SupportService {
     await this.markCancelled(license);
     const revocationId = accessUntil === 'now' ? await this.applyRevocation(license, why) : null;
     await audit.append(this.deps.store.db, {
-      at: this.deps.clock.now(), actor: caller.actor, action: 'cancel', target: license.id, reason: why,
+      at: requestedAt, actor: caller.actor, action: 'cancel', target: license.id, reason: why,
       detail: { subscriptionId: license.subscriptionId, accessUntil, ...(revocationId ? { revocationId } : {}), token: caller.tokenName },
     });
     await parked.done;
