@@ -46,8 +46,8 @@ export function ActionDialog({ page }: { page: SupportLicensePage }) {
                 <label htmlFor="reissued-token">License token for the customer</label>
                 <textarea id="reissued-token" readOnly rows={4} value={pending.done.entitlement.token} data-testid="reissued-token" />
                 <div className="actions">
-                  <CopyButton text={pending.done.entitlement.token} label="Copy the token" />
-                  <CopyButton text={pending.done.message} label="Copy the message with the token" />
+                  <CopyButton text={pending.done.entitlement.token} label="Copy the token" shown="Copy token" />
+                  <CopyButton text={pending.done.message} label="Copy the message with the token" shown="Copy message" />
                 </div>
                 <p className="muted">Send the customer this message:</p>
                 <pre className="message" data-testid="reissue-message">{pending.done.message}</pre>

@@ -119,6 +119,8 @@ function LiveState({ state }: { state: PayPalLiveState }) {
   );
 }
 
+const SOURCES = { provider: 'PayPal', server: 'our server', support: 'support' } as const;
+
 function Timeline({ page }: { page: SupportLicensePage }) {
   return (
     <section aria-labelledby="timeline-title" className="panel">
@@ -136,7 +138,7 @@ function Timeline({ page }: { page: SupportLicensePage }) {
                 {e.outcome === 'not_confirmed' && <span className="flag"> — not confirmed by PayPal, nothing changed</span>}
                 {e.outcome === 'unreadable' && <span className="flag"> — unreadable delivery, nothing changed</span>}
               </td>
-              <td>{e.source}</td>
+              <td>{SOURCES[e.source]}</td>
               <td>{e.amount ? formatMoney(e.amount, e.currency) : ''}</td>
               <td>{e.reference ? <code>{e.reference}</code> : ''}</td>
               <td>{e.note ?? ''}</td>

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckoutView, CreateCheckoutResponse, JwksResponse, SupportLookupResponse } from '../../common/api';
+import type { CheckoutView, CreateCheckoutResponse, JwksResponse, SupportActionResponse, SupportLookupResponse } from '../../common/api';
 import { ensureDevKeys } from '../../server/entitlements';
 import { openStore } from '../../server/store/database';
 import * as audit from '../../server/store/audit';
@@ -68,6 +68,7 @@ async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openStore>>) =
 describe.sequential('hardbound-server on one data folder', { timeout: TEST_TIMEOUT_MS }, () => {
   let kid: string;
   let aliceToken: string;
+  let ritaToken: string;
   let licenseId: string;
 
   it('keys generate prints the public JWK and writes the private key with mode 0600', async () => {
@@ -85,18 +86,22 @@ describe.sequential('hardbound-server on one data folder', { timeout: TEST_TIMEO
     expect(stored.d).toMatch(/^[\w-]{43}$/);
   });
 
-  it('support token create prints the token once and keeps only its hash', async () => {
-    const ran = await cli(['support', 'token', 'create', '--name', 'alice']);
+  it('support token create prints the token once and keeps only its hash; read-only unless --role act', async () => {
+    const ran = await cli(['support', 'token', 'create', '--name', 'alice', '--role', 'act']);
     expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('acting (look up and act)');
     aliceToken = lastLine(ran.stdout);
     expect(aliceToken).toMatch(/^hbs_[\w-]{43}$/);
-    const rows = await withStore((store) => store.db.selectFrom('supportTokens').selectAll().execute());
-    expect(rows.map((r) => r.name)).toEqual(['alice']);
+    const reader = await cli(['support', 'token', 'create', '--name', 'rita']);
+    expect(reader.stdout).toContain('read-only');
+    ritaToken = lastLine(reader.stdout);
+    const rows = await withStore((store) => store.db.selectFrom('supportTokens').selectAll().orderBy('name').execute());
+    expect(rows.map((r) => [r.name, r.role])).toEqual([['alice', 'act'], ['rita', 'read']]);
     expect(JSON.stringify(rows)).not.toContain(aliceToken);
     expect(readFileSync(path.join(dataDir, 'hardbound.db')).includes(aliceToken)).toBe(false);
   });
 
-  it('serve prints its URL, answers /healthz, signs with the generated key, honours the token, and stops on SIGTERM', async () => {
+  it('serve prints its URL, answers /healthz, signs with the generated key, honours the token; the CLI looks up and acts through it; stops on SIGTERM', async () => {
     const run = start(TSX, [ENTRY, 'serve']);
     serving = run.child;
     const deadline = Date.now() + TIMEOUT_MS;
@@ -121,12 +126,47 @@ describe.sequential('hardbound-server on one data folder', { timeout: TEST_TIMEO
     if (view.status !== 'completed') throw new Error(`expected completed, got ${JSON.stringify(view)}`);
     expect(view.entitlement.token.split('.')[0]).toBe(Buffer.from(JSON.stringify({ alg: 'EdDSA', kid, typ: 'hardbound-entitlement+jwt' })).toString('base64url'));
     licenseId = view.license.id;
+    const txn = view.license.transactionId!;
 
     const lookup = (token: string) => fetch(`${url}/v1/support/lookup?q=${licenseId}`, { headers: { authorization: `Bearer ${token}` } });
     const asAlice = await lookup(aliceToken);
     expect(asAlice.status).toBe(200);
     expect(((await asAlice.json()) as SupportLookupResponse).licenses[0]?.anchor).toBe(anchor);
     expect((await lookup(`${aliceToken.slice(0, -1)}${aliceToken.endsWith('A') ? 'B' : 'A'}`)).status).toBe(401);
+
+    // The CLI's lookups and actions go through this server's API, as the token's holder.
+    const asCli = (args: string[], token = aliceToken) => cli(['support', ...args, '--server', url!], { HARDBOUND_SUPPORT_TOKEN: token });
+    const human = await asCli(['lookup', ` ${txn.toLowerCase()} `, '--reason', 'ticket #9']);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain(`1 license for ${txn}:`);
+    expect(human.stdout).toMatch(new RegExp(`${licenseId}\\s+Enterprise, active`));
+    const asJson = await asCli(['lookup', licenseId, '--json', '--actor', 'alice-at-desk']);
+    expect(json<SupportLookupResponse>(asJson.stdout).licenses.map((l) => [l.id, l.status, l.tier])).toEqual([[licenseId, 'active', 'enterprise']]);
+    const refused = await asCli(['reissue', licenseId, '--reason', 'lost keychain'], ritaToken);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/is read-only: .* \(403 forbidden\)/);
+    const reissued = await asCli(['reissue', licenseId, '--reason', 'lost keychain']);
+    expect(reissued.code, reissued.stderr).toBe(0);
+    expect(reissued.stdout).toContain('Send the customer:');
+    expect(reissued.stdout).toContain('Have a license token from support?');
+    const refund = await asCli(['refund', licenseId, '--reason', 'customer asked', '--json', '--actor', 'alice-at-desk']);
+    expect(refund.code, refund.stderr).toBe(0);
+    expect(json<SupportActionResponse>(refund.stdout).license.status).toBe('refunded');
+    const noReason = await asCli(['revoke', licenseId]);
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toContain('needs --reason');
+    const noToken = await cli(['support', 'lookup', licenseId, '--server', url]);
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain('HARDBOUND_SUPPORT_TOKEN');
+
+    const trail = await withStore((store) => audit.listForTarget(store.db, licenseId));
+    expect(trail.map((a) => [a.actor, a.action, a.reason])).toEqual([
+      ['alice', 'lookup', 'search by license id'],
+      ['alice', 'lookup', 'ticket #9'],
+      ['alice-at-desk (token alice)', 'lookup', 'search by license id'],
+      ['alice', 'reissue', 'lost keychain'],
+      ['alice-at-desk (token alice)', 'refund', 'customer asked'],
+    ]);
 
     run.child.kill('SIGTERM');
     const ran = await run.done;
@@ -135,25 +175,16 @@ describe.sequential('hardbound-server on one data folder', { timeout: TEST_TIMEO
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 
-  it('support lookup prints the license as JSON and leaves an audit row naming the operator', async () => {
-    const ran = await cli(['support', 'lookup', licenseId]);
-    expect(ran.code, ran.stderr).toBe(0);
-    const answer = json<SupportLookupResponse>(ran.stdout);
-    expect(answer.licenses.map((l) => [l.id, l.status, l.tier])).toEqual([[licenseId, 'active', 'enterprise']]);
-    expect(answer.licenses[0]!.timeline.map((e) => e.kind)).toContain('payment.completed');
-    const trail = await withStore((store) => audit.listForTarget(store.db, licenseId));
-    expect(trail.map((a) => [a.actor, a.action])).toEqual([['alice', 'lookup'], ['cli:carol', 'lookup']]);
-  });
-
-  it('support token revoke ends a token and is audited; revoking it again says there is none', async () => {
-    const ran = await cli(['support', 'token', 'revoke', '--name', 'alice']);
+  it('support token revoke ends a token and is audited, naming the operator even without $USER; revoking it again says there is none', async () => {
+    const ran = await cli(['support', 'token', 'revoke', '--name', 'alice'], { USER: '' });
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/revoked/);
     const row = await withStore((store) => store.db.selectFrom('supportTokens').selectAll().where('name', '=', 'alice').executeTakeFirstOrThrow());
     expect(row.revokedAt).not.toBeNull();
     const rows = await withStore((store) => audit.listForTarget(store.db, 'support-token:alice'));
-    expect(rows.map((r) => [r.action, r.actor])).toEqual([['revoke-support-token', 'cli:carol']]);
-    const again = await cli(['support', 'token', 'revoke', '--name', 'alice']);
+    expect(rows.map((r) => r.action)).toEqual(['revoke-support-token']);
+    expect(rows[0]!.actor).toMatch(/^cli:(?!unknown)\S+$/);
+    const again = await cli(['support', 'token', 'revoke', '--name', 'alice', '--actor', 'carol']);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/No live support token/);
   });
@@ -200,8 +231,8 @@ describe('hardbound-server refusing to start', { timeout: TEST_TIMEOUT_MS }, () 
     }
   });
 
-  it('support commands check the configuration the same way', async () => {
-    const ran = await cli(['support', 'lookup', 'lic_x'], { DATABASE_URL: 'mysql://x' });
+  it('support token commands check the configuration the same way', async () => {
+    const ran = await cli(['support', 'token', 'create', '--name', 'x'], { DATABASE_URL: 'mysql://x' });
     expect(ran.code).toBe(2);
     expect(ran.stderr).toContain('DATABASE_URL');
   });
