@@ -34,7 +34,7 @@ function checkingIntervalMs(limits: HttpLimits): number {
   return Math.max(25, Math.min(5_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)));
 }
 
-/** One route the server serves (HEAD routes fastify adds for GET routes are left out). */
+/** One API route the server serves (HEAD routes fastify adds for GET routes, and the console's pages, are left out). */
 export interface ServedRoute {
   method: string;
   url: string;
@@ -59,6 +59,8 @@ export async function createHttpApp(logger: Logger, options: HttpAppOptions): Pr
   capConnections(app.server, limits.maxConnections, () => options.onRefused('too_many_connections'));
   const routes: ServedRoute[] = [];
   app.addHook('onRoute', (route) => {
+    // The support console's pages are not part of the API (and hidden from its document).
+    if ((route.schema as { hide?: boolean } | undefined)?.hide) return;
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
   app.setValidatorCompiler(validatorCompiler);

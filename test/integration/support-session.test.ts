@@ -130,3 +130,19 @@ describe('timeouts and sign-out', () => {
     expect((await withCookie(b, 'GET', '/v1/support/lookup?q=lic_x')).status).toBe(401);
   });
 });
+
+describe('the console pages', () => {
+  it('/support redirects to /support/, which is served with the console\'s own policy and is not in the API document', async () => {
+    const bare = await fetch(`${h.server.url}/support`, { redirect: 'manual' });
+    expect([bare.status, bare.headers.get('location')]).toEqual([301, '/support/']);
+    const page = await fetch(`${h.server.url}/support/`);
+    // Built (200) or not yet (503 saying how), the page carries the console's policy.
+    expect([200, 503]).toContain(page.status);
+    expect(page.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    if (page.status === 503) expect(await page.text()).toContain('npm run build:console');
+    const doc = (await h.api<{ paths: Record<string, unknown> }>('GET', '/openapi.json')).body;
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/support'))).toEqual([]);
+  });
+});

@@ -120,7 +120,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         expect(await checkouts.get(old.store.db, 'co_1')).toMatchObject({ id: 'co_1', status: 'pending' });
         expect(await jobLeases.acquire(old.store.db, 'reconcile', 'host-a', T0, T0 + 1)).toBe(true);
         const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(old.store.db);
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers', '0005-support-desk']);
       } finally {
         await old.dispose();
       }
@@ -133,7 +133,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         await fresh.store.migrate();
         expect(await checkouts.insert(fresh.store.db, newCheckout('co_1'))).toMatchObject({ id: 'co_1' });
         const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(fresh.store.db);
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers', '0005-support-desk']);
       } finally {
         await fresh.dispose();
       }
@@ -144,7 +144,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       await store.migrate();
       await store.migrate();
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers', '0005-support-desk']);
       expect(await checkouts.get(store.db, 'co_1')).toMatchObject({ id: 'co_1', status: 'pending' });
     });
 
@@ -290,6 +290,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         createdAt: T0,
         updatedAt: T0,
         reconciledAt: null,
+        supportCancelledAt: null,
       });
       expect(await licenses.get(store.db, 'lic_1')).toEqual(inserted);
       expect(await licenses.get(store.db, 'lic_1', { forUpdate: true })).toEqual(inserted);
@@ -727,7 +728,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       expect(await supportTokens.findByHash(store.db, 'hash-b')).toMatchObject({ name: 'bob' });
       expect(await supportTokens.list(store.db)).toEqual([
         { ...alice, revokedAt: T0 + 5 },
-        { id: 'tok_2', name: 'bob', tokenHash: 'hash-b', createdAt: T0 + 1, revokedAt: null },
+        { id: 'tok_2', name: 'bob', tokenHash: 'hash-b', createdAt: T0 + 1, revokedAt: null, role: 'read' },
       ]);
 
       for (const clash of [
