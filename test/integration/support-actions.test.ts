@@ -307,7 +307,25 @@ describe('refund, cancel, revoke of a subscription, restore', () => {
 
   it('the license page shows what the money path refused and the live PayPal subscription', async () => {
     const p = await buy(h, 'enterprise-monthly');
+    // The first sale may be reported after the activation the checkout completed with: read it from the record.
+    const saleId = (await h.server.store.db.selectFrom('licenses').select('transactionId').where('id', '=', p.view.license.id).executeTakeFirstOrThrow()).transactionId!;
+    expect(saleId).toMatch(/^[A-Z0-9]{17}$/);
+    const now = new Date(h.clock.now()).toISOString();
+    const eventId = (n: number) => `WH-SUPPORT${n}X${Date.now().toString(36).toUpperCase()}`;
+    // Signed, but naming our sale with a billing agreement id no PayPal id can have: unreadable, kept under the sale.
+    h.sandbox.control.deliverEvent({ id: eventId(1), event_version: '1.0', create_time: now, event_type: 'PAYMENT.SALE.COMPLETED', summary: 'odd',
+      resource: { id: saleId, billing_agreement_id: 'not an id!' } }, { webhookIds: [h.server.webhookId] });
+    // Signed, claiming a refund of our sale that PayPal's API does not show: not confirmed.
+    h.sandbox.control.deliverEvent({ id: eventId(2), event_version: '1.0', create_time: now, event_type: 'PAYMENT.SALE.REFUNDED', summary: 'lie',
+      resource: { id: 'REFUNDNOTREAL0001', state: 'completed', sale_id: saleId, amount: { total: '9.00', currency: 'USD' } } }, { webhookIds: [h.server.webhookId] });
+    await h.sandbox.control.settle(10_000);
     const seen = await page(p.view.license.id);
+    const flagged = seen.body.license.timeline.filter((e) => e.outcome).map((e) => [e.kind, e.outcome, e.note]);
+    expect(flagged).toEqual(expect.arrayContaining([
+      ['PAYMENT.SALE.COMPLETED', 'unreadable', 'bad_resource_id'],
+      ['PAYMENT.SALE.REFUNDED', 'not_confirmed', expect.any(String)],
+    ]));
+    expect(seen.body.license.status).toBe('active');
     expect(seen.body.paypal).toMatchObject({ kind: 'subscription', id: p.providerId, status: 'ACTIVE' });
     expect(seen.body.actions.map((a) => a.action)).toEqual(['refund', 'cancel', 'revoke', 'transfer', 'reissue']);
     expect(seen.body.actions.find((a) => a.action === 'cancel')?.options?.map((o) => o.accessUntil)).toEqual(['period_end', 'now']);
