@@ -191,6 +191,7 @@ describe('the support console (Chromium, real server, sandbox and app core)', ()
     expect(timeline).toMatch(/\tRefunded\tprovider\t\$49\.00/);
     await refreshApp(refundee, 'Free');
     expect(await refundee.app.page.getByTestId('license-reason').innerText()).toBe('The purchase was refunded.');
+    await screenshot(refundee.app.page, 'console-app-refunded');
 
     // Revoke an active subscription: found by its subscription id, typed in lower case.
     const subscriptionId = await subscriber.app.page.getByTestId('subscription-id').innerText();
@@ -218,6 +219,7 @@ describe('the support console (Chromium, real server, sandbox and app core)', ()
     await refreshApp(subscriber, 'Free');
     expect(await subscriber.app.page.getByTestId('license-status').innerText()).toBe('Revoked by support');
     expect(await subscriber.app.page.getByTestId('license-reason').innerText()).toMatch(/^Support revoked this license/);
+    await screenshot(subscriber.app.page, 'console-app-revoked');
 
     // Transfer and re-issue: found by the old computer's machine code, moved to the new one's.
     const oldCode = await machineCodeOf(mover);
@@ -248,6 +250,8 @@ describe('the support console (Chromium, real server, sandbox and app core)', ()
     await refreshApp(mover, 'Free');
     expect(await mover.app.page.getByTestId('license-reason').innerText()).toMatch(/moved to another computer/);
     expect(await mover.app.page.getByTestId('license-status').innerText()).toBe('Moved to another computer');
+    await screenshot(mover.app.page, 'console-app-moved');
+    await screenshot(fresh, 'console-app-new-computer');
 
     // Every lookup and action left exactly one audit row with the actor and a reason.
     const rows = (await auditRows(h)).slice(auditBefore).filter((r) => r.actor === 'sara-console');
