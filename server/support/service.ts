@@ -163,9 +163,15 @@ export class SupportService {
       refundId = refund.id;
     } catch (error) {
       parked.cancel();
-      // Billing may have been stopped before the refund failed: that is kept, and said.
-      if (billingCancelled) await this.markCancelled(license);
-      throw this.providerError(error, 'refund');
+      // Billing may have been stopped before the refund failed: that happened, so it is kept and audited.
+      if (billingCancelled) {
+        await this.markCancelled(license);
+        await audit.append(this.deps.store.db, {
+          at: requestedAt, actor: caller.actor, action: 'cancel', target: license.id, reason: why,
+          detail: { subscriptionId: license.subscriptionId, accessUntil: 'period_end', refundFailed: true, token: caller.tokenName },
+        });
+      }
+      throw this.providerError(error, billingCancelled ? 'refund (billing was stopped; refund again)' : 'refund');
     }
     if (billingCancelled) await this.markCancelled(license);
     await audit.append(this.deps.store.db, {
