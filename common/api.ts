@@ -239,6 +239,9 @@ export type SupportRole = Static<typeof SupportRole>;
 export const SupportAction = Type.Enum(['refund', 'cancel', 'revoke', 'restore', 'transfer', 'reissue']);
 export type SupportAction = Static<typeof SupportAction>;
 
+/** The person acting, when a tool acts for them (the CLI's --actor); the audit names them beside the token. */
+const SupportPerson = Type.String({ pattern: '^[\\w.@ -]{1,64}$', description: 'The person acting for whom a tool calls (the CLI\'s --actor); the audit names them beside the token.' });
+
 /** cancel only: PayPal stops billing at once either way (it has no "at period end"); this says when access ends. */
 export const CancelAccess = Type.Enum(['period_end', 'now']);
 export type CancelAccess = Static<typeof CancelAccess>;
@@ -248,10 +251,7 @@ export const SupportActionRequest = Type.Object({
   /** transfer only: the new anchor (the machine code the customer copied). */
   anchor: Type.Optional(Anchor),
   accessUntil: Type.Optional(CancelAccess),
-  actor: Type.Optional(Type.String({
-    pattern: '^[\\w.@ -]{1,64}$',
-    description: 'The person acting, when a tool acts for them with a shared token (the CLI\'s --actor); the audit names them beside the token.',
-  })),
+  actor: Type.Optional(SupportPerson),
 });
 export type SupportActionRequest = Static<typeof SupportActionRequest>;
 
@@ -303,6 +303,7 @@ export type SupportIdKind = Static<typeof SupportIdKind>;
 export const SupportLookupQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 256, description: 'Any id a customer may hold: capture/transaction, order, subscription (I-…), sale, refund, dispute (PP-…), license, checkout, or the app\'s machine code. Spaces and case do not matter where the id\'s own alphabet allows.' }),
   reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why you look (a ticket number); kept in the audit trail.' })),
+  actor: Type.Optional(SupportPerson),
 });
 
 export const SupportLookupResponse = Type.Object({
@@ -486,7 +487,7 @@ export const API_ROUTES = {
   }),
   supportLicense: route('GET', '/v1/support/licenses/:id', {
     operationId: 'supportLicense', summary: 'A license page: license, timeline, audit, live PayPal state, the actions its state allows', tags: ['support'],
-    params: SupportLicenseParams, querystring: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }), security: bearer('supportToken'),
+    params: SupportLicenseParams, querystring: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })), actor: Type.Optional(SupportPerson) }), security: bearer('supportToken'),
     response: { 200: SupportLicensePage, ...ERRORS },
   }),
   supportRefund: route('POST', '/v1/support/licenses/:id/refund', {

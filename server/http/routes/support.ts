@@ -135,6 +135,9 @@ export async function supportRoutes(app: FastifyInstance, support: SupportServic
       checkSameOrigin(req);
       const token = await sessions.tokenFor(req.body.token.trim());
       if (!token) return failedAuthentication(req, reply, 'sign-in', 'This support token is not valid (unknown or revoked).');
+      // A new sign-in never keeps an older session of this browser alive.
+      const previous = req.cookies[SESSION_COOKIE];
+      if (previous) await sessions.end(previous);
       const { secret, session } = await sessions.open(token);
       await audit.append(options.store.db, { at: options.clock.now(), actor: token.name, action: 'sign-in', target: `support-token:${token.name}`, detail: { client: req.ip } });
       setSessionCookie(reply, secret, session.expiresAt);
