@@ -40,6 +40,7 @@ export async function describeLicense(db: Queryable, license: LicenseRecord, now
     amount: e.amount,
     currency: e.currency,
     reference: e.transactionId ?? e.reference,
+    ...('reason' in e.event && e.event.reason ? { note: e.event.reason } : {}),
   }));
   const entry = (at: number, kind: string, source: TimelineEntry['source'], extra: Partial<TimelineEntry> = {}): TimelineEntry => ({
     at: iso(at), kind, source, eventId: null, amount: null, currency: null, reference: null, ...extra,
