@@ -188,7 +188,7 @@ describe('the support console (Chromium, real server, sandbox and app core)', ()
     // PayPal dates its refund to the second, so the two may sit in either order within it.
     const timeline = await page.getByTestId('timeline').innerText();
     expect(timeline).toContain('Refund requested by support');
-    expect(timeline).toMatch(/\tRefunded\tprovider\t\$49\.00/);
+    expect(timeline).toMatch(/\tRefunded\tPayPal\t\$49\.00/);
     await refreshApp(refundee, 'Free');
     expect(await refundee.app.page.getByTestId('license-reason').innerText()).toBe('The purchase was refunded.');
     await screenshot(refundee.app.page, 'console-app-refunded');
