@@ -86,6 +86,17 @@ describe('OS keychain (real Secret Service)', () => {
     expect(raw).toMatchObject({ kind: 'stored', stored: { token, mark: { seenAt: clock.now(), iat: claims.iat } } });
   });
 
+  itWithSystem(part, 'reads over the connection it opened what another client wrote later, and writes what it sees', async () => {
+    const opened = await openSecretStore({ service, dataDir });
+    const direct = new AsyncEntry(service, STORED_ITEMS.entitlement, { linux: { store: 'secret-service' } });
+    await direct.setPassword('from another client');
+    expect(await opened.store.get(STORED_ITEMS.entitlement)).toBe('from another client');
+    await opened.store.set(STORED_ITEMS.entitlement, 'from the store');
+    expect(await direct.getPassword()).toBe('from the store');
+    await opened.store.delete(STORED_ITEMS.entitlement);
+    expect(await direct.getPassword()).toBeNull();
+  });
+
   itWithSystem(part, 'keeps one token per app id: another service name does not see it', async () => {
     const mine = new KeychainSecretStore({ service });
     const other = new KeychainSecretStore({ service: `${service}.other` });
