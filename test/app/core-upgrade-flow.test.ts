@@ -43,7 +43,7 @@ class FakeServer implements CheckoutApi {
     if (this.createError) throw this.createError;
     this.created++;
     return {
-      checkoutId: `chk_${this.created}`, approveUrl: 'https://www.sandbox.paypal.test/checkoutnow?token=ORDER1', pollToken: 'hbp_1',
+      checkoutId: `chk_${this.created}`, provider: 'paypal', approveUrl: 'https://www.sandbox.paypal.test/checkoutnow?token=ORDER1', pollToken: 'hbp_1',
       expiresAt: new Date(Date.now() + 3600_000).toISOString(), ...(this.replaces ? { replaces: this.replaces } : {}),
     };
   }
