@@ -36,8 +36,8 @@ export function requireSecretKey(app: FastifyInstance, secretKey: () => string):
 }
 
 export interface Hangs {
-  /** Waits `ms`, or until the sandbox closes. */
-  wait(ms: number): Promise<void>;
+  /** Waits `ms`, or until the sandbox closes; true when cut short by the close. */
+  wait(ms: number): Promise<boolean>;
   releaseAll(): void;
 }
 
@@ -48,9 +48,9 @@ export function createHangs(): Hangs {
       new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(timer);
-          resolve();
+          resolve(false);
         }, ms);
-        pending.set(timer, resolve);
+        pending.set(timer, () => resolve(true));
       }),
     releaseAll: () => {
       for (const [timer, resolve] of pending) {
@@ -64,10 +64,14 @@ export function createHangs(): Hangs {
 
 /** Applies the API faults to each call, by its path below the prefix. Runs after auth: a wrong key is still 401. */
 export function applyApiFaults(app: FastifyInstance, faults: ApiFaultState, hangs: Hangs, prefix: string): void {
-  app.addHook('preHandler', async (req) => {
+  app.addHook('preHandler', async (req, reply) => {
     const path = (req.url.split('?')[0] ?? '').slice(prefix.length) || '/';
     const { hangMs, failStatus } = faults.take(path);
-    if (hangMs !== undefined) await hangs.wait(hangMs);
+    if (hangMs !== undefined && (await hangs.wait(hangMs))) {
+      // The sandbox is closing: drop the connection unanswered, as a hung server would.
+      req.raw.socket.destroy();
+      return reply.hijack();
+    }
     if (failStatus !== undefined) throw paystackErrors.serverError(failStatus);
   });
 }
