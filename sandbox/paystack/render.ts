@@ -191,8 +191,8 @@ export class PaystackRender {
     };
   }
 
-  /** A transaction as refund and dispute bodies embed it: no card, no customer beyond a phone placeholder. */
-  private transactionStub(tx: PaystackTransaction | undefined): Json {
+  /** A transaction as dispute bodies embed it: no card, no customer beyond a phone placeholder. */
+  private transactionStub(tx: PaystackTransaction | undefined, view: 'event' | 'api'): Json {
     return {
       id: tx?.id ?? null,
       domain: DOMAIN,
@@ -217,6 +217,7 @@ export class PaystackRender {
       split: {},
       order_id: null,
       paidAt: tx?.paidAt ?? null,
+      ...(view === 'api' ? { createdAt: tx?.createdAt ?? null } : {}),
       requested_amount: tx?.amount ?? null,
       pos_transaction_data: null,
     };
@@ -307,7 +308,6 @@ export class PaystackRender {
       next_payment_date: sub.nextPaymentDate,
       open_invoice: sub.openInvoice ?? null,
       invoice_limit: plan?.invoiceLimit ?? 0,
-      payments_count: sub.paymentsCount,
       id: sub.id,
       createdAt: sub.createdAt,
       updatedAt: sub.updatedAt,
@@ -456,13 +456,14 @@ export class PaystackRender {
     };
   }
 
-  /** refund.pending / .processing / .processed / .failed data: the amount as a string, as documented. */
+  /** refund.pending / .processing / .processed / .failed data. The amount is a string in Paystack's pending and
+   *  processed examples and a number in its failed one; each is sent as documented. */
   refundEvent(refund: PaystackRefund): Json {
     return {
       status: refund.status,
       transaction_reference: refund.transactionReference,
-      refund_reference: refund.status === 'processed' ? `RFN${refund.id}` : null,
-      amount: String(refund.amount),
+      refund_reference: refund.status === 'pending' ? null : `RFN${refund.id}`,
+      amount: refund.status === 'failed' ? refund.amount : String(refund.amount),
       currency: refund.currency,
       processor: 'sandbox',
       customer: { first_name: null, last_name: null, email: this.customerOf(refund.transactionReference)?.email ?? null },
@@ -476,8 +477,9 @@ export class PaystackRender {
     return tx ? this.state.customers.get(tx.customerId) : undefined;
   }
 
-  /** charge.dispute.create / .resolve data and GET /dispute/:id. */
-  dispute(dispute: PaystackDispute): Json {
+  /** charge.dispute.create / .resolve data (`event`: created_at, updated_at) and GET /dispute/:id (`api`:
+   *  createdAt, updatedAt), as Paystack's examples write them. */
+  dispute(dispute: PaystackDispute, view: 'event' | 'api' = 'event'): Json {
     const tx = this.state.transactions.get(dispute.transactionReference);
     const customer = this.customerOf(dispute.transactionReference);
     return {
@@ -487,7 +489,7 @@ export class PaystackRender {
       status: dispute.status,
       resolution: dispute.resolution,
       domain: DOMAIN,
-      transaction: this.transactionStub(tx),
+      transaction: this.transactionStub(tx, view),
       transaction_reference: null,
       category: dispute.category,
       customer: this.customer(customer),
@@ -500,8 +502,9 @@ export class PaystackRender {
       note: null,
       history: [{ status: 'pending', by: customer?.email ?? null, createdAt: dispute.createdAt }],
       messages: [{ sender: customer?.email ?? null, body: dispute.message, createdAt: dispute.createdAt }],
-      created_at: dispute.createdAt,
-      updated_at: dispute.updatedAt,
+      ...(view === 'event'
+        ? { created_at: dispute.createdAt, updated_at: dispute.updatedAt }
+        : { createdAt: dispute.createdAt, updatedAt: dispute.updatedAt }),
     };
   }
 }

@@ -119,7 +119,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: PaystackDeps): voi
   app.get<{ Params: { id: string } }>('/dispute/:id', async (req) => {
     const dispute = /^\d+$/.test(req.params.id) ? state.disputes.get(Number(req.params.id)) : undefined;
     if (!dispute) throw paystackErrors.notFound('Dispute not found');
-    return ok('Dispute retrieved', render.dispute(dispute));
+    return ok('Dispute retrieved', render.dispute(dispute, 'api'));
   });
 }
 
