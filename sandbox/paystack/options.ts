@@ -1,5 +1,6 @@
 // The Paystack stand-in's options: its keys, the merchant's dashboard settings (webhook URL, callback URL) and
 // the webhook retry schedule.
+import { SANDBOX_DEMO_PAYSTACK_PUBLIC_KEY, SANDBOX_DEMO_PAYSTACK_SECRET_KEY } from '../../common/demo-values';
 
 export interface PaystackOptions {
   /** The integration's secret key: every API call carries it as `Authorization: Bearer sk_test_…`, and every
@@ -28,8 +29,8 @@ export interface ResolvedPaystackOptions {
 }
 
 // Shaped like Paystack's test keys (sk_test_ / pk_test_ and 40 hex digits); fixed, so a developer can paste them.
-export const DEFAULT_SECRET_KEY = 'sk_test_5a9d4c0f7e1b2a3c8d6e0f1a2b3c4d5e6f708192';
-export const DEFAULT_PUBLIC_KEY = 'pk_test_0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192';
+export const DEFAULT_SECRET_KEY = SANDBOX_DEMO_PAYSTACK_SECRET_KEY;
+export const DEFAULT_PUBLIC_KEY = SANDBOX_DEMO_PAYSTACK_PUBLIC_KEY;
 
 const HOUR_MS = 3_600_000;
 /** Paystack's test mode retries a failed webhook hourly for 10 hours. */

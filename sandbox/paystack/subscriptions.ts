@@ -7,7 +7,8 @@
 // (subscription.disable, status complete).
 import { billingDate } from './billing-dates';
 import { nowIso, type PaystackDeps } from './deps';
-import { PaystackError, paystackErrors } from './errors';
+import type { PaystackError} from './errors';
+import { paystackErrors } from './errors';
 import { paystackIds } from './ids';
 import type { PaystackInvoice, PaystackSubscription, PaystackTransaction } from './model';
 import { chargeAuthorization } from './transactions';
