@@ -82,6 +82,7 @@ async function serve(args: string[]): Promise<void> {
     : '  mode: development — may run the embedded sandbox and generate development keys; never sell in this mode');
   if (paypal.sandbox) {
     console.log(`  PayPal: local sandbox at ${paypal.sandbox.baseUrl} (no PayPal credentials configured); webhook ${server.webhookId} registered there`);
+    console.log(`  Paystack stand-in: ${paypal.sandbox.paystack.baseUrl} (same sandbox; control API under ${paypal.sandbox.baseUrl}/__sandbox/paystack/)`);
   } else if (config.paypal.mode === 'remote') {
     const standIn = config.paypal.sandboxOrigin ? ` (PAYPAL_SANDBOX_ORIGIN: certificates of ${config.paypal.sandboxOrigin} trusted)` : '';
     console.log(`  PayPal: ${config.paypal.apiBase}, webhook ${server.webhookId}${standIn}`);
