@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     cwd: process.cwd(),
   };
 
-  const appEnv = await developmentAppEnv(server.url, config.issuer, paypal.sandbox?.baseUrl ?? null);
+  const appEnv = await developmentAppEnv(server.url, config.issuer);
   const electron = await electronBinary();
   const launch: Launch = electron.ok ? await launchElectron(electron.path, appEnv) : { started: false, reason: electron.reason };
   if (launch.started) {
