@@ -77,7 +77,9 @@ export function renew(deps: PaystackDeps, sub: PaystackSubscription, outcome: 's
   const plan = deps.state.plans.get(sub.planCode);
   if (!plan) throw paystackErrors.notFound('Plan not found');
   const periodStart = sub.nextPaymentDate ?? nowIso(deps);
-  const periodEnd = billingDate(sub.createdAt, plan.interval, sub.paymentsCount + countFailed(deps, sub) + 1);
+  // From the period's own start (already moved to the 28th where Paystack's rule applies), so a subscription
+  // enabled again after a gap is not billed for the gap.
+  const periodEnd = billingDate(periodStart, plan.interval, 1);
   const invoice: PaystackInvoice = {
     code: paystackIds.invoice(),
     subscriptionCode: sub.code,
@@ -121,10 +123,6 @@ export function renew(deps: PaystackDeps, sub: PaystackSubscription, outcome: 's
     deps.webhooks.publish('invoice.payment_failed', deps.render.invoiceEvent(invoice));
   }
   return invoice;
-}
-
-function countFailed(deps: PaystackDeps, sub: PaystackSubscription): number {
-  return sub.invoiceCodes.filter((code) => deps.state.invoices.get(code)?.status === 'failed').length;
 }
 
 /** POST /subscription/disable: the code and the email token must match an active subscription. */

@@ -177,3 +177,21 @@ describe('subscriptions', () => {
     expect(h.received().map((e) => e.event)).toEqual(['charge.success']);
   });
 });
+
+describe('enable after a gap', () => {
+  it('a cancelled subscription enabled again renews from now on, without billing the missed periods', async () => {
+    const { subscription } = await subscribed(h, { interval: 'daily' });
+    const code = subscription.subscription_code as string;
+    await h.call('POST', '/subscription/disable', { body: { code, token: subscription.email_token } });
+    await h.sandbox.control.advanceClock(5 * DAY_MS);
+    await h.eventFor('subscription.disable', (d) => d.subscription_code === code);
+    const enabled = await h.call('POST', '/subscription/enable', { body: { code, token: subscription.email_token } });
+    expect(enabled.status).toBe(200);
+    await h.sandbox.control.advanceClock(DAY_MS / 2);
+    await h.sandbox.paystack.control.settle();
+    expect(eventsFor(code).filter((e) => e === 'invoice.update')).toHaveLength(1);
+    await h.sandbox.control.advanceClock(DAY_MS);
+    await h.sandbox.paystack.control.settle();
+    expect(eventsFor(code).filter((e) => e === 'invoice.update')).toHaveLength(2);
+  });
+});
