@@ -62,7 +62,7 @@ const SUGGESTIONS = 5;
 
 const KIND_WORDS: Record<ParsedId['kind'], string> = {
   license: 'license id', checkout: 'checkout id', machine_code: 'machine code', short_machine_code: 'short machine code',
-  subscription: 'subscription id', dispute: 'dispute id', paypal_id: 'PayPal transaction or order id', not_an_id: 'something that is not an id',
+  subscription: 'subscription id', dispute: 'dispute id', paypal_id: 'PayPal transaction or order id', paystack_id: 'Paystack reference or id', not_an_id: 'something that is not an id',
 };
 
 export class SupportService {
@@ -346,7 +346,7 @@ export class SupportService {
         break;
       }
       default:
-        for (const ref of await providerRefs.findAnyProvider(db, parsed.id)) {
+        for (const ref of [...await providerRefs.findAnyProvider(db, parsed.id), ...(parsed.asTyped ? await providerRefs.findAnyProvider(db, parsed.asTyped) : [])]) {
           if (ref.licenseId) add(await licenses.get(db, ref.licenseId));
           else if (ref.checkoutId) {
             const checkout = await checkouts.get(db, ref.checkoutId);
