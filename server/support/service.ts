@@ -119,7 +119,7 @@ export class SupportService {
       }),
       audit: (await audit.listForTargets(db, targets)).map(auditEntry),
       live,
-      actions: offers(license, this.context(caller, revokedBy)),
+      actions: offers(license, this.context(caller, revokedBy, license)),
     };
   }
 
@@ -129,7 +129,7 @@ export class SupportService {
     const license = await this.license(licenseId);
     const why = this.reason(input.reason);
     const revokedBy = await this.revokedBy(license);
-    const refused = refusal(action, license, this.context(caller, revokedBy));
+    const refused = refusal(action, license, this.context(caller, revokedBy, license));
     if (refused) throw new ApiError(refused.status, refused.code, refused.message);
     switch (action) {
       case 'refund': return this.refund(license, why, caller);
@@ -307,8 +307,9 @@ export class SupportService {
     return null;
   }
 
-  private context(caller: SupportCaller, revokedBy: string | null): RuleContext {
-    return { role: caller.role, tokenName: caller.tokenName, revokedBy, now: this.deps.clock.now(), policy: this.deps.grant };
+  private context(caller: SupportCaller, revokedBy: string | null, license: LicenseRecord): RuleContext {
+    const providerName = this.deps.providers.find(license.provider)?.displayName ?? license.provider;
+    return { role: caller.role, tokenName: caller.tokenName, revokedBy, now: this.deps.clock.now(), policy: this.deps.grant, providerName };
   }
 
   private async answer(license: LicenseRecord, outcome: string): Promise<SupportActionResponse> {

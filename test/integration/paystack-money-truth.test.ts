@@ -201,6 +201,22 @@ describe('the roads to a Paystack license', () => {
   });
 });
 
+describe('reconciliation reads Paystack too', () => {
+  it('a payment no road reported is verified and granted; a subscription set not to renew without its webhook is canceled', async () => {
+    const c = await start('enterprise-lifetime');
+    paystack.pay(c.reference);
+    const s = await buy('enterprise-monthly');
+    paystack.subscriptionOf(s.reference)!.status = 'non-renewing';
+    // The next period's run (15 minutes by default; the test moves the server's clock there).
+    h.clock.advance(16 * 60_000);
+    expect(await h.server.runReconciliation()).toBe('ran');
+    expect((await poll(h, c)).status).toBe('completed');
+    expect(await state(s.view)).toMatchObject({ status: 'canceled', tier: 'enterprise' });
+    const rows = await h.server.store.db.selectFrom('auditLog').select(['reason']).where('actor', '=', 'reconciliation').execute();
+    expect(rows.map((r) => r.reason)).toEqual(expect.arrayContaining(['payment found at Paystack that no return or webhook had reported', 'subscription state read from Paystack']));
+  });
+});
+
 describe('money truth for Paystack: a valid signature over a lie changes nothing', () => {
   let victim: Awaited<ReturnType<typeof buy>>;
   let subscriber: Awaited<ReturnType<typeof buy>>;
