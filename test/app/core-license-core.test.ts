@@ -53,7 +53,7 @@ async function fakeServer() {
       if (req.method === 'GET' && path === '/v1/plans') return json(200, { plans: PLANS });
       if (req.method === 'POST' && path === '/v1/checkouts') {
         anchorSeen = body.anchor;
-        return json(201, { checkoutId: 'chk_1', approveUrl: 'https://www.sandbox.paypal.test/approve?token=ORDER1', pollToken: 'hbp_1', expiresAt: new Date(Date.now() + 3600_000).toISOString() });
+        return json(201, { checkoutId: 'chk_1', provider: 'paypal', approveUrl: 'https://www.sandbox.paypal.test/approve?token=ORDER1', pollToken: 'hbp_1', expiresAt: new Date(Date.now() + 3600_000).toISOString() });
       }
       if (req.method === 'GET' && path === '/v1/checkouts/chk_1') return json(200, await view());
       if (req.method === 'POST' && path === '/v1/checkouts/chk_1/return') {
