@@ -78,9 +78,16 @@ export class FakePaystack {
   // ---- what the buyer, the bank and Paystack's staff do ------------------------------------------------------
 
   /** The buyer pays on the checkout page: the transaction succeeds, with a subscription when it has a plan. */
-  pay(reference: string, change: Partial<Pick<Transaction, 'amount' | 'currency' | 'status' | 'plan'>> = {}): Transaction {
+  pay(reference: string, change: Partial<Pick<Transaction, 'amount' | 'currency' | 'status' | 'plan'>> = {}, options: { subscriptionLater?: boolean } = {}): Transaction {
     const tx = this.mustTx(reference);
     Object.assign(tx, { status: 'success', paidAt: this.iso(), ...change });
+    if (!options.subscriptionLater) this.startSubscription(reference);
+    return tx;
+  }
+
+  /** Paystack creates the subscription a paid plan transaction starts (pay does, unless told to leave it for later). */
+  startSubscription(reference: string): Subscription | undefined {
+    const tx = this.mustTx(reference);
     if (tx.plan && tx.status === 'success') {
       const subscription: Subscription = {
         code: code('SUB'), status: 'active', plan: tx.plan, amount: tx.amount, customerId: tx.customerId, email: tx.email,
@@ -88,8 +95,9 @@ export class FakePaystack {
         firstReference: tx.reference,
       };
       this.subscriptions.set(subscription.code, subscription);
+      return subscription;
     }
-    return tx;
+    return undefined;
   }
 
   /** A transaction the fake made itself (another customer's payment, a forger's own, a renewal). */
@@ -166,6 +174,10 @@ export class FakePaystack {
     if (req.method === 'GET' && (m = /^\/transaction\/verify\/([^/]+)$/.exec(path))) {
       const tx = this.transactions.get(decodeURIComponent(m[1]!));
       return tx ? ok(this.txBody(tx), 'Verification successful') : missing('Transaction reference not found', 'transaction_not_found');
+    }
+    if (req.method === 'GET' && path === '/transaction') {
+      const customer = Number(url.searchParams.get('customer'));
+      return ok([...this.transactions.values()].filter((t) => t.customerId === customer).reverse().map((t) => this.txBody(t)));
     }
     if (req.method === 'GET' && path === '/subscription') {
       const customer = Number(url.searchParams.get('customer'));

@@ -153,6 +153,18 @@ describe('the roads to a Paystack license', () => {
     expect(await state(p.view)).toMatchObject({ status: 'canceled', tier: 'enterprise' });
   });
 
+  it('subscription: Paystack creates the subscription after the return; subscription.create then settles the checkout', async () => {
+    const c = await start('enterprise-monthly');
+    paystack.pay(c.reference, {}, { subscriptionLater: true });
+    const back = await h.api<CheckoutView>('POST', `/v1/checkouts/${c.checkoutId}/return`, { token: c.pollToken, body: { token: c.reference } });
+    expect(back.body.status).toBe('pending');
+    const subscription = paystack.startSubscription(c.reference)!;
+    const told = await deliver(event('webhook-subscription.create.json', { subscription_code: subscription.code, plan: { plan_code: PLAN_CODE } }));
+    expect(told.body.outcome).toBe('applied');
+    const view = await poll(h, c);
+    expect(view).toMatchObject({ status: 'completed', license: { status: 'active', subscriptionId: subscription.code } });
+  });
+
   it('the app\'s cancel disables the subscription at Paystack; subscription.disable then records it', async () => {
     const p = await buy('enterprise-monthly');
     const subscription = paystack.subscriptionOf(p.reference)!;

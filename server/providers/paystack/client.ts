@@ -69,6 +69,13 @@ export class PaystackClient {
     return data.map(parseSubscription).filter((s): s is SubscriptionView => s !== undefined);
   }
 
+  /** A customer's transactions (one page of 50, newest first). */
+  async listTransactions(customerId: string): Promise<TransactionView[]> {
+    const data = await this.call('listTransactions', 'GET', `/transaction?customer=${encodeURIComponent(customerId)}&perPage=50`);
+    if (!Array.isArray(data)) throw this.badResponse('listTransactions');
+    return data.map(parseTransaction).filter((t): t is TransactionView => t !== undefined);
+  }
+
   async disableSubscription(code: string, emailToken: string): Promise<void> {
     await this.call('disableSubscription', 'POST', '/subscription/disable', { code, token: emailToken });
   }
