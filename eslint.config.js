@@ -19,7 +19,7 @@ const restrict = (...areas) => ({
 // and the registry, never through a provider's own folder (adding a provider is one folder plus one line in
 // server/providers/available.ts).
 const providerFolder = {
-  group: ['**/providers/*/**', '**/providers/*/*'],
+  group: ['**/providers/*', '!**/providers/port', '!**/providers/registry', '!**/providers/errors', '!**/providers/context', '**/providers/*/**'],
   message: 'billing/, checkouts/, licenses/, webhooks/, support/ and reconciliation/ reach providers only through server/providers/port.ts and the registry; a providers/<name>/ folder is that provider\'s own.',
 };
 

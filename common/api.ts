@@ -329,12 +329,12 @@ export type SupportLicense = Static<typeof SupportLicense>;
 
 /** The kinds of id a lookup recognises; anything else is `not_an_id`, and nothing of it is stored. */
 export const SupportIdKind = Type.Enum([
-  'license', 'checkout', 'machine_code', 'short_machine_code', 'subscription', 'dispute', 'paypal_id', 'not_an_id',
+  'license', 'checkout', 'machine_code', 'short_machine_code', 'subscription', 'dispute', 'paypal_id', 'paystack_id', 'not_an_id',
 ]);
 export type SupportIdKind = Static<typeof SupportIdKind>;
 
 export const SupportLookupQuery = Type.Object({
-  q: Type.String({ minLength: 1, maxLength: 256, description: 'Any id a customer may hold: capture/transaction, order, subscription (I-…), sale, refund, dispute (PP-…), license, checkout, or the app\'s machine code. Spaces and case do not matter where the id\'s own alphabet allows.' }),
+  q: Type.String({ minLength: 1, maxLength: 256, description: 'Any id a customer may hold: PayPal\'s capture/transaction, order, subscription (I-…), sale, refund, dispute (PP-…); Paystack\'s transaction reference, subscription code (SUB_…), transaction or dispute id; license, checkout, or the app\'s machine code. Spaces and case do not matter where the id\'s own alphabet allows.' }),
   reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why you look (a ticket number); kept in the audit trail.' })),
   actor: Type.Optional(SupportPerson),
 });

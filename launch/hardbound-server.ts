@@ -13,7 +13,7 @@ import { startServer } from '../server/server';
 import { createSupportToken, revokeSupportToken } from '../server/support/service';
 import { resolvePayPal } from './paypal-connection';
 import { sellThroughStandIns } from './paystack-standin';
-import { payPalAccountProblems, signingKeyProblems } from './production-check';
+import { payPalAccountProblems, paystackAccountProblems, signingKeyProblems } from './production-check';
 import { releaseAppConfig } from './release-app-config';
 import { apiTarget, operatorName, parseSupportCommand, runAction, runLookup, SupportUsageError, type SupportCommand } from './support-cli';
 
@@ -65,7 +65,7 @@ async function serveConfig(mode: ServerMode | undefined): Promise<ServerConfig> 
   const result = configFromEnv(process.env, process.cwd(), mode ? { mode } : {});
   const problems = 'problems' in result ? [...result.problems] : [];
   problems.push(...(await signingKeyProblems(dataDirFromEnv(process.env), process.env.HARDBOUND_SIGNING_KID || null)));
-  if ('config' in result) problems.push(...(await payPalAccountProblems(result.config)));
+  if ('config' in result) problems.push(...(await payPalAccountProblems(result.config)), ...(await paystackAccountProblems(result.config)));
   else problems.push('PayPal was not asked: the settings above come first');
   if (problems.length > 0 || !('config' in result)) {
     refuse('refusing to start in production mode: the configuration has ', problems, 'HARDBOUND_MODE=development runs the embedded sandbox with development keys instead; see README, "Deployment".');

@@ -62,7 +62,7 @@ const SUGGESTIONS = 5;
 
 const KIND_WORDS: Record<ParsedId['kind'], string> = {
   license: 'license id', checkout: 'checkout id', machine_code: 'machine code', short_machine_code: 'short machine code',
-  subscription: 'subscription id', dispute: 'dispute id', paypal_id: 'PayPal transaction or order id', not_an_id: 'something that is not an id',
+  subscription: 'subscription id', dispute: 'dispute id', paypal_id: 'PayPal transaction or order id', paystack_id: 'Paystack reference or id', not_an_id: 'something that is not an id',
 };
 
 export class SupportService {
@@ -119,7 +119,7 @@ export class SupportService {
       }),
       audit: (await audit.listForTargets(db, targets)).map(auditEntry),
       live,
-      actions: offers(license, this.context(caller, revokedBy)),
+      actions: offers(license, this.context(caller, revokedBy, license)),
     };
   }
 
@@ -129,7 +129,7 @@ export class SupportService {
     const license = await this.license(licenseId);
     const why = this.reason(input.reason);
     const revokedBy = await this.revokedBy(license);
-    const refused = refusal(action, license, this.context(caller, revokedBy));
+    const refused = refusal(action, license, this.context(caller, revokedBy, license));
     if (refused) throw new ApiError(refused.status, refused.code, refused.message);
     switch (action) {
       case 'refund': return this.refund(license, why, caller);
@@ -307,8 +307,9 @@ export class SupportService {
     return null;
   }
 
-  private context(caller: SupportCaller, revokedBy: string | null): RuleContext {
-    return { role: caller.role, tokenName: caller.tokenName, revokedBy, now: this.deps.clock.now(), policy: this.deps.grant };
+  private context(caller: SupportCaller, revokedBy: string | null, license: LicenseRecord): RuleContext {
+    const providerName = this.deps.providers.find(license.provider)?.displayName ?? license.provider;
+    return { role: caller.role, tokenName: caller.tokenName, revokedBy, now: this.deps.clock.now(), policy: this.deps.grant, providerName };
   }
 
   private async answer(license: LicenseRecord, outcome: string): Promise<SupportActionResponse> {
@@ -346,7 +347,7 @@ export class SupportService {
         break;
       }
       default:
-        for (const ref of await providerRefs.findAnyProvider(db, parsed.id)) {
+        for (const ref of [...await providerRefs.findAnyProvider(db, parsed.id), ...(parsed.asTyped ? await providerRefs.findAnyProvider(db, parsed.asTyped) : [])]) {
           if (ref.licenseId) add(await licenses.get(db, ref.licenseId));
           else if (ref.checkoutId) {
             const checkout = await checkouts.get(db, ref.checkoutId);

@@ -4,8 +4,8 @@
 import { PaystackApiError } from './errors';
 import { get, text } from './json';
 import {
-  parseDispute, parseRefund, parseSubscription, parseTransaction,
-  type DisputeView, type RefundView, type SubscriptionView, type TransactionView,
+  parseDispute, parsePlan, parseRefund, parseSubscription, parseTransaction,
+  type DisputeView, type PlanView, type RefundView, type SubscriptionView, type TransactionView,
 } from './views';
 
 export interface PaystackClientOptions {
@@ -69,6 +69,13 @@ export class PaystackClient {
     return data.map(parseSubscription).filter((s): s is SubscriptionView => s !== undefined);
   }
 
+  /** A customer's transactions (one page of 50, newest first). */
+  async listTransactions(customerId: string): Promise<TransactionView[]> {
+    const data = await this.call('listTransactions', 'GET', `/transaction?customer=${encodeURIComponent(customerId)}&perPage=50`);
+    if (!Array.isArray(data)) throw this.badResponse('listTransactions');
+    return data.map(parseTransaction).filter((t): t is TransactionView => t !== undefined);
+  }
+
   async disableSubscription(code: string, emailToken: string): Promise<void> {
     await this.call('disableSubscription', 'POST', '/subscription/disable', { code, token: emailToken });
   }
@@ -82,6 +89,10 @@ export class PaystackClient {
     const data = await this.call('listRefunds', 'GET', `/refund?transaction=${encodeURIComponent(transactionId)}&perPage=50`);
     if (!Array.isArray(data)) throw this.badResponse('listRefunds');
     return data.map(parseRefund).filter((r): r is RefundView => r !== undefined);
+  }
+
+  async getPlan(code: string): Promise<PlanView> {
+    return this.parsed('fetchPlan', await this.call('fetchPlan', 'GET', `/plan/${encodeURIComponent(code)}`), parsePlan);
   }
 
   async getDispute(id: string): Promise<DisputeView> {

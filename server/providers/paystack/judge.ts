@@ -138,7 +138,7 @@ function subscriptionStateEvent(change: SubscriptionChange, subscription: Subscr
       return status === 'non-renewing' || status === 'cancelled' ? cancelled(code, now) : null;
     case 'subscription.disable':
       if (status === 'cancelled' || status === 'non-renewing') return cancelled(code, now);
-      return status === 'completed' ? { id: factId('subscription.expired', code), at: now, type: 'subscription.expired', subscriptionId: code } : null;
+      return status === 'complete' || status === 'completed' ? { id: factId('subscription.expired', code), at: now, type: 'subscription.expired', subscriptionId: code } : null;
     case 'invoice.payment_failed':
       return status === 'attention' ? failure(subscription, now) : null;
   }
@@ -160,7 +160,7 @@ export function subscriptionStateFacts(subscription: SubscriptionView, checkout:
   const activated = activationEvent(subscription, now);
   if (activated) events.push(activated);
   if (subscription.status === 'non-renewing' || subscription.status === 'cancelled') events.push(cancelled(subscription.code, now));
-  if (subscription.status === 'completed') events.push({ id: factId('subscription.expired', subscription.code), at: now, type: 'subscription.expired', subscriptionId: subscription.code });
+  if (subscription.status === 'complete' || subscription.status === 'completed') events.push({ id: factId('subscription.expired', subscription.code), at: now, type: 'subscription.expired', subscriptionId: subscription.code });
   if (subscription.status === 'attention') events.push(failure(subscription, now));
   return yes(events, [ref(subscription.code, 'subscription')]);
 }
@@ -191,8 +191,8 @@ export function judgeRefund(tx: TransactionView, refunds: readonly RefundView[],
   return yes(events, [...processed.map((r) => ref(r.id, 'refund'))]);
 }
 
-/** A dispute over one of our transactions, as the API shows it now. merchant-accepted: the customer got the
- *  money back; declined: the merchant kept it. */
+/** A dispute over one of our transactions, as the API shows it now. merchant-accepted or auto-accepted: the
+ *  customer got the money back; declined: the merchant kept it. */
 export function judgeDispute(dispute: DisputeView, resolve: boolean, now: number): Judgement {
   const reference = dispute.transactionReference;
   if (reference === null) return no('wrong_resource');
@@ -201,7 +201,8 @@ export function judgeDispute(dispute: DisputeView, resolve: boolean, now: number
     return yes([{ id: factId('dispute.opened', dispute.id, reference), at: dispute.createdAt ?? now, type: 'dispute.opened', disputeId: dispute.id, transactionId: reference }], refs);
   }
   if (dispute.status !== 'resolved') return no('not_confirmed');
-  const outcome = dispute.resolution === 'merchant-accepted' ? 'buyer' : dispute.resolution === 'declined' ? 'seller' : undefined;
+  // auto-accepted: the merchant did not answer in time, and the customer got the money back.
+  const outcome = dispute.resolution === 'merchant-accepted' || dispute.resolution === 'auto-accepted' ? 'buyer' : dispute.resolution === 'declined' ? 'seller' : undefined;
   if (outcome === undefined) return no('not_confirmed');
   return yes([{ id: factId('dispute.resolved', dispute.id), at: dispute.resolvedAt ?? now, type: 'dispute.resolved', disputeId: dispute.id, outcome }], refs);
 }

@@ -10,7 +10,7 @@ import { judgeDispute, judgeRefund, judgeRenewal, judgeSubscriptionChange, refer
 import type { Trigger } from './translate';
 
 export interface PaystackResolverDeps {
-  api: Pick<PaystackClient, 'verify' | 'getSubscription' | 'listRefunds' | 'getDispute'>;
+  api: Pick<PaystackClient, 'verify' | 'getSubscription' | 'listRefunds' | 'getDispute' | 'listTransactions'>;
   records: OurRecords;
   /** Our plan id → Paystack plan code (PLN_…), for recurring plans. */
   planCode(planId: string): string | undefined;
@@ -52,7 +52,12 @@ export class PaystackResolver {
     };
     switch (trigger.kind) {
       case 'charge': await add(trigger.reference); break;
-      case 'subscription': await add(trigger.subscriptionCode); break;
+      case 'subscription':
+        await add(trigger.subscriptionCode);
+        // Paystack creates a subscription just after the payment that starts it, so the return may have found
+        // none yet: only the API can say which of our checkouts a new subscription belongs to.
+        if (ids.size === 0 && trigger.eventType === 'subscription.create') return { kind: 'ask' };
+        break;
       case 'invoice': await add(trigger.subscriptionCode, trigger.transactionReference); break;
       case 'refund': await add(trigger.transactionReference); break;
       case 'dispute':
@@ -67,6 +72,7 @@ export class PaystackResolver {
   /** Reads Paystack's API; throws its ProviderError when Paystack cannot be reached (the delivery is retried). */
   async confirm(trigger: Trigger, route: Route): Promise<Resolution> {
     if (trigger.kind === 'dispute') return this.dispute(trigger, route);
+    if (trigger.kind === 'subscription' && route.kind === 'ask') return this.newSubscription(trigger.subscriptionCode);
     if (route.kind !== 'ours') return { kind: 'unmatched' };
     // A body whose ids lead to two checkouts mixes one customer's resources with another's: a lie.
     if (route.checkoutIds.length !== 1) return notConfirmed('wrong_resource', route.checkoutIds[0]!);
@@ -103,6 +109,22 @@ export class PaystackResolver {
         return this.judged(checkout.id, judgeRefund(tx, refunds, facts, now));
       }
     }
+  }
+
+  /** A subscription nothing of ours names yet: the checkout whose paid transaction started it (the customer's
+   *  transactions on its plan carrying one of our checkout ids and references) is settled as its return would be;
+   *  settling finds and judges the subscription itself. */
+  private async newSubscription(code: string): Promise<Resolution> {
+    const subscription = await known(() => this.deps.api.getSubscription(code));
+    if (!subscription?.customerId || !subscription.planCode) return { kind: 'unmatched' };
+    for (const tx of await this.deps.api.listTransactions(subscription.customerId)) {
+      if (tx.planCode !== subscription.planCode || tx.checkoutId === null || (tx.status !== 'success' && tx.status !== 'reversed')) continue;
+      const checkout = await this.deps.records.checkout(tx.checkoutId);
+      if (checkout && checkout.kind === 'recurring' && checkout.providerOrderId === tx.reference && (checkout.status === 'pending' || checkout.status === 'approved')) {
+        return { kind: 'settle', checkoutId: checkout.id };
+      }
+    }
+    return { kind: 'unmatched' };
   }
 
   /** One dispute, over the transaction the API names, which our records must bind to a license. */

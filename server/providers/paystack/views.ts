@@ -127,3 +127,19 @@ export function parseDispute(data: unknown): DisputeView | undefined {
     resolvedAt: time(get(data, 'resolvedAt')) ?? time(get(data, 'resolved_at')) ?? null,
   };
 }
+
+export interface PlanView {
+  code: string;
+  /** hourly, daily, weekly, monthly, quarterly, biannually, annually */
+  interval: string;
+  amount: number;
+  currency: string;
+}
+
+export function parsePlan(data: unknown): PlanView | undefined {
+  const code = text(get(data, 'plan_code'), FORMATS.planCode);
+  const interval = status(get(data, 'interval'));
+  const amount = whole(get(data, 'amount'));
+  const currency = text(get(data, 'currency'), FORMATS.currency);
+  return code && interval && amount !== undefined && currency ? { code, interval, amount, currency } : undefined;
+}
