@@ -97,6 +97,7 @@ async function main(): Promise<void> {
   const summary = {
     serverUrl: server.url,
     sandboxUrl: paypal.sandbox?.baseUrl ?? null,
+    paystackStandInUrl: paypal.sandbox && selling.config.paystack?.apiBase === paypal.sandbox.paystack.baseUrl ? paypal.sandbox.paystack.baseUrl : null,
     dataDir: config.dataDir,
     logFormat: logFormat.format,
     cwd: process.cwd(),
