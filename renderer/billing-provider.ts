@@ -4,8 +4,8 @@ import type { AppState } from '../common/app-state';
 
 export interface BillingProvider {
   id: string;
-  /** As the buyer reads it ("PayPal", "Paystack"); the id while the catalog is not known yet. */
-  name: string;
+  /** As the buyer reads it ("PayPal", "Paystack"); null while the catalog is not known yet (offline since start). */
+  name: string | null;
   /** The app can open this provider's payment-method page (AppState.paymentPages). */
   hasPaymentPage: boolean;
 }
@@ -13,11 +13,11 @@ export interface BillingProvider {
 export function billingProvider(app: AppState | null): BillingProvider | null {
   const id = app?.license.entitlement?.details?.provider;
   if (!app || !id) return null;
-  const name = app.catalog?.providers.find((p) => p.id === id)?.name ?? id;
+  const name = app.catalog?.providers.find((p) => p.id === id)?.name ?? null;
   return { id, name, hasPaymentPage: app.paymentPages.includes(id) };
 }
 
 /** "PayPal", or — not known — a phrase that still reads: "your payment provider". */
-export function providerPhrase(provider: { name: string } | null): string {
-  return provider && provider.name !== '' ? provider.name : 'your payment provider';
+export function providerPhrase(provider: { name: string | null } | null): string {
+  return provider?.name ? provider.name : 'your payment provider';
 }

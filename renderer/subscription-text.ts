@@ -18,7 +18,7 @@ export function pastDueBanner(standing: Extract<SubscriptionStanding, { kind: 'p
   // A provider without a page the app can open (Paystack: its card-update link is per subscription and arrives
   // by e-mail) is named with where the buyer finds it instead.
   if (provider && !provider.hasPaymentPage) {
-    return `${failed} Update your card with the link in the e-mail ${provider.name} sent about this subscription, so the next attempt goes through.`;
+    return `${failed} Update your card with the link in the e-mail ${provider.name ?? 'your payment provider'} sent about this subscription, so the next attempt goes through.`;
   }
   return `${failed} Update your payment method at ${providerPhrase(provider)} so the next attempt goes through.`;
 }

@@ -98,7 +98,7 @@ function Purchase({ entitlement }: { entitlement: EntitlementSummary }) {
       {provider && (
         <>
           <dt>Paid with</dt>
-          <dd data-testid="license-provider">{provider.name}</dd>
+          <dd data-testid="license-provider">{provider.name ?? provider.id}</dd>
         </>
       )}
       {details?.purchasedAt && <DateRow label="Purchased" iso={details.purchasedAt} testId="purchased-on" />}

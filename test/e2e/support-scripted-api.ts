@@ -75,7 +75,8 @@ export class ScriptedApi implements HardboundApi {
   private readonly listeners = new Set<(state: AppState) => void>();
 
   constructor(license: LicenseSnapshot = FREE_LICENSE, private readonly catalog: PlanCatalog = PAYPAL_CATALOG, paymentPages: string[] = ['paypal']) {
-    this.state = { license, flow: { step: 'idle' }, manage: { step: 'idle' }, catalog: null, paymentPages };
+    // A core holding a license has loaded the catalog once its first refresh answered (it names the provider).
+    this.state = { license, flow: { step: 'idle' }, manage: { step: 'idle' }, catalog: license.entitlement ? catalog : null, paymentPages };
   }
 
   /** What cancelSubscription() moves the state to once it is called (it always goes through 'cancelling'). */
