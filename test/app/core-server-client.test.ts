@@ -81,6 +81,28 @@ describe('server client', () => {
     expect(s.seen[0]).toMatchObject({ method: 'GET', url: '/v1/plans' });
   });
 
+  it('lists the providers GET /v1/plans names, and refuses a providers list the contract does not allow', async () => {
+    const paystack = { id: 'paystack', name: 'Paystack', requiresEmail: true, checkoutHosts: ['checkout.paystack.com'] };
+    const s = await scripted({ body: { ...PLANS, providers: [paystack] } }, { body: { ...PLANS, providers: [{ id: 'paystack' }] } });
+    expect(await client(s.url).listPlans()).toEqual({ plans: PLANS.plans, providers: [paystack] });
+    expect(await failure(client(s.url).listPlans())).toMatchObject({ kind: 'bad_response' });
+  });
+
+  it('sends the chosen provider, and the buyer\'s e-mail only when given, in the checkout request\'s body alone', async () => {
+    const created = { checkoutId: 'chk_1', provider: 'paystack', approveUrl: 'https://checkout.paystack.com/0peioxfhpn', pollToken: 'hbp_1', expiresAt: new Date().toISOString() };
+    const s = await scripted({ status: 201, body: created });
+    expect(await client(s.url).createCheckout('a'.repeat(43), 'enterprise-lifetime', { provider: 'paystack', email: 'ada@example.test' })).toEqual(created);
+    await client(s.url).createCheckout('a'.repeat(43), 'enterprise-lifetime', { provider: 'paypal', email: null });
+    await client(s.url).createCheckout('a'.repeat(43), 'enterprise-lifetime', NO_CHOICE);
+    expect(s.seen.map((r) => r.body)).toEqual([
+      { anchor: 'a'.repeat(43), plan: 'enterprise-lifetime', provider: 'paystack', email: 'ada@example.test' },
+      { anchor: 'a'.repeat(43), plan: 'enterprise-lifetime', provider: 'paypal' },
+      { anchor: 'a'.repeat(43), plan: 'enterprise-lifetime' },
+    ]);
+    // Never in the URL or a header, where proxies and logs would see it.
+    expect(JSON.stringify(s.seen.map((r) => [r.url, r.headers]))).not.toContain('ada@example.test');
+  });
+
   it('retries 5xx with back-off and returns the first good answer', async () => {
     const s = await scripted({ status: 503, body: { error: { code: 'provider_unavailable', message: 'PayPal could not be reached' } } }, { status: 500 }, { body: PLANS });
     expect((await client(s.url).listPlans()).plans).toHaveLength(1);
