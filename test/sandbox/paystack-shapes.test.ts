@@ -149,10 +149,12 @@ describe('webhook events match the documented examples', () => {
     expectShape(await eventOf('refund.failed', (d) => d.transaction_reference === reference), 'event.refund-failed.json');
   });
 
-  it('charge.dispute.create and charge.dispute.resolve', async () => {
+  it('charge.dispute.create, charge.dispute.remind and charge.dispute.resolve', async () => {
     const ref = (await paidTransaction(h, { email: 'dispute@example.test', amount: 5_800 })).reference as string;
     const dispute = h.sandbox.paystack.control.openDispute(ref);
     expectShape(await eventOf('charge.dispute.create', (d) => d.id === dispute.id), 'event.charge-dispute-create.json');
+    h.sandbox.paystack.control.remindDispute(dispute.id as number);
+    expectShape(await eventOf('charge.dispute.remind', (d) => d.id === dispute.id), 'event.charge-dispute-remind.json');
     h.sandbox.paystack.control.resolveDispute(dispute.id as number, 'merchant-accepted');
     expectShape(await eventOf('charge.dispute.resolve', (d) => d.id === dispute.id), 'event.charge-dispute-resolve.json');
   });
