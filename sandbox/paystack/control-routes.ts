@@ -53,6 +53,7 @@ export function registerControlRoutes(app: FastifyInstance, control: PaystackCon
       ...(body.category !== undefined ? { category: oneOf(body.category, DISPUTE_CATEGORIES, 'category') } : {}),
     });
   });
+  app.post<Id>('/disputes/:id/remind', async (req) => control.remindDispute(numericId(req.params.id)));
   app.post<Id>('/disputes/:id/resolve', async (req) =>
     control.resolveDispute(numericId(req.params.id), oneOf(bodyOf(req).resolution, DISPUTE_RESOLUTIONS, 'resolution')),
   );

@@ -4,7 +4,7 @@ import { DEFAULT_SETTLE_TIMEOUT_MS } from '../webhooks/control';
 import { parseFaults, type DeliveryFaults } from '../webhooks/faults';
 import { type ApiFaults, type ApiFaultState, parseApiFaults } from './api-faults';
 import type { PaystackDeps } from './deps';
-import { openDispute, resolveDispute } from './disputes';
+import { openDispute, remindDispute, resolveDispute } from './disputes';
 import { paystackErrors } from './errors';
 import type { DisputeResolution, PaystackDispute, PaystackEvent } from './model';
 import { settleRefund } from './refunds';
@@ -32,6 +32,8 @@ export interface PaystackControl {
   failRefund(id: number): Json;
   /** The card network opens a dispute on a transaction (reference or id): charge.dispute.create. */
   openDispute(transaction: string, options?: { refundAmount?: number; category?: PaystackDispute['category'] }): Json;
+  /** charge.dispute.remind for an open dispute. */
+  remindDispute(id: number): Json;
   /** charge.dispute.resolve: 'merchant-accepted' (the customer wins; the transaction is reversed) or 'declined'. */
   resolveDispute(id: number, resolution: DisputeResolution): Json;
   /** The dashboard's webhook URL; undefined: events are recorded, not sent. */
@@ -89,6 +91,7 @@ export function createPaystackControl(deps: PaystackDeps, apiFaults: ApiFaultSta
     processRefund: (id) => render.refund(settleRefund(deps, refund(id), 'processed')),
     failRefund: (id) => render.refund(settleRefund(deps, refund(id), 'failed')),
     openDispute: (tx, options) => render.dispute(openDispute(deps, tx, options)),
+    remindDispute: (id) => render.dispute(remindDispute(deps, id)),
     resolveDispute: (id, resolution) => render.dispute(resolveDispute(deps, id, resolution)),
     setWebhookUrl: (url) => webhooks.setWebhookUrl(url),
     webhookUrl: () => webhooks.webhookUrl(),

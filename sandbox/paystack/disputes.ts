@@ -1,5 +1,5 @@
-// Disputes (chargebacks): opened only through the control API, as a card network would (charge.dispute.create);
-// resolved in the merchant's favour (`declined`) or the customer's (`merchant-accepted`, the transaction is
+// Disputes (chargebacks): opened only through the control API, as a card network would (charge.dispute.create),
+// reminded of (charge.dispute.remind), resolved in the merchant's favour (`declined`) or the customer's (`merchant-accepted`, the transaction is
 // reversed) with charge.dispute.resolve.
 import { nowIso, type PaystackDeps } from './deps';
 import { paystackErrors } from './errors';
@@ -38,6 +38,15 @@ export function openDispute(
   };
   deps.state.disputes.set(dispute.id, dispute);
   deps.webhooks.publish('charge.dispute.create', deps.render.dispute(dispute));
+  return dispute;
+}
+
+/** Paystack reminds the merchant of an open dispute nearing its due date: charge.dispute.remind. */
+export function remindDispute(deps: PaystackDeps, id: number): PaystackDispute {
+  const dispute = deps.state.disputes.get(id);
+  if (!dispute) throw paystackErrors.notFound('Dispute not found');
+  if (dispute.status === 'resolved') throw paystackErrors.invalid('Dispute has already been resolved');
+  deps.webhooks.publish('charge.dispute.remind', deps.render.dispute(dispute));
   return dispute;
 }
 

@@ -308,6 +308,7 @@ export class PaystackRender {
       next_payment_date: sub.nextPaymentDate,
       open_invoice: sub.openInvoice ?? null,
       invoice_limit: plan?.invoiceLimit ?? 0,
+      most_recent_invoice: this.mostRecentInvoice(sub),
       id: sub.id,
       createdAt: sub.createdAt,
       updatedAt: sub.updatedAt,
@@ -336,9 +337,16 @@ export class PaystackRender {
       invoices_history: [],
       invoice_limit: plan?.invoiceLimit ?? 0,
       split_code: null,
-      most_recent_invoice: null,
+      most_recent_invoice: this.mostRecentInvoice(sub),
       created_at: sub.createdAt,
     };
+  }
+
+  /** The subscription's latest invoice (paid or not), as Paystack's subscription bodies name it; null before any. */
+  private mostRecentInvoice(sub: PaystackSubscription): Json | null {
+    const code = sub.invoiceCodes[sub.invoiceCodes.length - 1];
+    const invoice = code === undefined ? undefined : this.state.invoices.get(code);
+    return invoice ? this.invoiceRow(invoice) : null;
   }
 
   private invoiceRow(invoice: PaystackInvoice): Json {

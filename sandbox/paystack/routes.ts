@@ -10,7 +10,9 @@ import { disableSubscription, enableSubscription } from './subscriptions';
 import { authorizationUrl, initializeTransaction } from './transactions';
 
 type Json = Record<string, unknown>;
-type ListQuery = { Querystring: { perPage?: string; page?: string; transaction?: string; plan?: string; customer?: string; interval?: string } };
+type ListQuery = {
+  Querystring: { perPage?: string; page?: string; transaction?: string; plan?: string; customer?: string; interval?: string; status?: string };
+};
 
 const ok = (message: string, data?: unknown, meta?: Json): Json => ({
   status: true,
@@ -35,6 +37,16 @@ export function registerApiRoutes(app: FastifyInstance, deps: PaystackDeps): voi
     const tx = state.transactions.get(req.params.reference);
     if (!tx) throw paystackErrors.referenceNotFound();
     return ok('Verification successful', render.transaction(tx, 'verify'));
+  });
+
+  // Newest first, as Paystack lists them; filters `customer` (id) and `status`.
+  app.get<ListQuery>('/transaction', async (req) => {
+    const { customer, status } = req.query;
+    const txs = [...state.transactions.values()]
+      .filter((t) => (!customer || String(t.customerId) === customer) && (!status || t.status === status))
+      .reverse();
+    const { rows, meta } = paginate(txs, req.query);
+    return ok('Transactions retrieved', rows.map((t) => render.transaction(t, 'fetch')), meta);
   });
 
   app.get<{ Params: { id: string } }>('/transaction/:id', async (req) => {

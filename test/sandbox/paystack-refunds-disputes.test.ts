@@ -98,6 +98,11 @@ describe('disputes', () => {
     const fetched = await h.call('GET', `/dispute/${dispute.id}`);
     expect(fetched.body).toMatchObject({ status: true, message: 'Dispute retrieved', data: { id: dispute.id, status: 'awaiting-merchant-feedback' } });
 
+    const reminded = await fetch(`${h.sandbox.baseUrl}/__sandbox/paystack/disputes/${dispute.id}/remind`, { method: 'POST' });
+    expect(reminded.status).toBe(200);
+    const remind = await h.eventFor('charge.dispute.remind', (d) => d.id === dispute.id);
+    expect(remind.data).toMatchObject({ status: 'awaiting-merchant-feedback', transaction: { reference } });
+
     const resolved = h.sandbox.paystack.control.resolveDispute(dispute.id, 'merchant-accepted');
     expect(resolved).toMatchObject({ status: 'resolved', resolution: 'merchant-accepted' });
     const event = await h.eventFor('charge.dispute.resolve', (d) => d.id === dispute.id);
@@ -105,6 +110,7 @@ describe('disputes', () => {
     expect(typeof event.data.resolvedAt).toBe('string');
     expect((await h.call('GET', `/transaction/verify/${reference}`)).body.data.status).toBe('reversed');
     expect(() => h.sandbox.paystack.control.resolveDispute(dispute.id, 'declined')).toThrow(/already been resolved/);
+    expect(() => h.sandbox.paystack.control.remindDispute(dispute.id)).toThrow(/already been resolved/);
   });
 
   it('resolved for the merchant (declined) leaves the transaction successful', async () => {

@@ -43,6 +43,10 @@ describe('API answers match the documented examples', () => {
     expectShape(verified.body, 'transaction-verify.response.json', TRANSACTION_EXTRAS);
     const fetched = await h.call('GET', `/transaction/${String(verified.body.data.id)}`);
     expectShape(fetched.body, 'transaction-fetch.response.json', TRANSACTION_EXTRAS);
+    // List rows are the fetch shape.
+    const listed = await h.call('GET', `/transaction?customer=${String(verified.body.data.customer.id)}`);
+    expect(listed.body).toMatchObject({ status: true, message: 'Transactions retrieved', meta: { page: 1 } });
+    expectShape({ ...fetched.body, data: (listed.body.data as Json[])[0] }, 'transaction-fetch.response.json', TRANSACTION_EXTRAS);
   });
 
   it('plans: create, fetch, list', async () => {
@@ -57,8 +61,8 @@ describe('API answers match the documented examples', () => {
 
   it('subscriptions: fetch, disable, enable', async () => {
     const fetched = await h.call('GET', `/subscription/${subscriptionCode}`);
-    // invoice_limit: on the subscription in the documented subscription.not_renew event.
-    expectShape(fetched.body, 'subscription-fetch.response.json', ['data.invoice_limit']);
+    // invoice_limit, most_recent_invoice: on the subscription in the documented subscription.not_renew event.
+    expectShape(fetched.body, 'subscription-fetch.response.json', ['data.invoice_limit', 'data.most_recent_invoice']);
     const token = fetched.body.data.email_token as string;
     expectShape(await h.call('POST', '/subscription/disable', { body: { code: subscriptionCode, token } }).then((r) => r.body), 'subscription-disable.response.json');
     expectShape(await h.call('POST', '/subscription/enable', { body: { code: subscriptionCode, token } }).then((r) => r.body), 'subscription-enable.response.json');
@@ -145,10 +149,12 @@ describe('webhook events match the documented examples', () => {
     expectShape(await eventOf('refund.failed', (d) => d.transaction_reference === reference), 'event.refund-failed.json');
   });
 
-  it('charge.dispute.create and charge.dispute.resolve', async () => {
+  it('charge.dispute.create, charge.dispute.remind and charge.dispute.resolve', async () => {
     const ref = (await paidTransaction(h, { email: 'dispute@example.test', amount: 5_800 })).reference as string;
     const dispute = h.sandbox.paystack.control.openDispute(ref);
     expectShape(await eventOf('charge.dispute.create', (d) => d.id === dispute.id), 'event.charge-dispute-create.json');
+    h.sandbox.paystack.control.remindDispute(dispute.id as number);
+    expectShape(await eventOf('charge.dispute.remind', (d) => d.id === dispute.id), 'event.charge-dispute-remind.json');
     h.sandbox.paystack.control.resolveDispute(dispute.id as number, 'merchant-accepted');
     expectShape(await eventOf('charge.dispute.resolve', (d) => d.id === dispute.id), 'event.charge-dispute-resolve.json');
   });

@@ -87,7 +87,13 @@ describe('subscriptions', () => {
     expect(verified.body.data).toMatchObject({ status: 'success', amount: plan.amount, plan: plan.plan_code });
 
     const after = await h.call('GET', `/subscription/${code}`);
-    expect(after.body.data).toMatchObject({ status: 'active', open_invoice: null });
+    expect(after.body.data).toMatchObject({ status: 'active', open_invoice: null, most_recent_invoice: { invoice_code: update.data.invoice_code, paid: true } });
+
+    // The renewal is listed among the customer's transactions, newest first.
+    const customerId = String(verified.body.data.customer.id);
+    const listed = await h.call('GET', `/transaction?customer=${customerId}&status=success`);
+    expect((listed.body.data as { reference: string }[]).map((t) => t.reference)[0]).toBe(renewalRef);
+    expect(listed.body.meta).toMatchObject({ total: 2 });
     expect(Date.parse(after.body.data.next_payment_date as string)).toBeGreaterThan(Date.parse(subscription.next_payment_date as string) + 27 * DAY_MS);
     expect((after.body.data.invoices as unknown[]).length).toBe(1);
   });
@@ -102,7 +108,11 @@ describe('subscriptions', () => {
     expect(failed.data.subscription.open_invoice).toBe(failed.data.invoice_code);
     expect(h.received().filter((e) => e.event === 'charge.success')).toHaveLength(1);
     const attention = await h.call('GET', `/subscription/${code}`);
-    expect(attention.body.data).toMatchObject({ status: 'attention', open_invoice: failed.data.invoice_code });
+    expect(attention.body.data).toMatchObject({
+      status: 'attention',
+      open_invoice: failed.data.invoice_code,
+      most_recent_invoice: { invoice_code: failed.data.invoice_code, paid: false },
+    });
 
     h.sandbox.paystack.control.setRenewalOutcome(code, 'success');
     await h.sandbox.control.advanceClock(31 * DAY_MS);
