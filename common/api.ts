@@ -184,7 +184,7 @@ export const PollQuery = Type.Object({
 });
 
 export const CheckoutReturnRequest = Type.Object({
-  token: Type.Optional(Type.String({ maxLength: 128, description: 'PayPal\'s order (or subscription) id, from the return URL.' })),
+  token: Type.Optional(Type.String({ maxLength: 128, description: 'The provider\'s reference from the return URL: PayPal\'s order id (`token`) or subscription id (`subscription_id`), Paystack\'s transaction reference (`reference`).' })),
   payerId: Type.Optional(Type.String({ maxLength: 128 })),
 });
 export type CheckoutReturnRequest = Static<typeof CheckoutReturnRequest>;
@@ -241,7 +241,7 @@ export const CancelSubscriptionResponse = Type.Object({
   license: Nullable(LicenseView),
   entitlement: Entitlement,
   cancellation: Type.Enum(['recorded', 'requested'], {
-    description: 'recorded: PayPal\'s cancellation webhook has been applied; requested: PayPal accepted it, the webhook is still on its way (the next refresh shows it). Access continues until license.accessEndsAt either way.',
+    description: 'recorded: the provider\'s cancellation webhook has been applied; requested: the provider accepted it, the webhook is still on its way (the next refresh shows it). Access continues until license.accessEndsAt either way.',
   }),
 });
 export type CancelSubscriptionResponse = Static<typeof CancelSubscriptionResponse>;
@@ -475,7 +475,7 @@ export const API_ROUTES = {
     response: { 200: CheckoutView, ...ERRORS },
   }),
   returnCheckout: route('POST', '/v1/checkouts/:id/return', {
-    operationId: 'returnCheckout', summary: 'The buyer came back from PayPal: capture now', tags: ['app'],
+    operationId: 'returnCheckout', summary: 'The buyer came back from the provider\'s page: settle now', tags: ['app'],
     params: CheckoutParams, body: CheckoutReturnRequest, security: bearer('pollToken'),
     response: { 200: CheckoutView, ...ERRORS },
   }),

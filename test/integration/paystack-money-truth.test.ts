@@ -101,17 +101,20 @@ describe('choosing Paystack', () => {
     expect(c.provider).toBe('paystack');
     const tx = paystack.transactions.get(c.reference)!;
     expect(tx).toMatchObject({ amount: 4900, currency: 'USD', status: 'abandoned', plan: null, email: BUYER_EMAIL });
-    expect(tx.metadata).toMatchObject({ checkout_id: c.checkoutId, cancel_action: `${h.server.publicUrl}/checkout/cancel?checkout=${c.checkoutId}` });
-    // Not paid yet: the return changes nothing.
+    const cancelAction = `${h.server.publicUrl}/checkout/cancel?checkout=${c.checkoutId}&reference=${c.reference}`;
+    expect(tx.metadata).toMatchObject({ checkout_id: c.checkoutId, cancel_action: cancelAction });
+    // Not paid yet: the return changes nothing; Paystack's Cancel button lands on our cancel page.
     const back = await h.api<CheckoutView>('POST', `/v1/checkouts/${c.checkoutId}/return`, { token: c.pollToken, body: { token: c.reference } });
     expect(back.body.status).toBe('pending');
+    expect(await (await fetch(cancelAction.replace(h.server.publicUrl, h.server.url))).text()).toContain('Checkout cancelled');
+    expect((await poll(h, c)).status).toBe('cancelled');
   });
 });
 
 describe('the roads to a Paystack license', () => {
   it('one-time: the return verifies the transaction and grants; charge.success afterwards is a duplicate', async () => {
     const p = await buy('enterprise-lifetime');
-    expect(p.view.license).toMatchObject({ status: 'active', tier: 'enterprise', planId: 'enterprise-lifetime', transactionId: p.reference });
+    expect(p.view.license).toMatchObject({ status: 'active', tier: 'enterprise', planId: 'enterprise-lifetime', transactionId: p.reference, provider: 'paystack' });
     const tx = paystack.transactions.get(p.reference)!;
     const told = await deliver(event('webhook-charge.success.json', { id: tx.id, reference: p.reference, amount: 4900, currency: 'USD' }));
     expect([told.status, told.body.outcome]).toEqual([200, 'duplicate']);

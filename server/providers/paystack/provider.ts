@@ -58,7 +58,8 @@ export class PaystackProvider implements PaymentProvider {
       currency: checkout.currency,
       reference,
       callbackUrl: input.returnUrl,
-      cancelUrl: input.cancelUrl,
+      // Paystack adds nothing to the cancel URL: the reference in it lets the cancel page recognise the checkout.
+      cancelUrl: `${input.cancelUrl}&reference=${encodeURIComponent(reference)}`,
       checkoutId: checkout.id,
       ...(planCode ? { planCode } : {}),
     });
