@@ -26,6 +26,5 @@ export const LicenseView = Type.Object({
   amount: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'What was paid: a decimal string in the currency\'s major unit.' })),
   currency: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   purchasedAt: Type.Optional(Type.String({ format: 'date-time', description: 'ISO time the license was bought.' })),
-  provider: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'The provider the license was bought through (an id GET /v1/plans lists with its name): the app names it in what it says about billing.' })),
 });
 export type LicenseView = Static<typeof LicenseView>;

@@ -41,7 +41,6 @@ export function licenseView(license: LicenseRecord, now: number, policy: Pick<Gr
     amount: license.amount ?? plan?.price ?? null,
     currency: license.currency ?? plan?.currency ?? null,
     purchasedAt: new Date(license.createdAt).toISOString(),
-    provider: license.provider,
   };
 }
 
