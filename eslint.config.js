@@ -15,6 +15,13 @@ const area = (name) => ({
 const restrict = (...areas) => ({
   'no-restricted-imports': ['error', { paths: [noElectronValues], patterns: areas.map(area) }],
 });
+// The provider port: the provider-neutral parts of the server reach a provider through server/providers/port.ts
+// and the registry, never through a provider's own folder (adding a provider is one folder plus one line in
+// server/providers/available.ts).
+const providerFolder = {
+  group: ['**/providers/*', '!**/providers/port', '!**/providers/registry', '!**/providers/errors', '!**/providers/context', '**/providers/*/**'],
+  message: 'billing/, checkouts/, licenses/, webhooks/, support/ and reconciliation/ reach providers only through server/providers/port.ts and the registry; a providers/<name>/ folder is that provider\'s own.',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'data/**', 'test-results/**'] },
@@ -29,6 +36,10 @@ export default tseslint.config(
   },
   { files: ['common/**'], rules: restrict('server', 'sandbox', 'main', 'preload', 'renderer', 'test') },
   { files: ['server/**'], rules: restrict('sandbox', 'main', 'preload', 'renderer', 'test') },
+  {
+    files: ['server/billing/**', 'server/checkouts/**', 'server/licenses/**', 'server/webhooks/**', 'server/support/**', 'server/reconciliation/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectronValues], patterns: [...['sandbox', 'main', 'preload', 'renderer', 'test'].map(area), providerFolder] }] },
+  },
   { files: ['sandbox/**'], rules: restrict('server', 'main', 'preload', 'renderer', 'test') },
   { files: ['main/**'], ignores: ['main/electron/**'], rules: restrict('server', 'sandbox', 'renderer', 'test') },
   { files: ['main/electron/**', 'preload/**'], rules: { 'no-restricted-imports': ['error', { patterns: ['server', 'sandbox', 'renderer', 'test'].map(area) }] } },

@@ -20,6 +20,7 @@ export const API_PATHS = {
   redeemTransfer: '/v1/licenses/redeem',
   jwks: '/.well-known/hardbound/jwks.json',
   paypalWebhook: '/v1/webhooks/paypal',
+  webhook: (provider: string) => `/v1/webhooks/${encodeURIComponent(provider)}`,
   supportLookup: '/v1/support/lookup',
   supportLicense: (licenseId: string) => `/v1/support/licenses/${encodeURIComponent(licenseId)}`,
   supportAction: (licenseId: string, action: SupportAction) =>
@@ -30,9 +31,14 @@ export const API_PATHS = {
   openapi: '/openapi.json',
 } as const;
 
+/** Where a provider delivers this server's webhooks: the URL to register with it (/v1/webhooks/:provider). */
+export function webhookUrl(publicUrl: string, provider: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}${API_PATHS.webhook(provider)}`;
+}
+
 /** Where PayPal delivers this server's webhooks: the URL its listener must be registered with. */
 export function paypalWebhookUrl(publicUrl: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}${API_PATHS.paypalWebhook}`;
+  return webhookUrl(publicUrl, 'paypal');
 }
 
 export const MAX_WAIT_SECONDS = 30;
@@ -44,6 +50,11 @@ export const ApiErrorCode = Type.Enum([
   'invalid_json',
   'invalid_anchor',
   'unknown_plan',
+  'unknown_provider',
+  'provider_not_offered',
+  'email_required',
+  'invalid_email',
+  'source_not_allowed',
   'unauthorized',
   'forbidden',
   'not_found',
@@ -108,12 +119,32 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 
 // ---- plans and checkouts -----------------------------------------------------------------------------------
 
-export const PlansResponse = Type.Object({ plans: Type.Array(Plan) });
+/** A payment provider this server sells through, as the app offers it. */
+export const ProviderInfo = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 32, description: 'What POST /v1/checkouts takes as provider ("paypal", "paystack").' }),
+  name: Type.String({ minLength: 1, description: 'As the buyer reads it ("PayPal", "Paystack").' }),
+  requiresEmail: Type.Boolean({ description: 'The buyer\'s e-mail must be sent with POST /v1/checkouts (passed to the provider, never stored).' }),
+  checkoutHosts: Type.Array(Type.String(), { description: 'Hosts of the provider\'s checkout pages: the app\'s checkout window must allow them.' }),
+});
+export type ProviderInfo = Static<typeof ProviderInfo>;
+
+export const PlansResponse = Type.Object({
+  plans: Type.Array(Plan),
+  providers: Type.Optional(Type.Array(ProviderInfo, { description: 'Every provider some plan lists, once.' })),
+});
 export type PlansResponse = Static<typeof PlansResponse>;
 
 export const CreateCheckoutRequest = Type.Object({
   anchor: Anchor,
   plan: Type.String({ minLength: 1, maxLength: 63, description: 'A plan id from GET /v1/plans.' }),
+  provider: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'One of the plan\'s providers (GET /v1/plans); default: the first.' })),
+  email: Type.Optional(Type.String({
+    minLength: 3,
+    maxLength: 254,
+    pattern: '^[^\\s@]+@[^\\s@]+$',
+    description: 'The buyer\'s e-mail, only for a provider that requires it (Paystack): passed to the provider at the start of its checkout, never stored or logged here.',
+    [ERROR_CODE_KEYWORD]: 'invalid_email',
+  })),
   entitlement: Type.Optional(Type.String({
     minLength: 1,
     maxLength: 8192,
@@ -124,7 +155,8 @@ export type CreateCheckoutRequest = Static<typeof CreateCheckoutRequest>;
 
 export const CreateCheckoutResponse = Type.Object({
   checkoutId: Id('The checkout, to poll, return to or cancel.'),
-  approveUrl: Type.String({ pattern: '^https?://[^\\s]+$', description: 'Where the buyer approves the payment (PayPal).' }),
+  provider: Type.String({ minLength: 1, maxLength: 32, description: 'The provider the buyer pays through (GET /v1/plans lists its name).' }),
+  approveUrl: Type.String({ pattern: '^https?://[^\\s]+$', description: 'Where the buyer approves the payment (the provider\'s checkout page).' }),
   pollToken: Type.String({ minLength: 1, description: 'Bearer token for polling this checkout; shown once, stored hashed by the server.' }),
   expiresAt: IsoTime,
   replaces: Type.Optional(Type.Object({
@@ -152,7 +184,7 @@ export const PollQuery = Type.Object({
 });
 
 export const CheckoutReturnRequest = Type.Object({
-  token: Type.Optional(Type.String({ maxLength: 128, description: 'PayPal\'s order (or subscription) id, from the return URL.' })),
+  token: Type.Optional(Type.String({ maxLength: 128, description: 'The provider\'s reference from the return URL: PayPal\'s order id (`token`) or subscription id (`subscription_id`), Paystack\'s transaction reference (`reference`).' })),
   payerId: Type.Optional(Type.String({ maxLength: 128 })),
 });
 export type CheckoutReturnRequest = Static<typeof CheckoutReturnRequest>;
@@ -209,7 +241,7 @@ export const CancelSubscriptionResponse = Type.Object({
   license: Nullable(LicenseView),
   entitlement: Entitlement,
   cancellation: Type.Enum(['recorded', 'requested'], {
-    description: 'recorded: PayPal\'s cancellation webhook has been applied; requested: PayPal accepted it, the webhook is still on its way (the next refresh shows it). Access continues until license.accessEndsAt either way.',
+    description: 'recorded: the provider\'s cancellation webhook has been applied; requested: the provider accepted it, the webhook is still on its way (the next refresh shows it). Access continues until license.accessEndsAt either way.',
   }),
 });
 export type CancelSubscriptionResponse = Static<typeof CancelSubscriptionResponse>;
@@ -229,6 +261,7 @@ export type JwksResponse = Static<typeof JwksResponse>;
 // ---- webhooks ----------------------------------------------------------------------------------------------
 
 export const WebhookAck = Type.Object({ received: Type.Literal(true), outcome: Type.String() });
+export const WebhookParams = Type.Object({ provider: Type.String({ minLength: 1, maxLength: 32, description: 'paypal or paystack.' }) });
 
 // ---- support -----------------------------------------------------------------------------------------------
 
@@ -296,12 +329,12 @@ export type SupportLicense = Static<typeof SupportLicense>;
 
 /** The kinds of id a lookup recognises; anything else is `not_an_id`, and nothing of it is stored. */
 export const SupportIdKind = Type.Enum([
-  'license', 'checkout', 'machine_code', 'short_machine_code', 'subscription', 'dispute', 'paypal_id', 'not_an_id',
+  'license', 'checkout', 'machine_code', 'short_machine_code', 'subscription', 'dispute', 'paypal_id', 'paystack_id', 'not_an_id',
 ]);
 export type SupportIdKind = Static<typeof SupportIdKind>;
 
 export const SupportLookupQuery = Type.Object({
-  q: Type.String({ minLength: 1, maxLength: 256, description: 'Any id a customer may hold: capture/transaction, order, subscription (I-…), sale, refund, dispute (PP-…), license, checkout, or the app\'s machine code. Spaces and case do not matter where the id\'s own alphabet allows.' }),
+  q: Type.String({ minLength: 1, maxLength: 256, description: 'Any id a customer may hold: PayPal\'s capture/transaction, order, subscription (I-…), sale, refund, dispute (PP-…); Paystack\'s transaction reference, subscription code (SUB_…), transaction or dispute id; license, checkout, or the app\'s machine code. Spaces and case do not matter where the id\'s own alphabet allows.' }),
   reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why you look (a ticket number); kept in the audit trail.' })),
   actor: Type.Optional(SupportPerson),
 });
@@ -316,8 +349,8 @@ export const SupportLookupResponse = Type.Object({
 });
 export type SupportLookupResponse = Static<typeof SupportLookupResponse>;
 
-/** What PayPal says about the license's subscription or payment right now, read for this page. */
-export const PayPalLiveState = Type.Union([
+/** What the provider says about the license's subscription or payment right now, read for this page. */
+export const ProviderLiveState = Type.Union([
   Type.Object({
     kind: Type.Literal('subscription'),
     id: Type.String(),
@@ -329,7 +362,7 @@ export const PayPalLiveState = Type.Union([
   Type.Object({
     kind: Type.Literal('payment'),
     id: Type.String(),
-    api: Type.Enum(['capture', 'sale']),
+    api: Type.Enum(['capture', 'sale', 'transaction']),
     status: Type.String(),
     amount: Type.String(),
     currency: Type.String(),
@@ -337,7 +370,7 @@ export const PayPalLiveState = Type.Union([
   Type.Object({ kind: Type.Literal('none'), reason: Type.String() }),
   Type.Object({ kind: Type.Literal('unavailable'), reason: Type.String() }),
 ]);
-export type PayPalLiveState = Static<typeof PayPalLiveState>;
+export type ProviderLiveState = Static<typeof ProviderLiveState>;
 
 /** An action the license's state allows, with what it does to money and access, said before it is done. */
 export const SupportActionOffer = Type.Object({
@@ -353,7 +386,8 @@ export const SupportLicensePage = Type.Object({
   /** Other licenses bound to the same machine: its access is the best of them. */
   sameMachine: Type.Array(Type.Object({ id: Type.String(), planId: Type.String(), status: LicenseStatus, tier: Type.Enum(['free', 'enterprise']) })),
   audit: Type.Array(AuditEntry),
-  paypal: PayPalLiveState,
+  /** The provider's live state (license.provider names the provider). */
+  live: ProviderLiveState,
   /** What this token may do to the license in its state; a read-only token is offered nothing. */
   actions: Type.Array(SupportActionOffer),
 });
@@ -441,7 +475,7 @@ export const API_ROUTES = {
     response: { 200: CheckoutView, ...ERRORS },
   }),
   returnCheckout: route('POST', '/v1/checkouts/:id/return', {
-    operationId: 'returnCheckout', summary: 'The buyer came back from PayPal: capture now', tags: ['app'],
+    operationId: 'returnCheckout', summary: 'The buyer came back from the provider\'s page: settle now', tags: ['app'],
     params: CheckoutParams, body: CheckoutReturnRequest, security: bearer('pollToken'),
     response: { 200: CheckoutView, ...ERRORS },
   }),
@@ -474,9 +508,10 @@ export const API_ROUTES = {
     operationId: 'getJwks', summary: 'The public keys entitlements are signed with (pin them in the app)', tags: ['app'],
     response: { 200: JwksResponse, ...ERRORS },
   }),
-  paypalWebhook: route('POST', API_PATHS.paypalWebhook, {
-    operationId: 'paypalWebhook', summary: 'PayPal webhook deliveries', tags: ['paypal'],
-    description: 'A PayPal event as PayPal sends it, signed (paypal-transmission-* headers). The signature is verified over the raw bytes before anything is parsed; every fact is then re-read from PayPal\'s API.',
+  webhook: route('POST', '/v1/webhooks/:provider', {
+    operationId: 'providerWebhook', summary: 'A payment provider\'s webhook deliveries (paypal, paystack)', tags: ['providers'],
+    description: 'An event as the provider sends it, signed (PayPal: paypal-transmission-* headers; Paystack: x-paystack-signature). The signature is verified over the raw bytes before anything is parsed; every fact is then re-read from the provider\'s API. PayPal\'s listener URL /v1/webhooks/paypal is this route.',
+    params: WebhookParams,
     response: { 200: WebhookAck, ...ERRORS },
   }),
   supportLookup: route('GET', API_PATHS.supportLookup, {

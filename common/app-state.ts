@@ -1,26 +1,40 @@
 // What the desktop app's UI shows, as one serialisable snapshot pushed from main to the renderer.
-import type { TransferCode, UnboundReason } from './api';
+import type { ProviderInfo, TransferCode, UnboundReason } from './api';
 import type { AccessChange } from './entitlement';
 import type { LicenseStatus } from './license';
 import type { Plan, PlanBilling, Tier } from './plans';
 
-/** The upgrade flow: every failure path has a state and a message a person can act on. */
+/** What the app sells and through whom: GET /v1/plans, each plan naming its providers (the default first). */
+export interface PlanCatalog {
+  plans: Plan[];
+  providers: ProviderInfo[];
+}
+
+/** The provider a purchase goes through, as the buyer reads it. */
+export interface ProviderRef {
+  id: string;
+  name: string;
+}
+
+/** The upgrade flow: every failure path has a state and a message a person can act on. The buyer's e-mail (for
+ *  a provider that needs it) is never part of it: it goes to the server with the checkout and nowhere else. */
 export type FlowState =
   | { step: 'idle' }
-  | { step: 'creating'; planId: string }
-  /** The isolated checkout window is open at PayPal. */
+  | { step: 'creating'; planId: string; provider: ProviderRef }
+  /** The isolated checkout window is open at the provider. */
   | {
       step: 'awaiting_approval';
       planId: string;
+      provider: ProviderRef;
       checkoutId: string;
-      /** This machine's subscription, cancelled at PayPal once this (lifetime) payment is confirmed: say so now. */
+      /** This machine's subscription, cancelled at its provider once this (lifetime) payment is confirmed: say so now. */
       replaces?: { subscriptionId: string; planId: string };
     }
   /** The window was closed before paying. The same checkout can be reopened until `expiresAt` (ISO); the
    *  server is still listened to, so a payment completed meanwhile still lands. */
-  | { step: 'window_closed'; planId: string; checkoutId: string; expiresAt: string }
+  | { step: 'window_closed'; planId: string; provider: ProviderRef; checkoutId: string; expiresAt: string }
   /** The buyer came back (or the window closed after paying); waiting for the server to record it. */
-  | { step: 'confirming'; planId: string; checkoutId: string }
+  | { step: 'confirming'; planId: string; provider: ProviderRef; checkoutId: string }
   | { step: 'active'; planId: string }
   | { step: 'cancelled'; message: string }
   | { step: 'failed'; reason: FlowFailure; message: string; retryable: boolean }
@@ -54,25 +68,27 @@ export interface EntitlementSummary {
 export interface LicenseDetails {
   planName: string;
   billing: PlanBilling | null;
-  /** What was paid, as PayPal took it ("49.00"), and the currency. */
+  /** What was paid, as the provider took it ("49.00"), and the currency. */
   amount: string | null;
   currency: string | null;
   /** ISO time of the purchase. */
   purchasedAt: string | null;
-  /** PayPal's subscription id (I-…), for a subscription. */
+  /** The provider's subscription id (PayPal's I-…, Paystack's SUB_…), for a subscription. */
   subscriptionId: string | null;
+  /** The provider that bills this license (an id; AppState.catalog names it); null when the server did not say. */
+  provider: string | null;
 }
 
 /** A subscription as the License panel explains it, read from the signed entitlement (so it shows offline
  *  too). ISO times. Each standing carries exactly the dates it is shown with. */
 export type SubscriptionStanding =
-  /** Active: PayPal charges for the next period on `renewsOn` (the paid-through date). */
+  /** Active: the provider charges for the next period on `renewsOn` (the paid-through date). */
   | { kind: 'renewing'; renewsOn: string }
-  /** The last renewal payment failed: Enterprise continues until `enterpriseUntil` while PayPal retries. */
+  /** The last renewal payment failed: Enterprise continues until `enterpriseUntil` while the provider retries. */
   | { kind: 'past_due'; paidThrough: string; enterpriseUntil: string }
   /** Cancelled: Enterprise until `accessEndsOn`, Free after. */
   | { kind: 'canceled'; accessEndsOn: string }
-  /** A payment is disputed at PayPal: access is kept while the dispute runs. */
+  /** A payment is disputed at the provider: access is kept while the dispute runs. */
   | { kind: 'disputed'; paidThrough: string }
   /** Suspended, expired, refunded, reversed, revoked or out of grace: it grants nothing now. */
   | { kind: 'ended' };
@@ -82,8 +98,8 @@ export type SubscriptionStanding =
 export type SubscriptionManagement =
   | { step: 'idle' }
   | { step: 'cancelling' }
-  /** PayPal cancelled the subscription of license `licenseId`; Enterprise lasts until `endsAt` (ISO).
-   *  `recorded`: the server has applied PayPal's notice, so the license shows it; else the next refresh will. */
+  /** The provider cancelled the subscription of license `licenseId`; Enterprise lasts until `endsAt` (ISO).
+   *  `recorded`: the server has applied the provider's notice, so the license shows it; else the next refresh will. */
   | { step: 'done'; licenseId: string; endsAt: string; recorded: boolean }
   | { step: 'failed'; reason: CancelFailure; message: string; retryable: boolean };
 
@@ -117,5 +133,9 @@ export interface AppState {
   license: LicenseSnapshot;
   flow: FlowState;
   manage: SubscriptionManagement;
-  plans: Plan[] | null;
+  /** The plans and providers, once the server has answered GET /v1/plans. */
+  catalog: PlanCatalog | null;
+  /** Providers whose payment-method page this app may open ("Update your payment method"); for the others the
+   *  app says where the buyer changes it instead. */
+  paymentPages: string[];
 }

@@ -2,8 +2,7 @@
 // its channel, its arguments (with the check main runs before the core sees them) and its result. Every
 // surface is derived from it — preload's bridge, main's handlers, the browser preview's bridge, the test
 // bridges — so a new method is one entry here plus its implementation in the core.
-import type { AppState } from './app-state';
-import type { Plan } from './plans';
+import type { AppState, PlanCatalog } from './app-state';
 
 /** One argument of a method: a name for error messages and the check main applies to what arrives. */
 export interface IpcArg<T> {
@@ -34,6 +33,16 @@ const text = (name: string, options: { min?: number; max: number; pattern?: RegE
 
 /** Our plan ids: a slug, never a path or a URL. */
 const PLAN_ID = text('planId', { min: 1, max: 64, pattern: /^[a-z0-9][a-z0-9_-]*$/i });
+/** A provider id as GET /v1/plans names it ("paypal", "paystack"), or null: the plan's default provider. */
+const PROVIDER_ID: IpcArg<string | null> = {
+  name: 'provider',
+  check: (value): value is string | null => value === null || (typeof value === 'string' && /^[a-z][a-z0-9-]{0,31}$/.test(value)),
+};
+/** The buyer's e-mail for a provider that needs it (the server's own bounds), or null. Passed through, never kept. */
+const EMAIL: IpcArg<string | null> = {
+  name: 'email',
+  check: (value): value is string | null => value === null || (typeof value === 'string' && value.length >= 3 && value.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(value)),
+};
 /** Copyable values: an id, a machine code, or the support details block — bounded so the clipboard is not flooded. */
 const COPY_TEXT = text('text', { min: 1, max: 4096 });
 /** Our entitlement tokens are well under 2 KiB; a paste far beyond that is not one. */
@@ -43,18 +52,20 @@ const TRANSFER_CODE = text('code', { max: 64 });
 
 export const IPC_CONTRACT = {
   getState: method<AppState>()('hardbound:get-state'),
-  listPlans: method<Plan[]>()('hardbound:list-plans'),
-  /** Starts an upgrade; progress arrives as AppState.flow. */
-  startUpgrade: method<void>()('hardbound:start-upgrade', PLAN_ID),
+  listPlans: method<PlanCatalog>()('hardbound:list-plans'),
+  /** Starts an upgrade through the chosen provider (the buyer's e-mail only for a provider that requires it);
+   *  progress arrives as AppState.flow. */
+  startUpgrade: method<void>()('hardbound:start-upgrade', PLAN_ID, PROVIDER_ID, EMAIL),
   /** The checkout window was closed without paying: opens the same checkout's payment page again. */
   reopenCheckout: method<void>()('hardbound:reopen-checkout'),
   cancelUpgrade: method<void>()('hardbound:cancel-upgrade'),
   dismissFlow: method<void>()('hardbound:dismiss-flow'),
   refresh: method<void>()('hardbound:refresh'),
-  /** Cancels this machine's subscription at PayPal (after the person confirmed); the outcome arrives as
+  /** Cancels this machine's subscription at its provider (after the person confirmed); the outcome arrives as
    *  AppState.manage. Enterprise continues until the paid period ends. */
   cancelSubscription: method<void>()('hardbound:cancel-subscription'),
-  /** Opens PayPal's page for the buyer's payment method in the system browser (an allow-listed link). */
+  /** Opens the page where the buyer changes the payment method at the provider billing this license, in the
+   *  system browser (an allow-listed link; AppState.paymentPages says for which providers there is one). */
   openPaymentSettings: method<void>()('hardbound:open-payment-settings'),
   copyText: method<void>()('hardbound:copy-text', COPY_TEXT),
   /** Applies a license token support sent (verified offline for this machine first); never rejects for a bad one. */

@@ -18,6 +18,7 @@ export const LicenseView = Type.Object({
   tier: Tier,
   transactionId: Type.Union([Type.String(), Type.Null()], { description: 'The provider\'s transaction id the buyer can quote to support (capture id or latest sale id).' }),
   subscriptionId: Type.Union([Type.String(), Type.Null()]),
+  provider: Type.Optional(Type.String({ description: 'The payment provider the license was bought through ("paypal", "paystack"; GET /v1/plans names them).' })),
   paidThrough: isoTime('ISO time the current period is paid through (subscriptions).'),
   accessEndsAt: isoTime('ISO time access ends for a canceled subscription.'),
   planName: Type.Optional(Type.String({ description: 'The plan as it was sold, for the customer\'s own records and for support.' })),

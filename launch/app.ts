@@ -13,6 +13,7 @@ import { developmentAppEnv } from './app-env';
 import { buildElectronBundles, buildSupportConsole } from './build-app';
 import { downloadElectronBinary, findElectronBinary, startupFailure, type ElectronBinary } from './electron-binary';
 import { resolvePayPal } from './paypal-connection';
+import { sellThroughStandIns } from './paystack-standin';
 import { startBrowserPreview } from './preview/start-preview';
 import { logFormatFromEnv, serverLogger } from './server-log';
 import { startSummary } from './start-summary';
@@ -82,7 +83,9 @@ async function main(): Promise<void> {
   buildSupportConsole(projectRoot, { quiet: true });
 
   const paypal = await resolvePayPal(config);
-  const server = await startServer(config, { paypal: paypal.connection, logger: serverLogger({ level: config.logLevel, format: logFormat.format }) });
+  const selling = sellThroughStandIns(config, paypal.sandbox);
+  const server = await startServer(selling.config, { paypal: paypal.connection, logger: serverLogger({ level: config.logLevel, format: logFormat.format }) });
+  selling.afterListen(server.publicUrl);
   const stops: Array<() => Promise<void>> = [() => server.close(), async () => paypal.sandbox?.close()];
   let stopping: Promise<void> | null = null;
   const stopAll = () => {
@@ -94,12 +97,13 @@ async function main(): Promise<void> {
   const summary = {
     serverUrl: server.url,
     sandboxUrl: paypal.sandbox?.baseUrl ?? null,
+    paystackStandInUrl: paypal.sandbox && selling.config.paystack?.apiBase === paypal.sandbox.paystack.baseUrl ? paypal.sandbox.paystack.baseUrl : null,
     dataDir: config.dataDir,
     logFormat: logFormat.format,
     cwd: process.cwd(),
   };
 
-  const appEnv = await developmentAppEnv(server.url, config.issuer, paypal.sandbox?.baseUrl ?? null);
+  const appEnv = await developmentAppEnv(server.url, config.issuer);
   const electron = await electronBinary();
   const launch: Launch = electron.ok ? await launchElectron(electron.path, appEnv) : { started: false, reason: electron.reason };
   if (launch.started) {

@@ -12,7 +12,8 @@ import { openStore } from '../server/store/database';
 import { startServer } from '../server/server';
 import { createSupportToken, revokeSupportToken } from '../server/support/service';
 import { resolvePayPal } from './paypal-connection';
-import { payPalAccountProblems, signingKeyProblems } from './production-check';
+import { sellThroughStandIns } from './paystack-standin';
+import { payPalAccountProblems, paystackAccountProblems, signingKeyProblems } from './production-check';
 import { releaseAppConfig } from './release-app-config';
 import { apiTarget, operatorName, parseSupportCommand, runAction, runLookup, SupportUsageError, type SupportCommand } from './support-cli';
 
@@ -64,7 +65,7 @@ async function serveConfig(mode: ServerMode | undefined): Promise<ServerConfig> 
   const result = configFromEnv(process.env, process.cwd(), mode ? { mode } : {});
   const problems = 'problems' in result ? [...result.problems] : [];
   problems.push(...(await signingKeyProblems(dataDirFromEnv(process.env), process.env.HARDBOUND_SIGNING_KID || null)));
-  if ('config' in result) problems.push(...(await payPalAccountProblems(result.config)));
+  if ('config' in result) problems.push(...(await payPalAccountProblems(result.config)), ...(await paystackAccountProblems(result.config)));
   else problems.push('PayPal was not asked: the settings above come first');
   if (problems.length > 0 || !('config' in result)) {
     refuse('refusing to start in production mode: the configuration has ', problems, 'HARDBOUND_MODE=development runs the embedded sandbox with development keys instead; see README, "Deployment".');
@@ -75,13 +76,18 @@ async function serveConfig(mode: ServerMode | undefined): Promise<ServerConfig> 
 async function serve(args: string[]): Promise<void> {
   const config = await serveConfig(modeOption(args));
   const paypal = await resolvePayPal(config);
-  const server = await startServer(config, { paypal: paypal.connection });
+  const selling = sellThroughStandIns(config, paypal.sandbox);
+  const server = await startServer(selling.config, { paypal: paypal.connection });
+  selling.afterListen(server.publicUrl);
   console.log(`Hardbound server listening at ${server.url} (public URL ${server.publicUrl})`);
   console.log(config.mode === 'production'
     ? '  mode: production (PayPal credentials, webhook and plans checked; signing key from `keys generate`)'
     : '  mode: development — may run the embedded sandbox and generate development keys; never sell in this mode');
   if (paypal.sandbox) {
     console.log(`  PayPal: local sandbox at ${paypal.sandbox.baseUrl} (no PayPal credentials configured); webhook ${server.webhookId} registered there`);
+    if (selling.config.paystack?.apiBase === paypal.sandbox.paystack.baseUrl) {
+      console.log(`  Paystack: the sandbox's stand-in at ${paypal.sandbox.paystack.baseUrl} (no PAYSTACK_SECRET_KEY configured; control API under ${paypal.sandbox.baseUrl}/__sandbox/paystack/)`);
+    }
   } else if (config.paypal.mode === 'remote') {
     const standIn = config.paypal.sandboxOrigin ? ` (PAYPAL_SANDBOX_ORIGIN: certificates of ${config.paypal.sandboxOrigin} trusted)` : '';
     console.log(`  PayPal: ${config.paypal.apiBase}, webhook ${server.webhookId}${standIn}`);

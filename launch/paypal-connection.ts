@@ -7,6 +7,7 @@ import { PayPalAccount } from '../server/providers/paypal/account';
 import { sandboxSeedPlans } from '../server/providers/paypal/sandbox-plans';
 import type { PayPalConnection } from '../server/server';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index';
+import { paystackSeedPlans } from './paystack-standin';
 
 export interface ResolvedPayPal {
   connection: PayPalConnection;
@@ -35,6 +36,8 @@ export async function resolvePayPal(config: ServerConfig, sandboxOptions: Sandbo
     merchantName: config.brandName,
     plans: sandboxSeedPlans(config.plans),
     ...sandboxOptions,
+    // The Paystack stand-in knows our recurring plans too (launch/paystack-standin.ts sells through it).
+    paystack: { plans: paystackSeedPlans(config.plans), ...sandboxOptions.paystack },
   });
   const account = new PayPalAccount({
     baseUrl: sandbox.baseUrl,

@@ -1,6 +1,6 @@
 // What production checks before it listens, beyond the environment's own text (server/config/env.ts): a
-// signing key made by `keys generate` and no development key beside it, and the PayPal account as configured
-// (credentials, webhook listener, plans). Each problem is one sentence; the caller prints them together.
+// signing key made by `keys generate` and no development key beside it, the PayPal account as configured
+// (credentials, webhook listener, plans) and, when configured, Paystack's (secret key, plans). Each problem is one sentence; the caller prints them together.
 import path from 'node:path';
 import { paypalWebhookUrl } from '../common/api';
 import { systemClock } from '../common/clock';
@@ -8,6 +8,8 @@ import type { ServerConfig } from '../server/config/env';
 import { loadKeyRing } from '../server/entitlements';
 import { PayPalAccount } from '../server/providers/paypal/account';
 import { payPalProblems } from '../server/providers/paypal/preflight';
+import { PaystackClient } from '../server/providers/paystack/client';
+import { paystackProblems } from '../server/providers/paystack/preflight';
 
 const PAYPAL_TIMEOUT_MS = 15_000;
 
@@ -41,4 +43,11 @@ export async function payPalAccountProblems(config: ServerConfig): Promise<strin
     plans: config.plans,
     providerPlanIds: config.providerPlanIds,
   });
+}
+
+export async function paystackAccountProblems(config: ServerConfig): Promise<string[]> {
+  const paystack = config.paystack;
+  if (paystack === null) return [];
+  const client = new PaystackClient({ baseUrl: paystack.apiBase, secretKey: paystack.secretKey, timeoutMs: PAYPAL_TIMEOUT_MS });
+  return paystackProblems(client, config.plans, paystack.planCodes);
 }

@@ -1,17 +1,23 @@
 // `hardbound-server app-config`: writes what a packaged app reads (build/hardbound.config.json) from the
-// deployed server's own JWKS, so the keys a release pins are exactly the ones that server signs with. The app
-// salt is the vendor's for good: kept from the file when it has one, generated once otherwise.
+// deployed server's own JWKS and plans, so the keys a release pins are exactly the ones that server signs with
+// and the checkout window allows exactly the checkout hosts of the providers it sells through. The app salt is
+// the vendor's for good: kept from the file when it has one, generated once otherwise.
 import { randomBytes } from 'node:crypto';
 import { Value } from 'typebox/value';
-import { API_PATHS, JwksResponse } from '../common/api';
+import { API_PATHS, JwksResponse, PlansResponse } from '../common/api';
 import { DEMO_APP_SALT } from '../common/demo-values';
+import { providerAppConfig } from './provider-links';
 
 export interface ReleaseAppConfig {
   serverUrl: string;
   issuer: string;
   appSalt: string;
   pinnedJwks: JwksResponse;
+  /** The checkout pages' origins of every provider GET /v1/plans names. */
   checkoutOrigins: string[];
+  externalLinks: string[];
+  /** Provider id → its payment-method page, for providers that have one page for every buyer (PayPal). */
+  paymentSettingsUrls: Record<string, string>;
 }
 
 export interface ReleaseAppConfigInput {
@@ -49,22 +55,37 @@ export async function releaseAppConfig(input: ReleaseAppConfigInput): Promise<Re
     return { ok: false, problem: 'the config file already has another appSalt: changing it changes every machine\'s anchor and strands every license; remove the file first if you really mean to' };
   }
 
-  let jwks: unknown;
-  try {
-    const response = await (input.fetch ?? globalThis.fetch)(`${serverUrl}${API_PATHS.jwks}`, { redirect: 'error', signal: AbortSignal.timeout(15_000) });
-    if (!response.ok) return { ok: false, problem: `${serverUrl}${API_PATHS.jwks} answered HTTP ${response.status}` };
-    jwks = await response.json();
-  } catch (error) {
-    return { ok: false, problem: `${serverUrl}${API_PATHS.jwks} could not be read (${error instanceof Error ? error.message : String(error)})` };
-  }
-  if (!Value.Check(JwksResponse, jwks) || jwks.keys.length === 0) {
+  const jwks = await readJson(input, `${serverUrl}${API_PATHS.jwks}`);
+  if (!jwks.ok) return jwks;
+  if (!Value.Check(JwksResponse, jwks.body) || jwks.body.keys.length === 0) {
     return { ok: false, problem: `${serverUrl}${API_PATHS.jwks} is not a JWKS of Ed25519 public keys` };
+  }
+  const plans = await readJson(input, `${serverUrl}${API_PATHS.plans}`);
+  if (!plans.ok) return plans;
+  if (!Value.Check(PlansResponse, plans.body)) return { ok: false, problem: `${serverUrl}${API_PATHS.plans} is not this server's plans answer` };
+  const providers = providerAppConfig(plans.body.providers ?? []);
+  if (providers.checkoutOrigins.length === 0) {
+    return { ok: false, problem: `${serverUrl}${API_PATHS.plans} names no provider with a checkout page: the app could open no payment page (is this server up to date?)` };
   }
   return {
     ok: true,
     saltSource: input.appSalt !== null ? 'given' : existingSalt !== null ? 'kept' : 'generated',
-    config: { serverUrl, issuer: input.issuer, appSalt, pinnedJwks: { keys: jwks.keys.map(({ kty, crv, x, kid, alg, use }) => ({ kty, crv, x, kid, alg, use })) }, checkoutOrigins: [] },
+    config: {
+      serverUrl, issuer: input.issuer, appSalt,
+      pinnedJwks: { keys: jwks.body.keys.map(({ kty, crv, x, kid, alg, use }) => ({ kty, crv, x, kid, alg, use })) },
+      ...providers,
+    },
   };
+}
+
+async function readJson(input: ReleaseAppConfigInput, url: string): Promise<{ ok: true; body: unknown } | { ok: false; problem: string }> {
+  try {
+    const response = await (input.fetch ?? globalThis.fetch)(url, { redirect: 'error', signal: AbortSignal.timeout(15_000) });
+    if (!response.ok) return { ok: false, problem: `${url} answered HTTP ${response.status}` };
+    return { ok: true, body: await response.json() };
+  } catch (error) {
+    return { ok: false, problem: `${url} could not be read (${error instanceof Error ? error.message : String(error)})` };
+  }
 }
 
 function saltIn(text: string | null): string | null {

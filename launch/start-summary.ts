@@ -10,6 +10,8 @@ export interface StartSummary {
   serverUrl: string;
   /** The embedded PayPal sandbox, or null when the server talks to real PayPal. */
   sandboxUrl: string | null;
+  /** The sandbox's Paystack stand-in the server sells through too, or null (a real Paystack, or none). */
+  paystackStandInUrl?: string | null;
   dataDir: string;
   /** Where the preview keeps the license token when no OS keychain answers; null when the keychain is used. */
   keychainFallback: { reason: string; dir: string } | null;
@@ -26,6 +28,7 @@ export function startSummary(s: StartSummary): string {
   rows.push(['Support console', `${s.serverUrl}/support/   (a token: npx hardbound-server support token create --name you --role act)`]);
   if (s.sandboxUrl) rows.push(['PayPal sandbox', `${s.sandboxUrl}   control API under ${s.sandboxUrl}/__sandbox/ (README: "Control API")`]);
   else rows.push(['PayPal', 'the real PayPal API configured in the environment']);
+  if (s.paystackStandInUrl) rows.push(['Paystack stand-in', `${s.paystackStandInUrl}   control API under ${s.sandboxUrl ?? ''}/__sandbox/paystack/ (sandbox/paystack/CONTROL.md)`]);
   rows.push(['Data', `${shown(s.dataDir, s.cwd)} (database, signing keys${s.previewUrl ? ', the preview\'s license' : ''})`]);
   const width = Math.max(...rows.map(([label]) => label.length));
 
@@ -35,6 +38,7 @@ export function startSummary(s: StartSummary): string {
   const where = s.previewUrl ? 'in the app' : 'in the app window';
   const pay = s.sandboxUrl ? 'press Pay on the sandbox\'s PayPal page' : 'pay on PayPal\'s page';
   lines.push(`  First: ${where}, click "Upgrade to Enterprise", choose a plan and ${pay}${s.previewUrl ? ' (it opens in a new tab)' : ''}; the badge turns Enterprise.`);
+  if (s.paystackStandInUrl) lines.push('  Or choose "Pay with: Paystack", give any e-mail address (it goes to the stand-in only) and press Pay on its page.');
   if (s.electronSkipped) lines.push(`  Electron was not launched: ${s.electronSkipped}. The preview runs the same renderer and license core.`);
   if (s.previewUrl) lines.push(`  License token: ${keychainSentence(s.keychainFallback, s.cwd)}`);
   lines.push(`  Server log: ${s.logFormat === 'json' ? 'JSON lines (LOG_FORMAT=json), below' : 'below, one line per entry (LOG_FORMAT=json for JSON lines)'}.`);

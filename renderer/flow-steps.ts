@@ -15,7 +15,7 @@ export function flowMessage(flow: FlowState): string {
     case 'creating':
       return 'Creating your checkout…';
     case 'awaiting_approval':
-      return 'Complete the payment in the PayPal window.';
+      return `Complete the payment in the ${flow.provider.name || 'payment'} window.`;
     case 'window_closed':
       return 'Payment window closed. Nothing has been charged; reopen the payment page to finish, or cancel.';
     case 'confirming':

@@ -1,16 +1,15 @@
 // The renderer's one store: the AppState main pushes, plus what only the UI knows (dialog, plans request,
 // pending commands, the demo workflows). Every command goes through window.hardbound; nothing else talks to main.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppState } from '../common/app-state';
+import type { AppState, PlanCatalog } from '../common/app-state';
 import type { HardboundApi, LicenseImport } from '../common/ipc';
-import type { Plan } from '../common/plans';
 import { isFlowInProgress } from './flow-steps';
 import { errorMessage } from './format';
 import { canAddWorkflow } from './workflow-limit';
 
 export type PlansRequest =
   | { status: 'idle' | 'loading' }
-  | { status: 'ready'; plans: Plan[] }
+  | { status: 'ready'; catalog: PlanCatalog }
   | { status: 'error'; message: string };
 
 /** The cancel-subscription dialog: asking the person to confirm (main knows nothing yet), or showing what
@@ -29,8 +28,9 @@ export interface UiState {
   connectionError: string | null;
   upgradeOpen: boolean;
   plansRequest: PlansRequest;
-  /** The plan of the last started upgrade: what Retry starts again. */
-  lastPlanId: string | null;
+  /** The last started upgrade — plan, provider and, for a provider that needs it, the e-mail typed for it —
+   *  what Retry starts again. Held in memory while the dialog is open, never stored. */
+  lastUpgrade: UpgradeRequest | null;
   refreshing: boolean;
   cancelDialog: CancelDialog;
   /** A command main rejected, in words. */
@@ -43,7 +43,7 @@ export interface UiActions {
   openUpgrade(): void;
   closeUpgrade(): Promise<void>;
   loadPlans(): Promise<void>;
-  startUpgrade(planId: string): Promise<void>;
+  startUpgrade(request: UpgradeRequest): Promise<void>;
   retryUpgrade(): Promise<void>;
   /** The checkout window was closed without paying: the same payment page again. */
   reopenCheckout(): Promise<void>;
@@ -53,7 +53,7 @@ export interface UiActions {
   confirmCancelSubscription(): Promise<void>;
   closeCancelSubscription(): void;
   copyText(text: string): Promise<boolean>;
-  /** "Update your payment method": PayPal's page in the system browser. */
+  /** "Update your payment method": the billing provider's page in the system browser. */
   openPaymentSettings(): Promise<void>;
   /** Hands a pasted license token to main; the answer (applied, or why not) is for the form to show. */
   importLicense(token: string): Promise<LicenseImport>;
@@ -65,6 +65,13 @@ export interface UiActions {
 }
 
 export type UiStore = UiState & UiActions;
+
+export interface UpgradeRequest {
+  planId: string;
+  /** null: the plan's default (a server that names no providers). */
+  provider: string | null;
+  email: string | null;
+}
 
 export function createUiStore(api: HardboundApi): StoreApi<UiStore> {
   return createStore<UiStore>()((set, get) => {
@@ -82,7 +89,7 @@ export function createUiStore(api: HardboundApi): StoreApi<UiStore> {
       connectionError: null,
       upgradeOpen: false,
       plansRequest: { status: 'idle' },
-      lastPlanId: null,
+      lastUpgrade: null,
       refreshing: false,
       cancelDialog: 'closed',
       commandError: null,
@@ -96,25 +103,25 @@ export function createUiStore(api: HardboundApi): StoreApi<UiStore> {
       async closeUpgrade() {
         const { app } = get();
         if (app && isFlowInProgress(app.flow)) return;
-        // Close at once; main's next push confirms the idle flow.
-        set({ upgradeOpen: false, app: app && { ...app, flow: { step: 'idle' } } });
+        // Close at once; main's next push confirms the idle flow. The e-mail typed for it goes with the dialog.
+        set({ upgradeOpen: false, lastUpgrade: null, app: app && { ...app, flow: { step: 'idle' } } });
         if (app && app.flow.step !== 'idle') await command(() => api.dismissFlow());
       },
       async loadPlans() {
         set({ plansRequest: { status: 'loading' } });
         try {
-          set({ plansRequest: { status: 'ready', plans: await api.listPlans() } });
+          set({ plansRequest: { status: 'ready', catalog: await api.listPlans() } });
         } catch (error) {
           set({ plansRequest: { status: 'error', message: errorMessage(error) } });
         }
       },
-      async startUpgrade(planId) {
-        set({ lastPlanId: planId, upgradeOpen: true });
-        await command(() => api.startUpgrade(planId));
+      async startUpgrade(request) {
+        set({ lastUpgrade: request, upgradeOpen: true });
+        await command(() => api.startUpgrade(request.planId, request.provider, request.email));
       },
       async retryUpgrade() {
-        const { lastPlanId } = get();
-        if (lastPlanId) return get().startUpgrade(lastPlanId);
+        const { lastUpgrade } = get();
+        if (lastUpgrade) return get().startUpgrade(lastUpgrade);
         // Nothing to repeat (the flow began before this window loaded): back to the plan list.
         await command(() => api.dismissFlow());
         void get().loadPlans();

@@ -13,6 +13,7 @@ export function supportDetails(license: LicenseSnapshot): string {
     ['Why', license.reason],
     ['Plan', d ? `${d.planName}${d.amount && d.currency ? `, ${formatMoney(d.amount, d.currency)}${d.billing ? ` ${billingPeriod(d.billing)}` : ''}` : ''}` : e?.planId],
     ['Purchased', d?.purchasedAt],
+    ['Paid with', d?.provider],
     ['Paid through', e?.paidThrough],
     ['License id', e?.licenseId],
     ['Subscription id', d?.subscriptionId],

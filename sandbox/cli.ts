@@ -1,4 +1,4 @@
-// `npm run sandbox [-- --port N]`: the PayPal stand-in on its own, for demos and manual testing.
+// `npm run sandbox [-- --port N]`: the PayPal and Paystack stand-ins on their own, for demos and manual testing.
 import { DEFAULT_PORT } from './options';
 import { startSandbox } from './index';
 
@@ -18,6 +18,10 @@ console.log(`PayPal sandbox listening at ${sandbox.baseUrl}`);
 console.log(`  client id:     ${sandbox.credentials.clientId}`);
 console.log(`  client secret: ${sandbox.credentials.clientSecret}`);
 console.log(`  control API:   ${sandbox.baseUrl}/__sandbox/  (see README)`);
+console.log(`Paystack sandbox at ${sandbox.paystack.baseUrl}  (stands in for https://api.paystack.co)`);
+console.log(`  secret key:    ${sandbox.paystack.secretKey}`);
+console.log(`  public key:    ${sandbox.paystack.publicKey}`);
+console.log(`  control API:   ${sandbox.baseUrl}/__sandbox/paystack/  (see sandbox/paystack/CONTROL.md)`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -1,5 +1,6 @@
-// The buyer-facing approval page PayPal hosts, reduced to what a checkout needs: who is paid, how much,
-// which test buyer pays, and two buttons. Plain HTML so tests can drive it over HTTP or in a browser.
+// The buyer-facing approval page PayPal hosts (and, with the same markup, the Paystack stand-in's checkout),
+// reduced to what a checkout needs: who is paid, how much, which test buyer pays, and two buttons. Plain HTML
+// so tests can drive it over HTTP or in a browser.
 
 export interface ApprovalPage {
   title: string;

@@ -15,7 +15,9 @@ declare module 'fastify' {
 const PUBLIC_PATHS = [/^\/v1\/oauth2\/token$/, /^\/v1\/notifications\/certs\//];
 
 export async function createHttp(ctx: SandboxContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: ctx.options.logRequests, bodyLimit: 1024 * 1024 });
+  // Closing cuts every open connection: a client still holding one (a Paystack API call left hanging by a
+  // fault) must not keep a test's sandbox.close() waiting for its keep-alive to lapse.
+  const app = Fastify({ logger: ctx.options.logRequests, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   await app.register(formBody);
 
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {

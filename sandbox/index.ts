@@ -1,10 +1,11 @@
-// startSandbox(): the local PayPal stand-in, in-process. Tests and `npm run sandbox` both start it here.
+// startSandbox(): the local PayPal stand-in, with the Paystack stand-in under /paystack, in-process. Tests and `npm run sandbox` both start it here.
 import type { AdjustableClock } from '../common/clock';
 import { registerOAuth } from './auth/oauth';
 import { SandboxContext } from './context';
 import { createHttp } from './http';
 import { ordersModule, type OrdersControl } from './orders/module';
 import { resolveOptions, type SandboxOptions } from './options';
+import { paystackModule, type PaystackControl } from './paystack/module';
 import { registerReservedIdRoutes, type ReservedIdsControl } from './reserved-ids';
 import { SandboxState } from './state';
 import { subscriptionsModule, type SubscriptionsControl } from './subscriptions/module';
@@ -13,6 +14,7 @@ import { webhooksModule, type WebhooksControl } from './webhooks/module';
 export type { SandboxOptions, SeedPlan } from './options';
 export type { ReservableKind } from './reserved-ids';
 export type { ResourceShapes } from './shapes';
+export type { PaystackControl, PaystackOptions, SeedPaystackPlan } from './paystack/module';
 
 export interface ClockControl {
   /** Moves the sandbox clock forward; PayPal-side timers (renewals) due by then run. */
@@ -29,6 +31,13 @@ export interface Sandbox {
   caCertificatePem: string;
   clock: AdjustableClock;
   control: SandboxControl;
+  /** The Paystack stand-in: its API base (api.paystack.co's stand-in), keys and control handle. */
+  paystack: {
+    baseUrl: string;
+    secretKey: string;
+    publicKey: string;
+    control: PaystackControl;
+  };
   close(): Promise<void>;
 }
 
@@ -40,12 +49,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const webhooks = await webhooksModule(ctx);
   const orders = ordersModule(ctx);
   const subscriptions = subscriptionsModule(ctx);
-  const modules = [webhooks, orders, subscriptions];
+  const paystack = paystackModule(ctx, resolved.paystack, resolved.givenRetryDelaysMs);
+  const modules = [webhooks, orders, subscriptions, paystack];
 
   const clock: ClockControl = {
     advanceClock: async (ms) => {
       ctx.clock.advance(ms);
       await subscriptions.control.runDueRenewals();
+      paystack.control.runDueRenewals();
     },
     now: () => new Date(ctx.clock.now()),
   };
@@ -71,6 +82,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     caCertificatePem: webhooks.control.caCertificatePem(),
     clock: ctx.clock,
     control: { ...orders.control, ...subscriptions.control, ...webhooks.control, ...clock, ...reservedIds },
+    paystack: {
+      baseUrl: paystack.baseUrl(),
+      secretKey: paystack.options.secretKey,
+      publicKey: paystack.options.publicKey,
+      control: paystack.control,
+    },
     close: async () => {
       for (const m of modules) await m.close?.();
       await app.close();

@@ -1,6 +1,7 @@
 import { AdjustableClock } from '../common/clock';
 import { DEMO_BRAND_NAME, SANDBOX_DEMO_CLIENT_ID, SANDBOX_DEMO_CLIENT_SECRET } from '../common/demo-values';
 import type { Buyer, Money } from './model';
+import type { PaystackOptions, SeedPaystackPlan } from './paystack/module';
 import { DEFAULT_SHAPES, withShapes, type ResourceShapes } from './shapes';
 
 export interface SeedPlan {
@@ -36,9 +37,15 @@ export interface SandboxOptions {
   /** Which of PayPal's real shapes to send where PayPal sends more than one (see shapes.ts); changeable
    *  later with setResourceShapes. */
   shapes?: Partial<ResourceShapes>;
+  /** The Paystack stand-in served beside PayPal under /paystack (see sandbox/paystack/CONTROL.md). */
+  paystack?: PaystackOptions & { plans?: SeedPaystackPlan[] };
 }
 
-export type ResolvedOptions = Required<Omit<SandboxOptions, 'plans' | 'shapes'>> & {
+export type ResolvedOptions = Required<Omit<SandboxOptions, 'plans' | 'shapes' | 'paystack' | 'retryDelaysMs'>> & {
+  retryDelaysMs: number[];
+  /** The retry schedule given by the caller, if any (the Paystack stand-in then uses it too). */
+  givenRetryDelaysMs: number[] | undefined;
+  paystack: PaystackOptions & { plans?: SeedPaystackPlan[] };
   plans: SeedPlan[];
   shapes: ResourceShapes;
 };
@@ -73,6 +80,8 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     tokenTtlSeconds: options.tokenTtlSeconds ?? 32_400,
     plans: options.plans ?? [],
     retryDelaysMs: options.retryDelaysMs ?? PAYPAL_RETRY_DELAYS_MS,
+    givenRetryDelaysMs: options.retryDelaysMs,
+    paystack: options.paystack ?? {},
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
     clock: options.clock ?? new AdjustableClock(),
     buyer: options.buyer ?? DEFAULT_BUYER,

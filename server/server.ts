@@ -1,9 +1,11 @@
-// Composition root of the companion server: store, keys, PayPal, services, HTTP — and graceful shutdown.
+// Composition root of the companion server: store, keys, providers, services, HTTP — and graceful shutdown.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { paypalWebhookUrl } from '../common/api';
+import type { PlansResponse, ProviderInfo } from '../common/api';
 import { systemClock, type Clock } from '../common/clock';
+import type { Plan } from '../common/plans';
+import { providersFor } from './checkouts/offers';
 import { CheckoutService } from './checkouts/service';
 import { CheckoutWaiters } from './checkouts/waiters';
 import type { ServerConfig } from './config/env';
@@ -26,36 +28,21 @@ import { LicenseTransferService } from './licenses/transfer';
 import type { GrantPolicy } from './licenses/view';
 import { createLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
-import { PayPalCheckoutProvider } from './providers/paypal/checkout-provider';
-import { PayPalClient } from './providers/paypal/client';
-import { PayPalSignatureVerifier } from './providers/paypal/signature';
-import { PayPalApiSignatureVerifier } from './providers/paypal/signature/api-verifier';
-import { SignatureWorkerPool } from './providers/paypal/signature/signature-worker-pool';
+import { PROVIDER_MODULES } from './providers/available';
+import type { ProviderHandle, ProviderRuntime } from './providers/context';
+import type { PaymentProvider } from './providers/port';
+import { ProviderRegistry } from './providers/registry';
 import { openStore, type Store } from './store/database';
 import { SupportService } from './support/service';
-import { PayPalWebhook, type WebhookVerifier } from './webhooks/paypal-webhook';
 import { ourRecords } from './webhooks/our-records';
+import { WebhookPipeline } from './webhooks/pipeline';
 import { PeriodicJob } from './jobs/periodic-job';
 import { ReplacedSubscriptions } from './licenses/replaced-subscriptions';
 import { Reconciler } from './reconciliation/reconciler';
-import { TriggerResolver } from './providers/paypal/resolve-trigger';
 
-/** How the server reaches PayPal (or the local sandbox standing in for it). */
-export interface PayPalConnection {
-  apiBase: string;
-  clientId: string;
-  clientSecret: string;
-  /** The webhook listener's id at PayPal; or, for the embedded sandbox of development mode, how to register
-   *  this server's webhook URL, known only once it listens, and learn the id. */
-  webhook: { id: string } | { register: (webhookUrl: string) => Promise<string> };
-  sandboxOrigin: string | null;
-  trustedCaPem: string | null;
-  /** offline: check signatures here; api: ask PayPal's verify-webhook-signature API. */
-  verify?: 'offline' | 'api';
-}
+export type { PayPalConnection } from './providers/paypal/connection';
 
-export interface ServerRuntime {
-  paypal: PayPalConnection;
+export interface ServerRuntime extends ProviderRuntime {
   clock?: Clock;
   logger?: Logger;
   /** Support endpoints' rate limit per token (overrides HARDBOUND_SUPPORT_RATE_PER_TOKEN). */
@@ -64,7 +51,6 @@ export interface ServerRuntime {
   consoleDir?: string;
   /** Release and redeem endpoints' rate limit (per client address). */
   transferRateLimit?: { max: number; windowMs: number };
-  paypalTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -74,7 +60,10 @@ export interface RunningServer {
   /** Every route served, as registered (GET /openapi.json describes each). */
   routes: readonly ServedRoute[];
   publicUrl: string;
-  webhookId: string;
+  /** PayPal's id of this server's webhook listener. */
+  readonly webhookId: string;
+  /** The providers this server sells through. */
+  providers: string[];
   store: Store;
   metrics: Metrics;
   support: SupportService;
@@ -128,14 +117,15 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   metrics.describe('hardbound_long_polls_waiting', 'Long-polls currently parked.');
   metrics.gauge('hardbound_long_polls_waiting', () => waiters.count);
 
-  const client = new PayPalClient({
-    baseUrl: runtime.paypal.apiBase,
-    clientId: runtime.paypal.clientId,
-    clientSecret: runtime.paypal.clientSecret,
-    clock,
-    timeoutMs: runtime.paypalTimeoutMs ?? 15_000,
-  });
-  const provider = new PayPalCheckoutProvider(client, config.providerPlanIds);
+  const handles: ProviderHandle[] = [];
+  for (const module of PROVIDER_MODULES) {
+    const handle = module.create({ config, runtime, clock, log, metrics, records: (provider) => ourRecords(store, provider) });
+    if (handle) handles.push(handle);
+  }
+  const providers = new ProviderRegistry(handles.map((h) => h.provider));
+  const closeProviders = async () => {
+    for (const handle of handles) await handle.close?.();
+  };
   const grant: GrantPolicy = {
     authority: { keyRing: keys.ring, issuer: config.issuer },
     pastDueGraceMs: config.pastDueGraceMs,
@@ -145,59 +135,44 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
 
   let publicUrl = config.publicUrl ?? '';
   const checkoutService = new CheckoutService({
-    store, clock, provider, waiters, plans: config.plans, publicUrl: () => publicUrl, brandName: config.brandName,
+    store, clock, providers, waiters, plans: config.plans, publicUrl: () => publicUrl, brandName: config.brandName,
     checkoutTtlMs: config.checkoutTtlMs, openPerAnchor: config.checkoutLimits.openPerAnchor, grant, metrics, log, recheckMs: store.dialect === 'postgres' ? 1_000 : 5_000,
   });
-  const replaced = new ReplacedSubscriptions({ store, clock, policy: grant, provider, metrics, log });
+  const replaced = new ReplacedSubscriptions({ store, clock, policy: grant, providers, metrics, log });
   checkoutService.onLifetimePayment((anchor) => replaced.settle(anchor, 'server'));
   const refresh = new RefreshService({ store, clock, grant });
-  const cancellation = new CancelSubscriptionService({ store, clock, grant, provider, waiters, waitMs: 10_000 });
-  const support = new SupportService({ store, clock, grant, checkouts: checkoutService, paypal: client, waiters, waitMs: 8_000 });
+  const cancellation = new CancelSubscriptionService({ store, clock, grant, providers, waiters, waitMs: 10_000 });
+  const support = new SupportService({ store, clock, grant, checkouts: checkoutService, providers, waiters, waitMs: 8_000 });
   const supportSessions = new SupportSessions({ store, clock, policy: { idleMs: config.support.sessionIdleMs, maxMs: config.support.sessionMaxMs } });
   const transfers = new LicenseTransferService({ store, clock, grant, policy: config.transfers });
 
-  // Offline verification's RSA step runs on a worker thread, started now so the first delivery does not wait for it.
-  const signatureWorker = runtime.paypal.verify === 'api' ? undefined : new SignatureWorkerPool();
-  signatureWorker?.start();
-  const webhookSource = runtime.paypal.webhook;
-  let webhookId = 'id' in webhookSource ? webhookSource.id : '';
-  // The webhook id is known only once the listener is registered, after listen(); until then nothing verifies.
-  const verifierRef: { current?: WebhookVerifier } = {};
-  const webhook = new PayPalWebhook({
-    verifier: {
-      verify: (delivery) =>
-        verifierRef.current ? verifierRef.current.verify(delivery) : Promise.resolve({ ok: false, code: 'missing_header', detail: 'server starting' }),
-    },
-    resolver: new TriggerResolver({ api: client, records: ourRecords(store), providerPlanId: (id) => provider.providerPlanId(id), now: () => clock.now() }),
-    checkouts: checkoutService, store, clock, metrics, log, freshnessMs: config.webhookFreshnessMs,
-  });
+  const pipelines = new Map(providers.all.map((provider) => [provider.name, new WebhookPipeline(provider, { checkouts: checkoutService, store, clock, metrics, log })]));
   const reconciliation = config.reconcileIntervalMs === 0 ? undefined : new PeriodicJob({
     name: 'reconcile', store, clock, metrics, log, intervalMs: config.reconcileIntervalMs,
     run: async () => {
       const report = await new Reconciler({
-        store, clock, api: client, checkouts: checkoutService, replaced, providerPlanId: (id) => provider.providerPlanId(id),
+        store, clock, providers, checkouts: checkoutService, replaced,
         metrics, log, batch: config.reconcileBatch, intervalMs: config.reconcileIntervalMs,
       }).runOnce();
-      if (report.checkoutsSettled + report.licensesChanged + report.failures > 0) log.info(report, 'reconciliation applied what PayPal shows');
+      if (report.checkoutsSettled + report.licensesChanged + report.failures > 0) log.info(report, 'reconciliation applied what the providers show');
     },
   });
 
   let accepting = true;
   metrics.describe('hardbound_http_refused_total', 'Connections and requests refused by a limit before any route ran, by code.');
   metrics.describe('hardbound_checkouts_refused_total', 'Checkout creations refused by a limit, by reason.');
-  metrics.describe('hardbound_cert_fetches_total', 'Webhook signing certificate fetches started (each an outbound request).');
   const { app, routes } = await createHttpApp(log, {
     limits: config.http,
     trustedProxies: config.trustedProxies,
     onRefused: (code) => metrics.inc('hardbound_http_refused_total', { code }),
   });
-  operationsRoutes(app, { plans: config.plans, metrics, store, ready: () => accepting, metricsGuard: metricsGuard(config) });
+  operationsRoutes(app, { plans: () => plansOnOffer(config.plans, providers), metrics, store, ready: () => accepting, metricsGuard: metricsGuard(config) });
   const limitCheckouts = await checkoutRateLimit(app, config.checkoutLimits, (which) =>
     metrics.inc('hardbound_checkouts_refused_total', { reason: `rate_per_${which}` }));
   checkoutRoutes(app, checkoutService, limitCheckouts);
   checkoutPageRoutes(app, checkoutService);
   entitlementRoutes(app, refresh, cancellation, keys.ring);
-  webhookRoutes(app, webhook, metrics);
+  webhookRoutes(app, pipelines, metrics);
   metrics.describe('hardbound_support_refused_total', 'Support requests refused before any route ran: rate_limited (per token), auth_failure_limited (per address), csrf_rejected.');
   await supportRoutes(app, support, supportSessions, {
     perToken: runtime.supportRateLimit ?? config.support.ratePerToken,
@@ -227,36 +202,38 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   const metricsListener = config.metrics.address
     ? await startMetricsListener(metrics, config.metrics.address).catch(async (error: unknown) => {
         await app.close();
-        await signatureWorker?.close();
+        await closeProviders();
         await store.close();
         throw new Error(`HARDBOUND_METRICS_ADDRESS: cannot listen (${error instanceof Error ? error.message : String(error)})`);
       })
     : null;
   publicUrl ||= url;
-  if ('register' in webhookSource) {
-    webhookId = await webhookSource.register(paypalWebhookUrl(publicUrl));
-    log.info({ webhookId }, 'registered this server as a webhook listener at the embedded sandbox');
-  }
-  verifierRef.current = signatureWorker === undefined
-    ? new PayPalApiSignatureVerifier(client, webhookId)
-    : new PayPalSignatureVerifier({
-        webhookId,
-        clock,
-        worker: signatureWorker,
-        ...(runtime.paypal.sandboxOrigin ? { sandboxOrigin: runtime.paypal.sandboxOrigin } : {}),
-        ...(runtime.paypal.trustedCaPem ? { trustedCaPem: runtime.paypal.trustedCaPem } : {}),
-        onCertFetch: () => metrics.inc('hardbound_cert_fetches_total'),
-      });
+  for (const handle of handles) await handle.afterListen?.(publicUrl);
   reconciliation?.start();
 
   return {
-    url, metricsUrl: metricsListener?.url ?? null, routes, publicUrl, webhookId, store, metrics, support,
+    url, metricsUrl: metricsListener?.url ?? null, routes, publicUrl, store, metrics, support, providers: providers.names,
+    get webhookId() {
+      return handles.find((h) => h.provider.name === 'paypal')?.webhookId?.() ?? '';
+    },
     runReconciliation: () => reconciliation?.runIfDue() ?? Promise.resolve('skipped' as const),
     close: async () => {
       await metricsListener?.close();
       await app.close();
-      await signatureWorker?.close();
+      await closeProviders();
       await store.close();
     },
   };
+}
+
+/** GET /v1/plans: the plans some provider here sells, each naming its providers, and those providers once. */
+function plansOnOffer(plans: readonly Plan[], registry: ProviderRegistry): PlansResponse {
+  const used = new Map<string, PaymentProvider>();
+  const offered = plans.flatMap((plan) => {
+    const providers = providersFor(plan, registry);
+    for (const p of providers) used.set(p.name, p);
+    return providers.length === 0 ? [] : [{ ...plan, providers: providers.map((p) => p.name) }];
+  });
+  const info = [...used.values()].map((p): ProviderInfo => ({ id: p.name, name: p.displayName, requiresEmail: p.requiresEmail, checkoutHosts: [...p.checkoutHosts] }));
+  return { plans: offered, providers: info };
 }

@@ -56,7 +56,7 @@ export const ACTION_LABELS: Record<SupportAction, { button: string; title: strin
 
 export const KIND_LABELS: Record<SupportIdKind, string> = {
   license: 'license id', checkout: 'checkout id', machine_code: 'machine code', short_machine_code: 'short machine code',
-  subscription: 'subscription id', dispute: 'dispute id', paypal_id: 'PayPal transaction or order id', not_an_id: 'not an id',
+  subscription: 'subscription id', dispute: 'dispute id', paypal_id: 'PayPal transaction or order id', paystack_id: 'Paystack reference or id', not_an_id: 'not an id',
 };
 
 export function timelineKind(kind: string): string {

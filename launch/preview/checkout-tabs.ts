@@ -3,8 +3,11 @@
 // core's long poll learns from the server how the checkout ended; what the page can tell is that the tab
 // was closed, which ends the handle as 'closed' (the core then offers to reopen the payment page). Ending
 // the handle from the core's side asks the page to close the tab, where the browser still allows it.
-// Allow-listed external pages (PayPal's payment settings) open in a tab the same way.
+// Like the Electron window, it opens only pages on the app config's checkout origins (the providers' checkout
+// pages); any other approve URL ends the handle as 'closed' without a tab. Allow-listed external pages (a
+// provider's payment settings) open in a tab the same way.
 import { randomUUID } from 'node:crypto';
+import { isCheckoutOrigin } from '../../main/electron/checkout-policy';
 import type { CheckoutWindowHandle, CheckoutWindowOpener, CheckoutWindowOutcome, CheckoutWindowRequest } from '../../main/license/ports';
 import type { TabEvent } from './bridge-protocol';
 
@@ -12,9 +15,11 @@ export class CheckoutTabs implements CheckoutWindowOpener {
   private readonly listeners = new Set<(event: TabEvent) => void>();
   private readonly pending = new Map<string, (outcome: CheckoutWindowOutcome) => void>();
 
-  constructor(private readonly newId: () => string = randomUUID) {}
+  /** `origins`: the app config's checkout origins (read at each open). */
+  constructor(private readonly origins: readonly string[], private readonly newId: () => string = randomUUID) {}
 
   open(request: CheckoutWindowRequest): CheckoutWindowHandle {
+    if (!allowed(request.approveUrl, this.origins)) return { outcome: Promise.resolve({ kind: 'closed' }), close: () => undefined };
     const id = this.newId();
     const outcome = new Promise<CheckoutWindowOutcome>((resolve) => this.pending.set(id, resolve));
     this.emit({ kind: 'checkout-open', id, url: request.approveUrl });
@@ -45,5 +50,13 @@ export class CheckoutTabs implements CheckoutWindowOpener {
 
   private emit(event: TabEvent): void {
     for (const listener of this.listeners) listener(event);
+  }
+}
+
+function allowed(url: string, origins: readonly string[]): boolean {
+  try {
+    return isCheckoutOrigin(new URL(url), { origins });
+  } catch {
+    return false;
   }
 }

@@ -22,7 +22,7 @@ export interface BrowserPreview extends RunningPreview {
 export async function startBrowserPreview(options: BrowserPreviewOptions): Promise<BrowserPreview> {
   const loaded = loadAppConfig({ env: options.appEnv, fileText: null, packaged: false });
   if (!loaded.ok) throw new Error(`app configuration: ${loaded.problems.join('; ')}`);
-  const tabs = new CheckoutTabs();
+  const tabs = new CheckoutTabs(loaded.config.checkoutOrigins);
   const { core, api, storageFallback } = await createAppCore(loaded.config, {
     checkoutWindow: tabs,
     transport: nodeHttpTransport(),

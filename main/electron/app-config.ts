@@ -1,5 +1,6 @@
 // The desktop app's settings: the companion server, the entitlement keys pinned in this build, and the
-// hosts the windows may reach. Checked once at start; every problem is named in one message.
+// hosts the windows may reach — every payment provider's among them, as the config names them (nothing about
+// any provider is built in here). Checked once at start; every problem is named in one message.
 import type { JwksResponse } from '../../common/api';
 import { DEMO_APP_SALT } from '../../common/demo-values';
 import { checkoutOriginProblem } from './checkout-policy';
@@ -16,12 +17,13 @@ export interface AppConfig {
   issuer: string;
   /** HMAC key of the hardware anchor: per vendor, so two apps never share an anchor for one machine. */
   appSalt: string;
-  /** Origins the checkout window may show besides PayPal's (the local stand-in in development). */
+  /** Every origin the checkout window may show: the providers' checkout pages (the local stand-ins in development). */
   checkoutOrigins: string[];
   /** https prefixes the main window may open in the user's browser. */
   externalLinks: string[];
-  /** PayPal's page where a subscriber updates the payment method ("Update your payment method"). */
-  paymentSettingsUrl: string;
+  /** Provider id → its page where a subscriber updates the payment method ("Update your payment method"). A
+   *  provider without one (Paystack mails a per-subscription link instead) is told apart in the UI. */
+  paymentSettingsUrls: Record<string, string>;
 }
 
 /** The config file's shape (shipped beside the packaged app as hardbound.config.json). */
@@ -32,16 +34,13 @@ interface ConfigFile {
   appSalt?: unknown;
   checkoutOrigins?: unknown;
   externalLinks?: unknown;
-  paymentSettingsUrl?: unknown;
+  paymentSettingsUrls?: unknown;
 }
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8787';
 export const DEFAULT_ISSUER = 'hardbound';
 /** Development only: a packaged build refuses to start without its own salt. */
 export const DEFAULT_APP_SALT = DEMO_APP_SALT;
-export const DEFAULT_EXTERNAL_LINKS = ['https://www.paypal.com/'];
-/** PayPal's "Automatic payments" page, where a buyer changes what pays for a subscription. */
-export const DEFAULT_PAYMENT_SETTINGS_URL = 'https://www.paypal.com/myaccount/autopay/';
 
 export interface ConfigSources {
   env: Record<string, string | undefined>;
@@ -78,31 +77,30 @@ export function loadAppConfig(sources: ConfigSources): { ok: true; config: AppCo
     const problem = checkoutOriginProblem(origin);
     if (problem) problems.push(`checkoutOrigins: ${problem}`);
   }
-  const externalLinks = stringList(list(env.HARDBOUND_EXTERNAL_LINKS) ?? file.externalLinks, DEFAULT_EXTERNAL_LINKS, 'externalLinks', problems);
+  const externalLinks = stringList(list(env.HARDBOUND_EXTERNAL_LINKS) ?? file.externalLinks, [], 'externalLinks', problems);
   for (const prefix of externalLinks) {
     if (!prefix.startsWith('https://') || !prefix.endsWith('/')) problems.push(`externalLinks: "${prefix}" must be an https URL ending in /`);
   }
-  const givenPaymentSettingsUrl = env.HARDBOUND_PAYMENT_SETTINGS_URL ?? file.paymentSettingsUrl;
-  const paymentSettingsUrl = stringSetting(givenPaymentSettingsUrl, DEFAULT_PAYMENT_SETTINGS_URL, 'paymentSettingsUrl', problems);
-  // The default need not be allowed (a vendor may keep PayPal off the list: the button then says what to do).
-  if (givenPaymentSettingsUrl !== undefined && !isAllowedExternal(paymentSettingsUrl, externalLinks)) {
-    problems.push(`paymentSettingsUrl "${paymentSettingsUrl}" must be an https URL under one of externalLinks`);
+  const paymentSettingsUrls = urlsByProvider(env.HARDBOUND_PAYMENT_SETTINGS_URLS ?? file.paymentSettingsUrls, problems);
+  for (const [provider, url] of Object.entries(paymentSettingsUrls)) {
+    if (!isAllowedExternal(url, externalLinks)) problems.push(`paymentSettingsUrls.${provider}: "${url}" must be an https URL under one of externalLinks`);
   }
   const pinnedKeys = pinnedJwks(env.HARDBOUND_PINNED_JWKS ?? file.pinnedJwks, problems);
-  if (sources.packaged) problems.push(...releaseProblems(file, serverUrl, appSalt));
+  if (sources.packaged) problems.push(...releaseProblems(file, serverUrl, appSalt, checkoutOrigins));
 
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: { serverUrl, pinnedKeys, issuer, appSalt, checkoutOrigins, externalLinks, paymentSettingsUrl } };
+  return { ok: true, config: { serverUrl, pinnedKeys, issuer, appSalt, checkoutOrigins, externalLinks, paymentSettingsUrls } };
 }
 
 /** What a build for customers must not leave to a default: its own server over https and its own salt. */
-function releaseProblems(file: ConfigFile, serverUrl: string, appSalt: string): string[] {
+function releaseProblems(file: ConfigFile, serverUrl: string, appSalt: string, checkoutOrigins: readonly string[]): string[] {
   const problems: string[] = [];
   const regenerate = '(`hardbound-server app-config --server-url …` writes the file)';
   if (file.serverUrl === undefined) problems.push(`serverUrl is not set in the config file ${regenerate}`);
   else if (!serverUrl.startsWith('https://')) problems.push(`serverUrl "${serverUrl}" must be https in a packaged build`);
   if (file.appSalt === undefined) problems.push(`appSalt is not set in the config file: a packaged build needs the vendor's own ${regenerate}`);
   else if (appSalt === DEMO_APP_SALT) problems.push('appSalt is the demo value: every app built with it would share anchors; use your own (and keep it for every release)');
+  if (checkoutOrigins.length === 0) problems.push(`checkoutOrigins is empty: the checkout window could show no provider's page ${regenerate}`);
   return problems;
 }
 
@@ -118,6 +116,27 @@ function stringList(value: unknown, fallback: string[], name: string, problems: 
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
   problems.push(`${name} must be a list of strings`);
   return fallback;
+}
+
+/** Provider id → URL: an object in the config file, `paypal=https://…,other=https://…` in the environment. */
+function urlsByProvider(value: unknown, problems: string[]): Record<string, string> {
+  if (value === undefined || value === '') return {};
+  const entries = typeof value === 'string'
+    ? value.split(',').map((pair) => pair.trim()).filter(Boolean).map((pair) => {
+        const at = pair.indexOf('=');
+        return at > 0 ? [pair.slice(0, at), pair.slice(at + 1)] : [pair, ''];
+      })
+    : typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : null;
+  if (entries === null) {
+    problems.push('paymentSettingsUrls must map provider ids to URLs ({"paypal": "https://…"})');
+    return {};
+  }
+  const urls: Record<string, string> = {};
+  for (const [provider, url] of entries) {
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(provider) || typeof url !== 'string' || url === '') problems.push(`paymentSettingsUrls: "${provider}" must be a provider id with a URL`);
+    else urls[provider] = url;
+  }
+  return urls;
 }
 
 /** A JWKS (`{"keys":[…]}`), given as JSON text (environment) or an object (config file). Ed25519 public keys only. */

@@ -29,7 +29,7 @@ export interface AppCore {
   storageFallback: string | null;
 }
 
-const PAYMENT_SETTINGS_BY_HAND = 'Sign in at paypal.com and open Settings → Payments → Automatic payments to update your payment method.';
+const PAYMENT_SETTINGS_BY_HAND = 'Sign in at your payment provider\'s website and update the payment method of this subscription there.';
 
 export async function createAppCore(config: AppConfig, ports: AppCorePorts): Promise<AppCore> {
   const secrets = await openSecretStore({ service: APP_ID, dataDir: ports.dataDir });
@@ -41,16 +41,17 @@ export async function createAppCore(config: AppConfig, ports: AppCorePorts): Pro
     issuer: config.issuer,
     appSalt: config.appSalt,
     checkoutWindow: ports.checkoutWindow,
+    paymentPages: Object.keys(config.paymentSettingsUrls),
   });
   const api = createHardboundApi(core, { copyText: ports.copyText, openPaymentSettings: paymentSettingsOpener(config, ports.openExternal) });
   return { core, api, storageFallback: secrets.fallbackReason };
 }
 
-/** "Update your payment method": PayPal's page in the person's browser, only ever through the allow-list. */
-export function paymentSettingsOpener(config: Pick<AppConfig, 'paymentSettingsUrl' | 'externalLinks'>, openExternal: (url: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const url = config.paymentSettingsUrl;
-    if (!isAllowedExternal(url, config.externalLinks)) throw new Error(`PayPal's page is not among the links this app may open. ${PAYMENT_SETTINGS_BY_HAND}`);
+/** "Update your payment method": the billing provider's page in the person's browser, only ever through the allow-list. */
+export function paymentSettingsOpener(config: Pick<AppConfig, 'paymentSettingsUrls' | 'externalLinks'>, openExternal: (url: string) => Promise<void>): (provider: string | null) => Promise<void> {
+  return async (provider) => {
+    const url = provider === null ? undefined : config.paymentSettingsUrls[provider];
+    if (url === undefined || !isAllowedExternal(url, config.externalLinks)) throw new Error(`This app has no page of your payment provider to open. ${PAYMENT_SETTINGS_BY_HAND}`);
     try {
       await openExternal(url);
     } catch {

@@ -1,13 +1,12 @@
-// Where the checkout window may go, as one pure decision per URL: on to the provider, the end of the flow
-// (our return or cancel page), or nowhere.
+// Where the checkout window may go, as one pure decision per URL: on to a provider's checkout page, the end of
+// the flow (our return or cancel page), or nowhere. Which providers' pages is the app config's list alone
+// (checkoutOrigins: what `hardbound-server app-config` writes from the server's providers): nothing is allowed
+// by default.
 import type { CheckoutWindowOutcome, CheckoutWindowRequest } from '../license/ports';
 
-/** PayPal's hosted checkout, live and sandbox. */
-export const PAYPAL_CHECKOUT_ORIGINS = ['https://www.paypal.com', 'https://www.sandbox.paypal.com'] as const;
-
 export interface CheckoutHostPolicy {
-  /** Origins the window may show besides PayPal's: the local stand-in's, in development. */
-  extraOrigins: readonly string[];
+  /** Every origin the window may show: the checkout pages of the providers the server sells through. */
+  origins: readonly string[];
 }
 
 export type CheckoutNavigation =
@@ -25,12 +24,11 @@ export function classifyCheckoutUrl(url: string, request: CheckoutWindowRequest,
 
 export function isCheckoutOrigin(url: URL, policy: CheckoutHostPolicy): boolean {
   if (url.username || url.password) return false;
-  const allowed: readonly string[] = [...PAYPAL_CHECKOUT_ORIGINS, ...policy.extraOrigins];
-  return allowed.includes(url.origin);
+  return policy.origins.includes(url.origin);
 }
 
 /**
- * Extra origins must be https, or plain http on a loopback address (the local stand-in): a configured
+ * Checkout origins must be https, or plain http on a loopback address (the local stand-ins): a configured
  * origin can never open the checkout to an unencrypted remote host.
  */
 export function checkoutOriginProblem(origin: string): string | null {
@@ -47,7 +45,7 @@ function isLoopbackHost(hostname: string): boolean {
 
 /**
  * Same origin and path as the prefix, and every query parameter the prefix names with the same value:
- * PayPal appends its own (token, PayerID), and another checkout's id must not end this one.
+ * a provider appends its own (PayPal: token, PayerID; Paystack: reference), and another checkout's id must not end this one.
  */
 function matchesEndUrl(url: URL, prefix: string): boolean {
   const end = parse(prefix);
@@ -58,9 +56,9 @@ function matchesEndUrl(url: URL, prefix: string): boolean {
   });
 }
 
-/** The provider's reference PayPal appends to the return URL: the subscription id, else the order token. */
+/** The provider's reference on the return URL: PayPal's subscription id or order token, Paystack's reference. */
 function providerToken(url: URL): string | null {
-  return url.searchParams.get('subscription_id') ?? url.searchParams.get('token');
+  return url.searchParams.get('subscription_id') ?? url.searchParams.get('token') ?? url.searchParams.get('reference');
 }
 
 function parse(url: string): URL | null {

@@ -1,4 +1,4 @@
-// The isolated checkout window (docs/architecture.md, the flow, step 3): PayPal's page in its own in-memory session, no preload,
+// The isolated checkout window (docs/architecture.md, the flow, step 3): the provider's page in its own in-memory session, no preload,
 // navigation held to the provider's hosts. Reaching our return or cancel URL ends the flow and closes the
 // window; the app only ever looks at URLs, never at the page.
 import type { BrowserWindowConstructorOptions } from 'electron';
@@ -65,7 +65,7 @@ export class ElectronCheckoutWindowOpener implements CheckoutWindowOpener {
     const session = deps.sessionFor(partition);
     session.setPermissionRequestHandler(denyPermissionRequest);
     session.setPermissionCheckHandler(denyPermissionCheck);
-    const window = deps.createWindow(checkoutWindowOptions({ partition, production: deps.production }));
+    const window = deps.createWindow(checkoutWindowOptions({ partition, production: deps.production, providerName: request.providerName }));
 
     let settle!: (outcome: CheckoutWindowOutcome) => void;
     const outcome = new Promise<CheckoutWindowOutcome>((resolve) => (settle = resolve));

@@ -67,7 +67,7 @@ async function start(): Promise<void> {
   const checkoutWindow = new ElectronCheckoutWindowOpener({
     createWindow: (options) => new BrowserWindow({ ...options, ...(mainWindow ? { parent: mainWindow } : {}) }),
     sessionFor: (partition) => session.fromPartition(partition),
-    policy: { extraOrigins: config.checkoutOrigins },
+    policy: { origins: config.checkoutOrigins },
     production: app.isPackaged,
     randomId: randomUUID,
     notice: (notice) => console.warn(`checkout window: ${notice.code} (${notice.origin})`),

@@ -28,8 +28,8 @@ export function mainWindowMayNavigate(url: string): boolean {
 export type WindowOpenDecision = { action: 'deny'; openExternally: string | null };
 
 /**
- * No window ever opens inside the app. A link to an allow-listed https page (the vendor's docs, PayPal's
- * help) goes to the user's browser instead; everything else is dropped.
+ * No window ever opens inside the app. A link to an allow-listed https page (the vendor's docs, a
+ * provider's help) goes to the user's browser instead; everything else is dropped.
  */
 export function decideWindowOpen(url: string, externalAllowList: readonly string[]): WindowOpenDecision {
   return { action: 'deny', openExternally: isAllowedExternal(url, externalAllowList) ? url : null };

@@ -44,7 +44,7 @@ export function mainWindowOptions(settings: MainWindowSettings): BrowserWindowCo
 }
 
 /**
- * A fresh in-memory partition per checkout: no `persist:` prefix, so PayPal's cookies and storage vanish
+ * A fresh in-memory partition per checkout: no `persist:` prefix, so the provider's cookies and storage vanish
  * with the window and one checkout can never see another's session.
  */
 export function checkoutPartition(randomId: () => string): string {
@@ -54,16 +54,18 @@ export function checkoutPartition(randomId: () => string): string {
 export interface CheckoutWindowSettings {
   partition: string;
   production: boolean;
+  /** The provider the buyer pays through, for the window's title ("Checkout — Paystack"). */
+  providerName?: string;
 }
 
-/** No preload: the provider's page gets no bridge to the app at all. JavaScript stays on: PayPal needs it. */
+/** No preload: the provider's page gets no bridge to the app at all. JavaScript stays on: providers' pages need it. */
 export function checkoutWindowOptions(settings: CheckoutWindowSettings): BrowserWindowConstructorOptions {
   return {
     width: 520,
     height: 760,
     minWidth: 400,
     minHeight: 560,
-    title: 'Checkout — PayPal',
+    title: settings.providerName ? `Checkout — ${settings.providerName}` : 'Checkout',
     show: true,
     autoHideMenuBar: true,
     webPreferences: { ...lockedWebPreferences(settings.production), partition: settings.partition, javascript: true },

@@ -1,6 +1,6 @@
 // "Manage subscription → Cancel subscription": present the current token to POST
 // /v1/entitlements/cancel-subscription and adopt the answer exactly as a refresh does (verified like a cached
-// token). PayPal ends the subscription; Enterprise continues until the paid period ends, so the answer is
+// token). The provider ends the subscription; Enterprise continues until the paid period ends, so the answer is
 // usually still Enterprise, now cancelled. Every failure is a state with a sentence a person can act on.
 import type { CancelSubscriptionResponse } from '../../common/api';
 import type { CancelFailure, SubscriptionManagement } from '../../common/app-state';
@@ -45,7 +45,7 @@ export async function cancelSubscription(deps: CancelDeps): Promise<CancelOutcom
   }
   const accepted = await deps.cache.accept(incomingFrom(answer), anchor, basedOn);
   if (!accepted.ok && !accepted.superseded) {
-    return failed('invalid_entitlement', `PayPal has cancelled the subscription, but the server's answer could not be verified: ${accepted.reason}`, false, true);
+    return failed('invalid_entitlement', `The subscription is cancelled, but the server's answer could not be verified: ${accepted.reason}`, false, true);
   }
   const manage: Done = {
     step: 'done',
@@ -56,8 +56,8 @@ export async function cancelSubscription(deps: CancelDeps): Promise<CancelOutcom
   return { kind: 'done', manage, adopted: accepted.ok ? { evaluation: accepted.evaluation, saveError: accepted.saveError } : null };
 }
 
-/** When Enterprise ends: the cancelled license's end of access, or — PayPal's notice still on its way —
- *  the end of the period already paid for, which is where PayPal's cancellation takes effect. */
+/** When Enterprise ends: the cancelled license's end of access, or — the provider's notice still on its way —
+ *  the end of the period already paid for, which is where the provider's cancellation takes effect. */
 function endOfAccess(answer: CancelSubscriptionResponse): string {
   const { license, entitlement } = answer;
   const ptd = entitlement.claims.ptd;
@@ -69,7 +69,7 @@ function failedFor(error: ServerClientError): CancelOutcome {
     case 'offline':
       return failed('offline', CANCEL_MESSAGES.offline, true, false);
     case 'server_error':
-      // PayPal being unreachable is the server's own, actionable sentence; other 5xx say nothing useful.
+      // The provider being unreachable is the server's own, actionable sentence; other 5xx say nothing useful.
       return failed('server_error', error.code === 'provider_unavailable' ? error.message : CANCEL_MESSAGES.serverError, true, true);
     case 'bad_response':
     case 'aborted':

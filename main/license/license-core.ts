@@ -4,10 +4,9 @@
 // among them); tests and the browser preview hand it their own.
 import type { JSONWebKeySet } from 'jose';
 import { shortAnchor } from '../../common/anchor';
-import type { AppState, FlowState, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
+import type { AppState, FlowState, LicenseSnapshot, PlanCatalog, SubscriptionManagement } from '../../common/app-state';
 import type { HardboundApi, IpcMethods, LicenseImport } from '../../common/ipc';
 import type { LicenseView } from '../../common/license';
-import type { Plan } from '../../common/plans';
 import { deriveAnchor, type AnchorResult } from './anchor';
 import { cancelSubscription } from './cancel-subscription';
 import { EntitlementCache } from './entitlement-cache';
@@ -42,6 +41,8 @@ export interface LicenseCoreOptions {
   hostname?: () => string;
   refresh?: { intervalMs?: number; retryAfterFailureMs?: number; focusMinIntervalMs?: number };
   flow?: { waitSeconds?: number };
+  /** Providers whose payment-method page the host can open (AppState.paymentPages). */
+  paymentPages?: readonly string[];
 }
 
 const INITIAL_LICENSE: LicenseSnapshot = {
@@ -80,7 +81,8 @@ export class LicenseCore {
   constructor(private readonly options: LicenseCoreOptions) {
     const { env } = options;
     this.timers = options.timers ?? systemTimers;
-    this.state = { license: { ...INITIAL_LICENSE, storage: options.secrets.kind }, flow: { step: 'idle' }, manage: { step: 'idle' }, plans: null };
+    this.state = { license: { ...INITIAL_LICENSE, storage: options.secrets.kind }, flow: { step: 'idle' }, manage: { step: 'idle' },
+      catalog: null, paymentPages: [...(options.paymentPages ?? [])] };
     this.client = new ServerClient({
       baseUrl: options.server.baseUrl,
       transport: options.server.transport,
@@ -99,6 +101,7 @@ export class LicenseCore {
       entitlement: () => this.cache.token(),
       acceptEntitlement: (token, license) => this.acceptFromCheckout(token, license),
       publish: (flow) => this.update({ flow }),
+      providerName: (id) => this.providerName(id),
       ...options.flow,
       ...(options.random ? { random: options.random } : {}),
     });
@@ -132,23 +135,39 @@ export class LicenseCore {
     };
   }
 
-  /** The server's plans; also kept in the state. Rejects with the reason in words when it cannot answer. */
-  async listPlans(): Promise<Plan[]> {
+  /** The server's plans and providers; also kept in the state. Rejects with the reason in words when it cannot answer. */
+  async listPlans(): Promise<PlanCatalog> {
     try {
-      const plans = await this.client.listPlans();
-      this.update({ plans }, { online: true });
-      return plans;
+      const catalog = await this.client.listPlans();
+      this.update({ catalog }, { online: true });
+      return catalog;
     } catch (error) {
       if (isServerClientError(error) && error.kind === 'offline') this.update({}, { online: false });
       throw error;
     }
   }
 
-  /** Starts an upgrade and resolves once it is under way; progress arrives through onState. While a flow
-   *  runs, a second call changes nothing. */
-  async startUpgrade(planId: string): Promise<void> {
+  /** Starts an upgrade through `providerId` (null: the plan's default) and resolves once it is under way;
+   *  progress arrives through onState. While a flow runs, a second call changes nothing. The e-mail goes to the
+   *  server with the checkout only when the provider requires one, and is kept nowhere. */
+  async startUpgrade(planId: string, providerId: string | null = null, email: string | null = null): Promise<void> {
+    const info = providerId === null ? undefined : this.state.catalog?.providers.find((p) => p.id === providerId);
+    if (info?.requiresEmail && email === null) throw new Error(`${info.name} needs your e-mail address to start the payment.`);
+    const provider = providerId === null ? null : { id: providerId, name: info?.name ?? providerId };
     // Not awaited: the flow reports every ending, failures included, in its state.
-    void this.flow.start(planId);
+    void this.flow.start(planId, { provider, email: info?.requiresEmail ? email : null });
+  }
+
+  /** A license names its provider by id; the catalog names it for the panel. Loaded once, quietly: a failure
+   *  here is no news about the license (the refresh that just answered is). */
+  private learnProviderNames(): void {
+    if (this.state.catalog !== null || !this.state.license.entitlement?.details?.provider) return;
+    this.client.listPlans().then((catalog) => this.update({ catalog }), () => undefined);
+  }
+
+  /** The provider's name as GET /v1/plans gives it; its id while the catalog is not known. */
+  private providerName(id: string): string {
+    return this.state.catalog?.providers.find((p) => p.id === id)?.name ?? id;
   }
 
   /** The checkout window was closed without paying: the same checkout's payment page opens again. */
@@ -169,7 +188,7 @@ export class LicenseCore {
     return this.schedule.runNow();
   }
 
-  /** Cancels the subscription at PayPal (the renderer has asked the person to confirm); the outcome is
+  /** Cancels the subscription at its provider (the renderer has asked the person to confirm); the outcome is
    *  AppState.manage, failures included. A second call while one runs joins it. */
   cancelSubscription(): Promise<void> {
     this.cancelling ??= this.runCancellation().finally(() => {
@@ -288,9 +307,10 @@ export class LicenseCore {
     switch (outcome.kind) {
       case 'refreshed':
         this.applyFresh(outcome.evaluation, outcome.saveError);
+        this.learnProviderNames();
         return true;
       case 'nothing_to_refresh':
-        this.update({ plans: outcome.plans }, { online: true, lastRefreshAt: this.isoNow(), lastRefreshFailure: null });
+        this.update({ catalog: outcome.catalog }, { online: true, lastRefreshAt: this.isoNow(), lastRefreshFailure: null });
         return true;
       case 'superseded':
         return true;
@@ -337,7 +357,7 @@ export class LicenseCore {
     return ms === null ? null : new Date(ms).toISOString();
   }
 
-  private update(app: { flow?: FlowState; manage?: SubscriptionManagement; plans?: Plan[] }, license: Partial<LicenseSnapshot> = {}): void {
+  private update(app: { flow?: FlowState; manage?: SubscriptionManagement; catalog?: PlanCatalog }, license: Partial<LicenseSnapshot> = {}): void {
     this.state = { ...this.state, ...app, license: { ...this.state.license, ...license } };
     for (const listener of this.listeners) {
       try {
@@ -355,8 +375,9 @@ const looksLikeJwt = (value: string): boolean => JWT_SHAPE.test(value);
 /** What window.hardbound needs besides the core: the host's clipboard and its way to open an allow-listed page. */
 export interface HostPorts {
   copyText(text: string): Promise<void> | void;
-  /** Opens PayPal's payment-method page in the system browser; rejects with a sentence when it cannot. */
-  openPaymentSettings(): Promise<void>;
+  /** Opens the payment-method page of the provider that bills this license (its id; null when not known) in the
+   *  system browser; rejects with a sentence when it cannot. */
+  openPaymentSettings(provider: string | null): Promise<void>;
 }
 
 /** window.hardbound over a core: what main serves over IPC, and the browser preview and tests over their bridges. */
@@ -364,13 +385,13 @@ export function createHardboundApi(core: LicenseCore, host: HostPorts): Hardboun
   const methods: IpcMethods = {
     getState: async () => core.getState(),
     listPlans: () => core.listPlans(),
-    startUpgrade: (planId) => core.startUpgrade(planId),
+    startUpgrade: (planId, provider, email) => core.startUpgrade(planId, provider, email),
     reopenCheckout: () => core.reopenCheckout(),
     cancelUpgrade: () => core.cancelUpgrade(),
     dismissFlow: () => core.dismissFlow(),
     refresh: () => core.refresh(),
     cancelSubscription: () => core.cancelSubscription(),
-    openPaymentSettings: () => host.openPaymentSettings(),
+    openPaymentSettings: () => host.openPaymentSettings(core.getState().license.entitlement?.details?.provider ?? null),
     copyText: async (text) => {
       await host.copyText(text);
     },

@@ -50,13 +50,14 @@ function detailsOf(license: LicenseView): LicenseDetails {
     currency: license.currency ?? null,
     purchasedAt: license.purchasedAt ?? null,
     subscriptionId: license.subscriptionId,
+    provider: license.provider ?? null,
   };
 }
 
 const FREE_REASONS: Record<LicenseStatus, string> = {
   pending: 'No license on this machine.',
   active: 'This license does not include Enterprise.',
-  past_due: 'The subscription payment is overdue and its grace period has ended. Update your payment method at PayPal, then refresh.',
+  past_due: 'The subscription payment is overdue and its grace period has ended. Update your payment method with the provider that bills it, then refresh.',
   canceled: 'The subscription was cancelled and its paid period has ended.',
   expired: 'The subscription has ended.',
   failed: 'The payment did not go through.',

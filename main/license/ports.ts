@@ -4,7 +4,8 @@ import type { Clock } from '../../common/clock';
 
 /** How the isolated checkout window ended, as far as the app may know (it never reads the page). */
 export type CheckoutWindowOutcome =
-  /** Navigation reached our return URL; the query carries PayPal's token (order id) — nothing else is kept. */
+  /** Navigation reached our return URL; the query carries the provider's reference (PayPal's order token,
+   *  Paystack's transaction reference) — nothing else is kept. */
   | { kind: 'returned'; orderToken: string | null }
   /** Navigation reached our cancel URL. */
   | { kind: 'cancelled' }
@@ -13,6 +14,8 @@ export type CheckoutWindowOutcome =
 
 export interface CheckoutWindowRequest {
   approveUrl: string;
+  /** Who the page belongs to, as the buyer reads it (the window's title). */
+  providerName?: string;
   /** The window closes itself when navigation reaches a URL starting with one of these. */
   returnUrlPrefix: string;
   cancelUrlPrefix: string;

@@ -3,7 +3,7 @@
 // signed Free entitlement and replace the stored one. A machine with nothing to present still learns
 // whether the server answers (and the current plans).
 import type { RefreshResponse } from '../../common/api';
-import type { Plan } from '../../common/plans';
+import type { PlanCatalog } from '../../common/app-state';
 import type { AnchorResult } from './anchor';
 import { presentable, type EntitlementCache, type IncomingLicense } from './entitlement-cache';
 import type { LicenseEvaluation } from './license-evaluation';
@@ -14,7 +14,7 @@ export type RefreshOutcome =
   /** The server answered with an entitlement that passed verification; it is now the stored one. */
   | { kind: 'refreshed'; evaluation: LicenseEvaluation; saveError: string | null }
   /** Nothing to present (no token, or no anchor): the plans call showed the server answers. */
-  | { kind: 'nothing_to_refresh'; plans: Plan[] }
+  | { kind: 'nothing_to_refresh'; catalog: PlanCatalog }
   /** A checkout completed while this refresh was under way; its newer license stands. */
   | { kind: 'superseded' }
   /** The server answered, but its entitlement failed verification, or it refused ours (4xx). */
@@ -33,7 +33,7 @@ export async function refreshLicense(deps: RefreshDeps): Promise<RefreshOutcome>
   // An unreadable store is shown by the offline evaluation; there is nothing to present either way.
   const { presented, basedOn } = await presentable(deps.cache, deps.anchor);
   try {
-    if (presented === null) return { kind: 'nothing_to_refresh', plans: await deps.client.listPlans(deps.signal) };
+    if (presented === null) return { kind: 'nothing_to_refresh', catalog: await deps.client.listPlans(deps.signal) };
     const { anchor, token } = presented;
     const answer = await deps.client.refresh(anchor, token, deps.signal);
     const accepted = await deps.cache.accept(incomingFrom(answer), anchor, basedOn);

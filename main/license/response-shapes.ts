@@ -6,7 +6,7 @@ import { Compile, type Validator } from 'typebox/compile';
 import {
   CancelSubscriptionResponse, CheckoutView, CreateCheckoutResponse, PlansResponse, RefreshResponse, ReleaseLicenseResponse,
 } from '../../common/api';
-import type { Plan } from '../../common/plans';
+import type { PlanCatalog } from '../../common/app-state';
 
 /** A checker compiled when first asked, from the schema as it is then. */
 function checker<T extends TSchema>(schema: T): (body: unknown) => Static<T> | null {
@@ -19,8 +19,10 @@ function checker<T extends TSchema>(schema: T): (body: unknown) => Static<T> | n
 
 const plans = checker(PlansResponse);
 
-export function asPlans(body: unknown): Plan[] | null {
-  return plans(body)?.plans ?? null;
+/** The plans and their providers; a server that names no providers sells through its default alone. */
+export function asPlans(body: unknown): PlanCatalog | null {
+  const checked = plans(body);
+  return checked ? { plans: checked.plans, providers: checked.providers ?? [] } : null;
 }
 
 export const asCreatedCheckout = checker(CreateCheckoutResponse);

@@ -15,7 +15,7 @@ import {
   type ReleaseLicenseRequest,
   type ReleaseLicenseResponse,
 } from '../../common/api';
-import type { Plan } from '../../common/plans';
+import type { PlanCatalog } from '../../common/app-state';
 import type { HttpTransport } from './http-transport';
 import { asCancelled, asCheckoutView, asCreatedCheckout, asPlans, asRefreshed, asReleased } from './response-shapes';
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry-policy';
@@ -30,6 +30,13 @@ export interface ServerClientOptions {
   retry?: Partial<RetryPolicy>;
   timers?: Timers;
   random?: () => number;
+}
+
+/** Who the buyer pays through (null: the plan's default provider) and, only for a provider that requires it,
+ *  the buyer's e-mail. */
+export interface PaymentChoice {
+  provider: string | null;
+  email: string | null;
 }
 
 /** What polling, returning and cancelling a checkout need. */
@@ -78,12 +85,18 @@ export class ServerClient {
     });
   }
 
-  listPlans(signal?: AbortSignal): Promise<Plan[]> {
+  listPlans(signal?: AbortSignal): Promise<PlanCatalog> {
     return this.send({ what: 'Loading the plans', method: 'GET', url: API_PATHS.plans, signal, read: asPlans });
   }
 
-  createCheckout(anchor: string, planId: string, signal?: AbortSignal, entitlement?: string | null): Promise<CreateCheckoutResponse> {
-    const body: CreateCheckoutRequest = { anchor, plan: planId, ...(entitlement ? { entitlement } : {}) };
+  /** The buyer's e-mail, for a provider that requires it, is in this one request body and nowhere else. */
+  createCheckout(anchor: string, planId: string, payment: PaymentChoice, signal?: AbortSignal, entitlement?: string | null): Promise<CreateCheckoutResponse> {
+    const body: CreateCheckoutRequest = {
+      anchor, plan: planId,
+      ...(payment.provider ? { provider: payment.provider } : {}),
+      ...(payment.email ? { email: payment.email } : {}),
+      ...(entitlement ? { entitlement } : {}),
+    };
     return this.send({ what: 'Starting the checkout', method: 'POST', url: API_PATHS.checkouts, body, signal, read: asCreatedCheckout });
   }
 
@@ -100,7 +113,7 @@ export class ServerClient {
     });
   }
 
-  /** The buyer came back from PayPal: the server captures now instead of waiting for the webhook. */
+  /** The buyer came back from the provider's page: the server settles now instead of waiting for the webhook. */
   returned(ticket: CheckoutTicket, orderToken: string | null, signal?: AbortSignal): Promise<CheckoutView> {
     return this.send({
       what: 'Confirming the payment',
@@ -130,7 +143,7 @@ export class ServerClient {
     return this.send({ what: 'Refreshing the license', method: 'POST', url: API_PATHS.refresh, body, signal, read: asRefreshed });
   }
 
-  /** Presents the entitlement like a refresh; the server asks PayPal to cancel, waits briefly for PayPal's
+  /** Presents the entitlement like a refresh; the server asks the provider to cancel, waits briefly for its
    *  notice and answers with the license as it then stands. */
   cancelSubscription(anchor: string, token: string, signal?: AbortSignal): Promise<CancelSubscriptionResponse> {
     const body: CancelSubscriptionRequest = { anchor, token };

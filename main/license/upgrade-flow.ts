@@ -4,7 +4,7 @@
 // answers first wins and the rest are let go. The long poll runs from the first window to the end, across
 // every reopening, so a payment completed by any road lands whatever the windows did.
 import type { CheckoutView, CreateCheckoutResponse } from '../../common/api';
-import type { FlowState } from '../../common/app-state';
+import type { FlowState, ProviderRef } from '../../common/app-state';
 import type { Clock } from '../../common/clock';
 import type { LicenseStatus, LicenseView } from '../../common/license';
 import type { Tier } from '../../common/plans';
@@ -12,7 +12,7 @@ import type { AnchorResult } from './anchor';
 import { isFinal, pollUntilSettled, type FinalCheckoutView } from './checkout-long-poll';
 import { CANCEL_MESSAGES, cancelled, EXPIRED, failed, stateForError } from './flow-outcomes';
 import type { CheckoutWindowHandle, CheckoutWindowOpener, CheckoutWindowOutcome } from './ports';
-import type { CheckoutApi } from './server-client';
+import type { CheckoutApi, PaymentChoice } from './server-client';
 import type { Timers } from './timers';
 
 /** What the core answers when handed a freshly issued entitlement: verified and stored, or why not. */
@@ -30,6 +30,8 @@ export interface UpgradeFlowDeps {
   /** Verifies a completed checkout's entitlement exactly like a cached one, then stores it (with the license's details). */
   acceptEntitlement(token: string, license: LicenseView | null): Promise<AcceptResult>;
   publish(flow: FlowState): void;
+  /** A provider's name as the buyer reads it (from the plans' catalog), for a provider the server chose. */
+  providerName(id: string): string;
   waitSeconds?: number;
   random?: () => number;
 }
@@ -47,8 +49,17 @@ type Wake =
   | { kind: 'user' }
   | { kind: 'reopen' };
 
+/** What the buyer chose to pay with: the provider (null: the plan's default, named once the server answers), its
+ *  name as the buyer reads it, and the e-mail for a provider that requires one. */
+export interface UpgradeChoice {
+  provider: ProviderRef | null;
+  email: string | null;
+}
+
 interface Run {
   planId: string;
+  /** Who the buyer pays through; the checkout's answer settles it when the default was taken. */
+  provider: ProviderRef;
   /** Fires when the user cancels or the core stops. */
   abort: AbortController;
   stopping: boolean;
@@ -73,13 +84,17 @@ export class UpgradeFlow {
   }
 
   /** Starts an upgrade; while one runs this returns null and changes nothing (one flow at a time). */
-  start(planId: string): Promise<FlowState> | null {
+  start(planId: string, choice: UpgradeChoice = { provider: null, email: null }): Promise<FlowState> | null {
     if (this.running) return null;
     const abort = new AbortController();
-    const run: Run = { planId, abort, stopping: false, window: null, reopen: null, settled: Promise.resolve(this.current) };
+    // No choice made (a server that names no providers): the checkout's answer names it.
+    const provider = choice.provider ?? { id: '', name: '' };
+    const run: Run = { planId, provider, abort, stopping: false, window: null, reopen: null, settled: Promise.resolve(this.current) };
     this.run = run;
-    this.publish({ step: 'creating', planId });
-    run.settled = this.execute(run).then(
+    this.publish({ step: 'creating', planId, provider });
+    // The e-mail is handed to the checkout request and not kept on the run: nothing else ever holds it.
+    const payment: PaymentChoice = { provider: choice.provider?.id ?? null, email: choice.email };
+    run.settled = this.execute(run, payment).then(
       (end) => this.end(run, end),
       (error: unknown) => this.end(run, stateForError(error)),
     );
@@ -128,7 +143,7 @@ export class UpgradeFlow {
     this.deps.publish(state);
   }
 
-  private async execute(run: Run): Promise<FlowState> {
+  private async execute(run: Run, payment: PaymentChoice): Promise<FlowState> {
     const anchor = this.deps.anchor();
     if (anchor === null || !anchor.ok) {
       return failed('anchor_unavailable', anchor?.error.message ?? 'The license core has not started yet.', false);
@@ -136,11 +151,13 @@ export class UpgradeFlow {
     let checkout: CreateCheckoutResponse;
     try {
       const entitlement = await this.deps.entitlement().catch(() => null);
-      checkout = await this.deps.client.createCheckout(anchor.anchor, run.planId, run.abort.signal, entitlement);
+      checkout = await this.deps.client.createCheckout(anchor.anchor, run.planId, payment, run.abort.signal, entitlement);
     } catch (error) {
       return run.abort.signal.aborted ? cancelled(CANCEL_MESSAGES.byUser) : stateForError(error);
     }
     if (run.abort.signal.aborted) return this.cancelAtServer(run, checkout, CANCEL_MESSAGES.byUser);
+    // The server names the provider it started the payment with (the plan's default when none was chosen).
+    if (checkout.provider !== run.provider.id) run.provider = { id: checkout.provider, name: this.deps.providerName(checkout.provider) };
     return this.awaitOutcome(run, checkout);
   }
 
@@ -148,11 +165,12 @@ export class UpgradeFlow {
     const serverBase = this.deps.client.baseUrl;
     run.window = this.deps.checkoutWindow.open({
       approveUrl: checkout.approveUrl,
+      ...(run.provider.name ? { providerName: run.provider.name } : {}),
       returnUrlPrefix: `${serverBase}/checkout/return`,
       cancelUrlPrefix: `${serverBase}/checkout/cancel`,
     });
     this.publish({
-      step: 'awaiting_approval', planId: run.planId, checkoutId: checkout.checkoutId,
+      step: 'awaiting_approval', planId: run.planId, provider: run.provider, checkoutId: checkout.checkoutId,
       ...(checkout.replaces ? { replaces: checkout.replaces } : {}),
     });
     return run.window;
@@ -183,24 +201,24 @@ export class UpgradeFlow {
         const outcome = wake.outcome;
         if (outcome.kind === 'cancelled') return this.cancelAtServer(run, checkout, CANCEL_MESSAGES.onPage);
         if (outcome.kind === 'returned') {
-          this.publish({ step: 'confirming', planId: run.planId, checkoutId: checkout.checkoutId });
+          this.publish({ step: 'confirming', planId: run.planId, provider: run.provider, checkoutId: checkout.checkoutId });
           const answer = await this.tellReturned(checkout, outcome.orderToken, run.abort.signal);
           if (answer && isFinal(answer)) return this.finish(run, answer);
           wake = await Promise.race([poll, user]);
           break;
         }
-        // Closed before our return page: paid already (approved at PayPal, the server is capturing), or not.
+        // Closed before our return page: paid already (approved at the provider, the server is settling), or not.
         const now = await this.deps.client.poll(checkout, 0, run.abort.signal).catch(() => null);
         if (now && isFinal(now)) return this.finish(run, now);
         if (now?.status === 'approved') {
-          this.publish({ step: 'confirming', planId: run.planId, checkoutId: checkout.checkoutId });
+          this.publish({ step: 'confirming', planId: run.planId, provider: run.provider, checkoutId: checkout.checkoutId });
           wake = await Promise.race([poll, user]);
           break;
         }
-        this.publish({ step: 'window_closed', planId: run.planId, checkoutId: checkout.checkoutId, expiresAt: checkout.expiresAt });
+        this.publish({ step: 'window_closed', planId: run.planId, provider: run.provider, checkoutId: checkout.checkoutId, expiresAt: checkout.expiresAt });
         wake = await Promise.race([poll, user, this.reopenRequested(run)]);
         if (wake.kind !== 'reopen') break;
-        // The approval URL is PayPal's for this checkout until it expires; past that only a new checkout helps.
+        // The approval URL is the provider's for this checkout until it expires; past that only a new checkout helps.
         if (this.deps.clock.now() >= Date.parse(checkout.expiresAt)) return EXPIRED;
         window = this.openWindow(run, checkout);
       }

@@ -1,4 +1,5 @@
 import type { LicenseSnapshot } from '../../common/app-state';
+import { billingProvider } from '../billing-provider';
 import { useUi } from '../store-context';
 import { pastDueBanner } from '../subscription-text';
 
@@ -8,16 +9,19 @@ export function ActionAlerts({ license }: { license: LicenseSnapshot }) {
   const refresh = useUi((s) => s.refresh);
   const refreshing = useUi((s) => s.refreshing);
   const standing = license.entitlement?.subscription ?? null;
+  const provider = billingProvider(useUi((s) => s.app));
   return (
     <>
       {standing?.kind === 'past_due' && (
         <div className="alert alert-warning" role="alert">
-          <p data-testid="past-due-banner">{pastDueBanner(standing)}</p>
-          <div className="actions">
-            <button type="button" className="primary" onClick={() => void openPaymentSettings()}>
-              Update your payment method
-            </button>
-          </div>
+          <p data-testid="past-due-banner">{pastDueBanner(standing, provider)}</p>
+          {(provider === null || provider.hasPaymentPage) && (
+            <div className="actions">
+              <button type="button" className="primary" onClick={() => void openPaymentSettings()}>
+                Update your payment method
+              </button>
+            </div>
+          )}
         </div>
       )}
       {license.needsOnlineCheck && license.reason && (

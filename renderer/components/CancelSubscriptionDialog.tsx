@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import type { SubscriptionStanding } from '../../common/app-state';
+import { billingProvider } from '../billing-provider';
 import { useUi } from '../store-context';
 import { cancelConsequence, cancelOutcome, IDLE_MANAGEMENT } from '../subscription-text';
 import { useDialogFocus } from '../use-dialog-focus';
@@ -14,11 +15,12 @@ export function CancelSubscriptionDialog({ standing, returnFocusIds }: { standin
   const phase = useUi((s) => s.cancelDialog);
   const manage = useUi((s) => s.app?.manage ?? IDLE_MANAGEMENT);
   const tier = useUi((s) => s.app?.license.tier ?? 'free');
+  const provider = billingProvider(useUi((s) => s.app));
   const confirm = useUi((s) => s.confirmCancelSubscription);
   const close = useUi((s) => s.closeCancelSubscription);
   const ref = useRef<HTMLDivElement>(null);
   const step = phase === 'confirming' ? 'confirming' : manage.step === 'idle' ? 'cancelling' : manage.step;
-  // While PayPal is being asked, only its answer ends the dialog.
+  // While the provider is being asked, only its answer ends the dialog.
   const onKeyDown = useDialogFocus(ref, step, returnFocusIds, step === 'cancelling' ? null : close);
 
   return (
@@ -41,7 +43,7 @@ export function CancelSubscriptionDialog({ standing, returnFocusIds }: { standin
         <CommandError />
         {step === 'confirming' ? (
           <>
-            <p id={MESSAGE_ID}>{standing ? cancelConsequence(standing) : 'This machine has no subscription to cancel.'}</p>
+            <p id={MESSAGE_ID}>{standing ? cancelConsequence(standing, provider) : 'This machine has no subscription to cancel.'}</p>
             <div className="actions">
               <button type="button" data-autofocus onClick={close}>{standing ? 'Keep subscription' : 'Close'}</button>
               {standing && (
@@ -53,7 +55,7 @@ export function CancelSubscriptionDialog({ standing, returnFocusIds }: { standin
           <div className={`notice notice-${step === 'done' ? 'success' : step === 'failed' ? 'error' : 'info'}`}>
             <p id={MESSAGE_ID} className="flow-message">
               {step === 'cancelling' && <span className="spinner" aria-hidden="true" />}
-              {cancelOutcome(manage, tier)}
+              {cancelOutcome(manage, tier, provider)}
             </p>
             {step !== 'cancelling' && (
               <div className="actions">

@@ -15,8 +15,8 @@ export function FlowProgress({ flow }: { flow: FlowState }) {
       )}
       {flow.step === 'awaiting_approval' && flow.replaces && (
         <p className="notice" data-testid="replaces-subscription">
-          Your subscription ({flow.replaces.subscriptionId}) will be cancelled at PayPal once this payment goes through, so you are not
-          charged for both. Enterprise continues without a break.
+          Your subscription ({flow.replaces.subscriptionId}) will be cancelled once this payment goes through, so you are not charged for
+          both. Enterprise continues without a break.
         </p>
       )}
       <div className="actions">

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { EntitlementSummary, LicenseSnapshot } from '../../common/app-state';
+import { billingProvider } from '../billing-provider';
 import { billingPeriod, entitlementStatus, formatDate, formatDateTime, formatMoney } from '../format';
 import { useUi } from '../store-context';
 import { supportDetails } from '../support-details';
@@ -74,6 +75,7 @@ export function LicensePanel({ license }: { license: LicenseSnapshot }) {
 
 /** The purchase as bought: plan and price, dates, and the ids support looks it up by. */
 function Purchase({ entitlement }: { entitlement: EntitlementSummary }) {
+  const provider = billingProvider(useUi((s) => s.app));
   const details = entitlement.details;
   const subscriptionId = details?.subscriptionId ?? null;
   return (
@@ -91,6 +93,12 @@ function Purchase({ entitlement }: { entitlement: EntitlementSummary }) {
               </span>
             )}
           </dd>
+        </>
+      )}
+      {provider && (
+        <>
+          <dt>Paid with</dt>
+          <dd data-testid="license-provider">{provider.name ?? provider.id}</dd>
         </>
       )}
       {details?.purchasedAt && <DateRow label="Purchased" iso={details.purchasedAt} testId="purchased-on" />}

@@ -1,4 +1,5 @@
 import type { EntitlementSummary } from '../../common/app-state';
+import { billingProvider, providerPhrase } from '../billing-provider';
 import { formatDate } from '../format';
 import { useUi } from '../store-context';
 import { IDLE_MANAGEMENT, isCancellable, pendingCancellation } from '../subscription-text';
@@ -10,6 +11,8 @@ export const MANAGE_TITLE_ID = 'manage-title';
 export function ManageSubscription({ entitlement }: { entitlement: EntitlementSummary }) {
   const manage = useUi((s) => s.app?.manage ?? IDLE_MANAGEMENT);
   const openCancel = useUi((s) => s.openCancelSubscription);
+  const provider = billingProvider(useUi((s) => s.app));
+  const who = providerPhrase(provider);
   const standing = entitlement.subscription;
   if (!standing || standing.kind === 'ended') return null;
   const pending = pendingCancellation(manage, entitlement);
@@ -23,16 +26,16 @@ export function ManageSubscription({ entitlement }: { entitlement: EntitlementSu
         </p>
       ) : pending ? (
         <p data-testid="subscription-summary">
-          Cancellation requested at PayPal: Enterprise continues until <time dateTime={pending.endsAt}>{formatDate(pending.endsAt)}</time>. The
-          license shows it once PayPal confirms, at the next refresh.
+          Cancellation requested at {who}: Enterprise continues until <time dateTime={pending.endsAt}>{formatDate(pending.endsAt)}</time>. The
+          license shows it once {who} confirms, at the next refresh.
         </p>
       ) : (
         <>
           <p data-testid="subscription-summary">
             {standing.kind === 'renewing' ? (
-              <>Renews on <time dateTime={standing.renewsOn}>{formatDate(standing.renewsOn)}</time> through PayPal.</>
+              <>Renews on <time dateTime={standing.renewsOn}>{formatDate(standing.renewsOn)}</time> through {who}.</>
             ) : (
-              'Billed through PayPal.'
+              `Billed through ${who}.`
             )}
           </p>
           {isCancellable(standing) && (

@@ -11,8 +11,10 @@ import { hashSecret, newId, newSecret } from '../ids';
 import { applyToCheckout, type ApplyInput } from '../licenses/apply';
 import { entitlementFor, licenseView, type GrantPolicy } from '../licenses/view';
 import type { Metrics } from '../observability/metrics';
-import { isPayPalApiError } from '../providers/paypal/errors';
-import type { PayPalCheckoutProvider } from '../providers/paypal/checkout-provider';
+import { buyerFacing } from '../http/provider-errors';
+import { isProviderError } from '../providers/errors';
+import type { PaymentProvider } from '../providers/port';
+import type { ProviderRegistry } from '../providers/registry';
 import * as checkouts from '../store/checkouts';
 import type { CheckoutRecord } from '../store/checkouts';
 import type { Store } from '../store/database';
@@ -24,12 +26,13 @@ import { RefConflictError } from '../store/provider-refs';
 import * as audit from '../store/audit';
 import { isLifetime, purchaseVerdict } from '../licenses/purchase-rules';
 import { verifyPresentedEntitlement } from '../entitlements';
+import { providersFor } from './offers';
 import type { CheckoutWaiters } from './waiters';
 
 export interface CheckoutDeps {
   store: Store;
   clock: Clock;
-  provider: PayPalCheckoutProvider;
+  providers: ProviderRegistry;
   waiters: CheckoutWaiters;
   plans: readonly Plan[];
   /** Where buyers' browsers reach this server (return/cancel pages). */
@@ -47,7 +50,17 @@ export interface CheckoutDeps {
 
 const OPEN = new Set<CheckoutRecord['status']>(['pending', 'approved']);
 
-const DECLINED_SENTENCE = 'PayPal declined the payment, so nothing was charged. Try again with another card or payment method in PayPal.';
+const declined = (provider: string) => `${provider} declined the payment, so nothing was charged. Try again with another card or payment method in ${provider}.`;
+
+export interface CreateCheckoutInput {
+  anchor: unknown;
+  plan: unknown;
+  entitlement?: unknown;
+  /** One of the plan's providers; default: the first. */
+  provider?: unknown;
+  /** For a provider that requires it: handed to the provider, never stored or logged. */
+  email?: unknown;
+}
 
 export class CheckoutService {
   private afterLifetimePayment: ((anchor: string) => Promise<unknown>) | undefined;
@@ -60,10 +73,16 @@ export class CheckoutService {
     this.afterLifetimePayment = listener;
   }
 
-  async create(anchor: unknown, planId: unknown, entitlement?: unknown): Promise<CreateCheckoutResponse> {
+  async create(input: CreateCheckoutInput): Promise<CreateCheckoutResponse> {
+    const { anchor, entitlement } = input;
     if (!isAnchor(anchor)) throw new ApiError(400, 'invalid_anchor', 'anchor must be the base64url form of 32 bytes (43 characters).');
-    const plan = this.deps.plans.find((p) => p.id === planId);
+    const plan = this.deps.plans.find((p) => p.id === input.plan);
     if (!plan) throw new ApiError(400, 'unknown_plan', `Unknown plan; GET /v1/plans lists the plans on offer.`);
+    const provider = this.chooseProvider(plan, input.provider);
+    const email = typeof input.email === 'string' && input.email.length > 0 ? input.email : undefined;
+    if (provider.requiresEmail && email === undefined) {
+      throw new ApiError(400, 'email_required', `${provider.displayName} needs the buyer's e-mail address to start the payment; it is passed to ${provider.displayName} and not kept here.`);
+    }
     const { clock, store } = this.deps;
     const now = clock.now();
     if ((await checkouts.countOpenForAnchor(store.db, anchor, now)) >= this.deps.openPerAnchor) {
@@ -83,7 +102,7 @@ export class CheckoutService {
       anchor,
       planId: plan.id,
       kind: plan.billing.kind,
-      provider: this.deps.provider.name,
+      provider: provider.name,
       amount: plan.price,
       currency: plan.currency,
       pollTokenHash: hashSecret(pollToken),
@@ -92,15 +111,15 @@ export class CheckoutService {
       replacesSubscriptionId: replaces?.subscriptionId ?? null,
     } as const;
     const base = this.deps.publicUrl();
-    const providerPlanId = this.deps.provider.providerPlanId(plan.id);
-    const started = await this.providerCall(() =>
-      this.deps.provider.start({
-        checkout: { id, kind: record.kind, amount: record.amount, currency: record.currency },
+    const started = await this.providerCall(provider, () =>
+      provider.start({
+        checkout: { id, kind: record.kind, amount: record.amount, currency: record.currency, planId: plan.id },
         description: plan.name,
         brandName: this.deps.brandName,
         returnUrl: `${base}/checkout/return?checkout=${id}`,
         cancelUrl: `${base}/checkout/cancel?checkout=${id}`,
-        ...(providerPlanId ? { providerPlanId } : {}),
+        // Passed through to the provider only: the record above has no place for it.
+        ...(provider.requiresEmail && email !== undefined ? { email } : {}),
       }),
     );
     await store.transaction(async (trx) => {
@@ -114,11 +133,28 @@ export class CheckoutService {
         : { ref: started.providerSubscriptionId, kind: 'subscription' as const };
       await providerRefs.bindOrThrow(trx, { provider: record.provider, ...ref, checkoutId: id });
     });
-    this.deps.metrics.inc('hardbound_checkouts_created_total', { plan: plan.id });
+    this.deps.metrics.inc('hardbound_checkouts_created_total', { plan: plan.id, provider: provider.name });
     return {
-      checkoutId: id, approveUrl: started.approveUrl, pollToken, expiresAt: new Date(record.expiresAt).toISOString(),
+      checkoutId: id, provider: provider.name, approveUrl: started.approveUrl, pollToken, expiresAt: new Date(record.expiresAt).toISOString(),
       ...(replaces ? { replaces: { subscriptionId: replaces.subscriptionId, planId: replaces.planId } } : {}),
     };
+  }
+
+  /** The provider asked for, if it sells the plan here; else the plan's first. */
+  private chooseProvider(plan: Plan, asked: unknown): PaymentProvider {
+    const offered = providersFor(plan, this.deps.providers);
+    if (asked === undefined) {
+      const first = offered[0];
+      if (!first) throw new ApiError(409, 'provider_not_offered', 'No payment provider sells this plan on this server right now; try another plan or contact support.');
+      return first;
+    }
+    const chosen = offered.find((p) => p.name === asked);
+    if (chosen) return chosen;
+    const names = offered.map((p) => p.name).join(', ') || 'none';
+    if (typeof asked === 'string' && this.deps.providers.find(asked)) {
+      throw new ApiError(409, 'provider_not_offered', `This plan is not sold through ${this.deps.providers.get(asked).displayName}; GET /v1/plans lists its providers (${names}).`);
+    }
+    throw new ApiError(400, 'unknown_provider', `Unknown payment provider; this plan is sold through: ${names}.`);
   }
 
   /** Whether `entitlement` is a token this server issued for `anchor`: the machine's own app is asking. */
@@ -154,16 +190,16 @@ export class CheckoutService {
   /** POST /v1/checkouts/:id/return — the app says the buyer came back; capture now rather than wait. */
   async returned(id: string, pollToken: string | undefined, orderToken: unknown): Promise<CheckoutView> {
     const checkout = await this.authorized(id, pollToken);
-    if (orderToken !== undefined && orderToken !== checkout.providerOrderId && orderToken !== checkout.providerSubscriptionId) {
+    if (orderToken !== undefined && (typeof orderToken !== 'string' || !this.providerOf(checkout).ownsReturnRef(checkout, orderToken))) {
       throw new ApiError(400, 'bad_request', 'token does not belong to this checkout.');
     }
     return this.view(await this.settle(checkout, 'server'));
   }
 
-  /** GET /checkout/return — the buyer's browser arrives from PayPal. No bearer: the order id must match. */
+  /** GET /checkout/return — the buyer's browser arrives from the provider. No bearer: the provider's reference must match. */
   async returnPage(id: string, orderToken: string | undefined): Promise<CheckoutRecord> {
     const checkout = await this.find(id);
-    if (!orderToken || (orderToken !== checkout.providerOrderId && orderToken !== checkout.providerSubscriptionId)) {
+    if (!orderToken || !this.providerOf(checkout).ownsReturnRef(checkout, orderToken)) {
       throw new ApiError(400, 'bad_request', 'This return link does not belong to this checkout.');
     }
     return this.settle(checkout, 'server');
@@ -174,19 +210,20 @@ export class CheckoutService {
     return this.view(await this.markCancelled(checkout));
   }
 
-  /** GET /checkout/cancel — the buyer pressed Cancel on PayPal's page. */
+  /** GET /checkout/cancel — the buyer pressed Cancel on the provider's page. */
   async cancelPage(id: string, orderToken: string | undefined): Promise<CheckoutRecord> {
     const checkout = await this.find(id);
-    if (!orderToken || (orderToken !== checkout.providerOrderId && orderToken !== checkout.providerSubscriptionId)) {
+    if (!orderToken || !this.providerOf(checkout).ownsReturnRef(checkout, orderToken)) {
       throw new ApiError(400, 'bad_request', 'This cancel link does not belong to this checkout.');
     }
     return this.markCancelled(checkout);
   }
 
-  /** Captures (or reads the subscription) and applies what PayPal reports. Used by every road. */
+  /** Captures (or reads the subscription) and applies what the provider reports. Used by every road. */
   async settle(checkout: CheckoutRecord, source: 'server' | 'provider', inboxEntry?: InboxEntry): Promise<CheckoutRecord> {
     if (checkout.status === 'completed' || checkout.status === 'failed') return checkout;
-    const outcome = await this.providerCall(() => this.deps.provider.settle(checkout, this.deps.clock.now()));
+    const provider = this.providerOf(checkout);
+    const outcome = await this.providerCall(provider, () => provider.settle(checkout, this.deps.clock.now()));
     if (outcome.kind === 'not-approved') return checkout;
     if (outcome.kind === 'mismatch') return this.mismatch(checkout, outcome.reason);
     try {
@@ -197,7 +234,12 @@ export class CheckoutService {
     }
   }
 
-  /** PayPal reports something other than what the checkout asked for: nothing granted, counted, logged, audited. */
+  /** The provider a checkout was started with (the registry is keyed by checkout.provider). */
+  providerOf(checkout: Pick<CheckoutRecord, 'provider'>): PaymentProvider {
+    return this.deps.providers.get(checkout.provider);
+  }
+
+  /** The provider reports something other than what the checkout asked for: nothing granted, counted, logged, audited. */
   private async mismatch(checkout: CheckoutRecord, reason: string): Promise<CheckoutRecord> {
     this.deps.metrics.inc('hardbound_checkout_mismatches_total', { reason });
     this.deps.log.warn({ checkoutId: checkout.id, reason }, 'provider answer does not match the checkout; nothing granted');
@@ -268,7 +310,7 @@ export class CheckoutService {
       }
       case 'failed':
         // The recorded reason is the provider's code (DECLINED, INSTRUMENT_DECLINED …): the buyer reads a sentence.
-        return { status: 'failed', reason: DECLINED_SENTENCE };
+        return { status: 'failed', reason: declined(this.deps.providers.find(checkout.provider)?.displayName ?? 'The payment provider') };
       default:
         return { status: checkout.status };
     }
@@ -305,15 +347,14 @@ export class CheckoutService {
     return checkout;
   }
 
-  private async providerCall<T>(call: () => Promise<T>): Promise<T> {
+  private async providerCall<T>(provider: PaymentProvider, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      if (isPayPalApiError(error)) {
-        this.deps.metrics.inc('hardbound_provider_errors_total', { code: error.code });
-        this.deps.log.warn({ provider: 'paypal', code: error.code, detail: error.detail }, 'PayPal call failed');
-        if (error.code === 'provider_rejected') throw new ApiError(502, 'provider_rejected', 'PayPal refused the request; try again or contact support.');
-        throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached; try again in a moment.');
+      if (isProviderError(error)) {
+        this.deps.metrics.inc('hardbound_provider_errors_total', { provider: provider.name, code: error.code });
+        this.deps.log.warn({ provider: provider.name, code: error.code, detail: error.detail }, 'provider call failed');
+        throw buyerFacing(error, provider.displayName);
       }
       throw error;
     }

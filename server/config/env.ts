@@ -2,6 +2,7 @@
 // named in one message instead of failing later one at a time. Production (the default of
 // `hardbound-server serve`) also refuses what is only fit for a demo: the embedded sandbox, http public URLs,
 // demo names and credentials. What needs a file or PayPal to check is in launch/production-check.ts.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { DEMO_BRAND_NAME, SANDBOX_DEMO_CLIENT_ID, SANDBOX_DEMO_CLIENT_SECRET } from '../../common/demo-values';
 import type { Plan } from '../../common/plans';
@@ -26,6 +27,21 @@ export type PayPalSettings =
       sandboxOrigin: string | null;
       trustedCaPem: string | null;
     };
+
+/** Paystack, when PAYSTACK_SECRET_KEY is set (README, "Paystack"). */
+export interface PaystackSettings {
+  secretKey: string;
+  /** https://api.paystack.co, or a stand-in (PAYSTACK_API_BASE). */
+  apiBase: string;
+  /** Our recurring plan id → Paystack plan code (PLN_…), from PAYSTACK_PLAN_CODES. */
+  planCodes: Map<string, string>;
+  /** Addresses webhooks are taken from (PAYSTACK_WEBHOOK_IPS); empty: any. */
+  webhookSources: string[];
+}
+
+export const PAYSTACK_API_BASE = 'https://api.paystack.co';
+/** The providers a plans file may name. */
+export const PROVIDER_NAMES = ['paypal', 'paystack'] as const;
 
 /** What a slow or greedy client may hold of the server (see README, "Limits"). */
 export interface HttpLimits {
@@ -53,6 +69,8 @@ export interface ServerConfig {
   dataDir: string;
   databaseUrl: string;
   paypal: PayPalSettings;
+  /** null: Paystack is not configured, and sells nothing. */
+  paystack: PaystackSettings | null;
   plans: Plan[];
   /** Our recurring plan id → the provider's plan id (PayPal P-…); for the embedded sandbox, its derived ids. */
   providerPlanIds: Map<string, string>;
@@ -160,6 +178,13 @@ export function configFromEnv(
     else plans = loaded.plans;
   }
   const providerPlanIds = planIds(read, paypal, plans);
+  const paystack = paystackSettings(read, production, plans);
+  for (const plan of plans) {
+    for (const name of plan.providers ?? []) {
+      if (!(PROVIDER_NAMES as readonly string[]).includes(name)) problems.push(`plan "${plan.id}": provider "${name}" is not one this server knows (${PROVIDER_NAMES.join(', ')})`);
+      else if (name === 'paystack' && paystack === null && production) problems.push(`plan "${plan.id}" is sold through Paystack, but PAYSTACK_SECRET_KEY is not set`);
+    }
+  }
 
   const metricsToken = read.raw('HARDBOUND_METRICS_TOKEN') ?? null;
   if (metricsToken !== null && (metricsToken.length < MIN_METRICS_TOKEN_LENGTH || /\s/.test(metricsToken))) {
@@ -174,6 +199,7 @@ export function configFromEnv(
     dataDir,
     databaseUrl,
     paypal,
+    paystack,
     plans,
     providerPlanIds,
     issuer: env.HARDBOUND_ISSUER || 'hardbound',
@@ -279,7 +305,7 @@ function planIds(read: EnvReader, paypal: PayPalSettings, plans: readonly Plan[]
     else providerPlanIds.set(ours, theirs);
   }
   for (const plan of plans) {
-    if (plan.billing.kind !== 'recurring') continue;
+    if (plan.billing.kind !== 'recurring' || (plan.providers && !plan.providers.includes('paypal'))) continue;
     // The embedded sandbox is seeded with these derived ids (launch/paypal-connection.ts), whatever is configured.
     if (paypal.mode === 'embedded-sandbox') providerPlanIds.set(plan.id, sandboxPlanId(plan.id));
     else if (!providerPlanIds.has(plan.id)) {
@@ -287,6 +313,39 @@ function planIds(read: EnvReader, paypal: PayPalSettings, plans: readonly Plan[]
     }
   }
   return providerPlanIds;
+}
+
+function paystackSettings(read: EnvReader, production: boolean, plans: readonly Plan[]): PaystackSettings | null {
+  const problems = read.problems;
+  const secretKey = read.raw('PAYSTACK_SECRET_KEY');
+  if (secretKey === undefined) {
+    for (const name of ['PAYSTACK_API_BASE', 'PAYSTACK_PLAN_CODES', 'PAYSTACK_WEBHOOK_IPS']) {
+      if (read.raw(name) !== undefined) problems.push(`${name} is set but PAYSTACK_SECRET_KEY is not: Paystack needs its secret key`);
+    }
+    return null;
+  }
+  if (!/^sk_(test|live)_[A-Za-z0-9]{10,}$/.test(secretKey)) problems.push('PAYSTACK_SECRET_KEY must be a Paystack secret key (sk_live_… or sk_test_…, from the dashboard\'s API Keys & Webhooks)');
+  else if (production && secretKey.startsWith('sk_test_')) problems.push('PAYSTACK_SECRET_KEY is a test key; production takes the live key (sk_live_…)');
+  const apiBase = read.url('PAYSTACK_API_BASE') ?? PAYSTACK_API_BASE;
+  if (production && !apiBase.startsWith('https://')) problems.push(`PAYSTACK_API_BASE="${apiBase}" must be https in production (${PAYSTACK_API_BASE})`);
+  const planCodes = new Map<string, string>();
+  for (const pair of read.list('PAYSTACK_PLAN_CODES')) {
+    const [ours, theirs] = pair.split('=');
+    if (!ours || !theirs || !/^PLN_[A-Za-z0-9]{4,64}$/.test(theirs)) problems.push(`PAYSTACK_PLAN_CODES: "${pair}" must look like our-plan-id=PLN_xxxxxxxx`);
+    else planCodes.set(ours, theirs);
+  }
+  for (const plan of plans) {
+    const sold = plan.providers === undefined || plan.providers.includes('paystack');
+    if (plan.billing.kind === 'recurring' && plan.providers?.includes('paystack') && !planCodes.has(plan.id)) {
+      problems.push(`PAYSTACK_PLAN_CODES has no Paystack plan for recurring plan "${plan.id}", which the plans file sells through Paystack (create the plan in Paystack's dashboard or with POST /plan, then add ${plan.id}=PLN_…)`);
+    }
+    if (!sold && planCodes.has(plan.id)) problems.push(`PAYSTACK_PLAN_CODES names plan "${plan.id}", which the plans file does not sell through Paystack`);
+  }
+  const webhookSources = read.list('PAYSTACK_WEBHOOK_IPS');
+  for (const address of webhookSources) {
+    if (isIP(address) === 0) problems.push(`PAYSTACK_WEBHOOK_IPS: "${address}" is not an IP address`);
+  }
+  return { secretKey, apiBase, planCodes, webhookSources };
 }
 
 /** What `hardbound-server paypal setup` needs: credentials, where this server is reached, what it sells. */

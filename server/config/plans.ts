@@ -34,6 +34,10 @@ export function parsePlans(json: unknown): { plans: Plan[] } | { problems: strin
     const okBilling =
       b?.kind === 'one_time' ||
       (b?.kind === 'recurring' && (b.interval === 'month' || b.interval === 'year') && Number.isInteger(b.intervalCount) && (b.intervalCount as number) >= 1);
+    const providers = p?.providers;
+    if (providers !== undefined && (!Array.isArray(providers) || providers.length === 0 || providers.some((n) => typeof n !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(n)) || new Set(providers).size !== providers.length)) {
+      problems.push(`${where}: providers must be a non-empty list of provider names without repeats, like ["paypal","paystack"]`);
+    }
     if (!okBilling) problems.push(`${where}: billing must be {"kind":"one_time"} or {"kind":"recurring","interval":"month"|"year","intervalCount":N}`);
   });
   return problems.length ? { problems } : { plans: json as Plan[] };

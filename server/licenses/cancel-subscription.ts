@@ -1,11 +1,12 @@
-// POST /v1/entitlements/cancel-subscription: "Manage subscription → Cancel" in the app. The server asks
-// PayPal to cancel, then waits briefly for PayPal's BILLING.SUBSCRIPTION.CANCELLED webhook, which is what
+// POST /v1/entitlements/cancel-subscription: "Manage subscription → Cancel" in the app. The server asks the
+// license's provider to cancel, then waits briefly for the provider's cancellation webhook, which is what
 // actually moves the license (the API is the truth; our request is not). Access lasts until the period ends.
 import type { CancelSubscriptionResponse } from '../../common/api';
 import type { CheckoutWaiters } from '../checkouts/waiters';
 import { ApiError } from '../http/api-error';
-import type { PayPalCheckoutProvider } from '../providers/paypal/checkout-provider';
-import { isPayPalApiError } from '../providers/paypal/errors';
+import { buyerFacing } from '../http/provider-errors';
+import { isProviderError } from '../providers/errors';
+import type { ProviderRegistry } from '../providers/registry';
 import * as licenses from '../store/licenses';
 import { billedSubscription } from './purchase-rules';
 import { answerFor, currentLicense, presentedLicense, type EntitlementDeps } from './refresh';
@@ -15,7 +16,7 @@ const CANCELLABLE = new Set(['active', 'past_due', 'disputed']);
 
 export class CancelSubscriptionService {
   constructor(
-    private readonly deps: EntitlementDeps & { provider: Pick<PayPalCheckoutProvider, 'cancelSubscription'>; waiters: CheckoutWaiters; waitMs: number },
+    private readonly deps: EntitlementDeps & { providers: ProviderRegistry; waiters: CheckoutWaiters; waitMs: number },
   ) {}
 
   async cancel(anchor: unknown, token: unknown): Promise<CancelSubscriptionResponse> {
@@ -30,18 +31,16 @@ export class CancelSubscriptionService {
     if (!CANCELLABLE.has(license.status)) {
       throw new ApiError(409, 'not_a_subscription', `This subscription is ${license.status}; there is nothing to cancel.`);
     }
+    const provider = this.deps.providers.get(license.provider);
     const parked = this.deps.waiters.park(license.checkoutId, this.deps.waitMs);
     try {
-      await this.deps.provider.cancelSubscription(license.subscriptionId, 'Cancelled by the buyer in the app');
-    } catch (error) {
-      // 422 from PayPal: the subscription is no longer active there — an earlier attempt (a retry after a lost
+      // 'not_billing': the subscription is no longer billed there — an earlier attempt (a retry after a lost
       // answer) already cancelled it. Its webhook decides, as for a first cancel.
-      const alreadyCancelled = isPayPalApiError(error, 'provider_rejected') && error.status === 422;
-      if (!alreadyCancelled) {
-        parked.cancel();
-        if (isPayPalApiError(error)) throw new ApiError(503, 'provider_unavailable', 'PayPal could not be reached; try again in a moment.');
-        throw error;
-      }
+      await provider.cancelSubscription(license.subscriptionId, 'Cancelled by the buyer in the app');
+    } catch (error) {
+      parked.cancel();
+      if (isProviderError(error)) throw buyerFacing(error, provider.displayName);
+      throw error;
     }
     await parked.done;
     const after = (await licenses.get(this.deps.store.db, license.id)) ?? license;

@@ -1,7 +1,7 @@
 // Buying lifetime while subscribed: once the lifetime license is paid, the subscription it replaces is cancelled
-// at PayPal so the buyer is not billed for both — only a subscription the lifetime checkout named when the
+// at its provider so the buyer is not billed for both — only a subscription the lifetime checkout named when the
 // machine's own app created it (CheckoutService.create), never one a stranger's purchase for a machine code hits. Runs right after the lifetime payment is recorded and again from
-// reconciliation (a failed call is retried there); the subscription license then follows PayPal's cancellation
+// reconciliation (a failed call is retried there); the subscription license then follows the provider's cancellation
 // like any other (access until its paid period ends — moot beside lifetime). Audited.
 import type { Logger } from 'pino';
 import type { Clock } from '../../common/clock';
@@ -11,17 +11,15 @@ import * as audit from '../store/audit';
 import type { Store } from '../store/database';
 import * as checkouts from '../store/checkouts';
 import * as licenses from '../store/licenses';
+import type { ProviderRegistry } from '../providers/registry';
 import { billedSubscription, isLifetime } from './purchase-rules';
 
-export interface SubscriptionCanceller {
-  cancelSubscription(subscriptionId: string, reason: string): Promise<void>;
-}
 
 export interface ReplacedSubscriptionsDeps {
   store: Store;
   clock: Clock;
   policy: AccessPolicy;
-  provider: SubscriptionCanceller;
+  providers: ProviderRegistry;
   metrics: Metrics;
   log: Logger;
 }
@@ -47,12 +45,10 @@ export class ReplacedSubscriptions {
       const lifetimeId = subscriptionId === null ? undefined : replacing.get(subscriptionId);
       if (subscriptionId === null || lifetimeId === undefined) continue;
       try {
-        await this.deps.provider.cancelSubscription(subscriptionId, REPLACED_REASON);
+        // 'not_billing': cancelled already, its webhook on the way.
+        if ((await this.deps.providers.get(license.provider).cancelSubscription(subscriptionId, REPLACED_REASON)) === 'not_billing') continue;
       } catch (error) {
-        // PayPal answers 422 for a subscription it no longer bills: cancelled already, its webhook on the way.
-        if ((error as { status?: number }).status !== 422) {
-          this.deps.log.warn({ licenseId: license.id, err: (error as Error).message }, 'could not cancel a replaced subscription; reconciliation will retry');
-        }
+        this.deps.log.warn({ licenseId: license.id, err: (error as Error).message }, 'could not cancel a replaced subscription; reconciliation will retry');
         continue;
       }
       cancelled++;

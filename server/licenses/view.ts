@@ -33,6 +33,7 @@ export function licenseView(license: LicenseRecord, now: number, policy: Pick<Gr
     tier: license.supersededBy ? 'free' : granted.tier,
     transactionId: license.transactionId,
     subscriptionId: license.subscriptionId,
+    provider: license.provider,
     paidThrough: iso(paidOf(state)?.paidThrough),
     accessEndsAt: state.status === 'canceled' ? iso(state.accessEndsAt) : null,
     planName: plan?.name ?? license.planId,

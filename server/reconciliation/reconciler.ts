@@ -1,6 +1,6 @@
-// Reconciliation: PayPal does not deliver every event (cancellations go missing, a server may be down for longer
-// than PayPal retries), so on a schedule the server re-reads from PayPal's API what webhooks may never have told
-// it, and applies it through the same path with the same event ids as a webhook would (a late webhook is then a
+// Reconciliation: providers do not deliver every event (cancellations go missing, a server may be down for longer
+// than a provider retries), so on a schedule the server re-reads from each provider's API what webhooks may never
+// have told it, and applies it through the same path with the same event ids as a webhook would (a late webhook is then a
 // no-op): checkouts the buyer may have paid without any road reaching us, and every subscription whose state is
 // not final. Bounded per run; each change is audited.
 import type { Logger } from 'pino';
@@ -9,10 +9,8 @@ import type { BillingEvent } from '../billing/events';
 import type { CheckoutService } from '../checkouts/service';
 import type { ReplacedSubscriptions } from '../licenses/replaced-subscriptions';
 import type { Metrics } from '../observability/metrics';
-import { isPayPalApiError } from '../providers/paypal/errors';
-import type { TruthSource } from '../providers/paypal/fetch-truth';
-import { subscriptionFacts } from '../providers/paypal/subscription-facts';
-import { checkoutFacts } from '../providers/paypal/resolve-trigger';
+import { isProviderError } from '../providers/errors';
+import type { ProviderRegistry } from '../providers/registry';
 import * as audit from '../store/audit';
 import * as checkouts from '../store/checkouts';
 import type { CheckoutRecord } from '../store/checkouts';
@@ -24,10 +22,9 @@ import { RefConflictError } from '../store/provider-refs';
 export interface ReconcilerDeps {
   store: Store;
   clock: Clock;
-  api: Pick<TruthSource, 'getSubscription' | 'getPlan' | 'listSubscriptionTransactions'> & { getOrder(id: string): Promise<{ status: string }> };
+  providers: ProviderRegistry;
   checkouts: CheckoutService;
   replaced: ReplacedSubscriptions;
-  providerPlanId(planId: string): string | undefined;
   metrics: Metrics;
   log: Logger;
   /** At most this many checkouts and this many subscriptions are read per run. */
@@ -47,8 +44,6 @@ export interface ReconcileReport {
 const ACTOR = 'reconciliation';
 /** How long after our window closed a payment is still looked for (PayPal keeps approved orders capturable). */
 const LATE_PAYMENT_MS = 3 * 86_400_000;
-/** How far back a subscription's payments are listed. */
-const TRANSACTIONS_WINDOW_MS = 400 * 86_400_000;
 
 export class Reconciler {
   constructor(private readonly deps: ReconcilerDeps) {}
@@ -68,39 +63,34 @@ export class Reconciler {
     return report;
   }
 
-  /** A checkout no road settled: if PayPal shows it approved or paid, settle it as the return would. */
+  /** A checkout no road settled: if its provider shows it approved or paid, settle it as the return would. */
   private async checkout(checkout: CheckoutRecord, report: ReconcileReport): Promise<void> {
     report.checkoutsRead++;
-    if (checkout.kind === 'one_time') {
-      if (!checkout.providerOrderId) return;
-      const order = await this.deps.api.getOrder(checkout.providerOrderId);
-      if (order.status !== 'APPROVED' && order.status !== 'COMPLETED') return;
-    }
+    const provider = this.deps.providers.find(checkout.provider);
+    if (!provider || !(await provider.mayHaveBeenPaid(checkout))) return;
     const after = await this.deps.checkouts.settle(checkout, 'provider');
     if (after.status === checkout.status) return;
     report.checkoutsSettled++;
     await audit.append(this.deps.store.db, {
       at: this.deps.clock.now(), actor: ACTOR, action: 'reconcile', target: after.licenseId ?? checkout.id,
-      reason: 'payment found at PayPal that no return or webhook had reported', detail: { checkoutId: checkout.id, status: after.status },
+      reason: `payment found at ${provider.displayName} that no return or webhook had reported`, detail: { checkoutId: checkout.id, status: after.status },
     });
   }
 
-  /** A subscription's state and payments as PayPal shows them now, applied as the webhooks would have. */
+  /** A subscription's state and payments as its provider shows them now, applied as the webhooks would have. */
   private async subscription(license: LicenseRecord, report: ReconcileReport): Promise<void> {
-    const { api, clock, store } = this.deps;
+    const { clock, store } = this.deps;
     report.subscriptionsRead++;
     const checkout = await checkouts.get(store.db, license.checkoutId);
-    if (!checkout?.providerSubscriptionId) return;
-    const subscription = await api.getSubscription(checkout.providerSubscriptionId);
-    const plan = subscription.nextBillingTime === null && subscription.planId ? await api.getPlan(subscription.planId) : undefined;
-    const from = Math.max(license.createdAt, clock.now() - TRANSACTIONS_WINDOW_MS);
-    const transactions = await api.listSubscriptionTransactions(subscription.id, from - 86_400_000, clock.now());
-    const facts = subscriptionFacts(subscription, plan, transactions, checkoutFacts(checkout, this.deps.providerPlanId), clock.now());
+    const provider = this.deps.providers.find(license.provider);
+    if (!checkout || !provider) return;
+    const subscriptionId = license.subscriptionId ?? checkout.providerSubscriptionId;
+    const facts = await provider.subscriptionFacts(license, checkout, clock.now());
     if (!facts.ok) {
       this.deps.metrics.inc('hardbound_reconciliation_not_confirmed_total', { reason: facts.reason });
       await audit.append(store.db, {
         at: clock.now(), actor: ACTOR, action: 'reconcile-not-confirmed', target: license.id, reason: facts.reason,
-        detail: { subscriptionId: subscription.id },
+        detail: { subscriptionId },
       });
     } else if (facts.events.length > 0) {
       const applied = await this.deps.checkouts.applyAll([{ checkoutId: checkout.id, events: facts.events, refs: facts.refs }], 'provider');
@@ -109,7 +99,7 @@ export class Reconciler {
         const after = await licenses.get(store.db, license.id);
         await audit.append(store.db, {
           at: clock.now(), actor: ACTOR, action: 'reconcile', target: license.id,
-          reason: 'subscription state read from PayPal', detail: { subscriptionId: subscription.id, from: license.status, to: after?.status, events: eventSummary(facts.events) },
+          reason: `subscription state read from ${provider.displayName}`, detail: { subscriptionId, from: license.status, to: after?.status, events: eventSummary(facts.events) },
         });
       }
     }
@@ -117,13 +107,13 @@ export class Reconciler {
     await this.deps.replaced.settle(license.anchor, ACTOR);
   }
 
-  /** One item's failure (PayPal unreachable for it, a conflicting reference) never stops the run. */
+  /** One item's failure (its provider unreachable, a conflicting reference) never stops the run. */
   private async guarded(report: ReconcileReport, work: () => Promise<void>): Promise<void> {
     try {
       await work();
     } catch (error) {
       report.failures++;
-      const code = isPayPalApiError(error) ? error.code : error instanceof RefConflictError ? 'ref_conflict' : 'internal';
+      const code = isProviderError(error) ? error.code : error instanceof RefConflictError ? 'ref_conflict' : 'internal';
       this.deps.metrics.inc('hardbound_reconciliation_failures_total', { code });
       this.deps.log.warn({ code, err: (error as Error).message }, 'reconciliation item failed; retried next run');
     }

@@ -1,11 +1,11 @@
 // A license as support sees it: the license, its timeline — the normalized billing events, the customer's own
 // moves, and what the money path refused (claims PayPal's API did not bear out, deliveries we could not read,
-// what reconciliation changed) — the audit trail, and what PayPal says about it right now.
-import type { AuditEntry, PayPalLiveState, SupportLicense, TimelineEntry } from '../../common/api';
+// what reconciliation changed) — the audit trail, and what its provider says about it right now.
+import type { AuditEntry, ProviderLiveState, SupportLicense, TimelineEntry } from '../../common/api';
 import type { GrantPolicy } from '../licenses/view';
 import { licenseView } from '../licenses/view';
-import { isPayPalApiError } from '../providers/paypal/errors';
-import type { CaptureView, SubscriptionView } from '../providers/paypal/views';
+import { isProviderError } from '../providers/errors';
+import type { PaymentProvider } from '../providers/port';
 import * as audit from '../store/audit';
 import type { AuditRecord } from '../store/audit';
 import type { Queryable } from '../store/database';
@@ -16,12 +16,6 @@ import type { LicenseRecord } from '../store/licenses';
 import * as providerRefs from '../store/provider-refs';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** What support reads from PayPal for a license page. */
-export interface PayPalReader {
-  getSubscription(id: string): Promise<SubscriptionView>;
-  getCapture(id: string): Promise<CaptureView>;
-}
 
 /** Every id the license is known by: support's audit rows and the money path's are filed under any of them. */
 export async function targetsOf(db: Queryable, license: LicenseRecord): Promise<string[]> {
@@ -113,33 +107,19 @@ export function auditEntry(record: AuditRecord): AuditEntry {
   return { at: iso(record.at), actor: record.actor, action: record.action, target: record.target, reason: record.reason };
 }
 
-/** PayPal's own view of the license's subscription or payment, read now; never throws. */
-export async function livePayPalState(paypal: PayPalReader, license: LicenseRecord, timeoutMs: number): Promise<PayPalLiveState> {
-  const read = async (): Promise<PayPalLiveState> => {
-    if (license.subscriptionId) {
-      const s = await paypal.getSubscription(license.subscriptionId);
-      return {
-        kind: 'subscription', id: s.id, status: s.status,
-        nextBillingAt: s.nextBillingTime === null ? null : iso(s.nextBillingTime),
-        lastPayment: s.lastPayment ? { amount: s.lastPayment.amount.value, currency: s.lastPayment.amount.currency, at: iso(s.lastPayment.time) } : null,
-        failedPayments: s.failedPaymentsCount,
-      };
-    }
-    if (license.transactionId) {
-      const c = await paypal.getCapture(license.transactionId);
-      return { kind: 'payment', api: 'capture', id: c.id, status: c.status, amount: c.amount.value, currency: c.amount.currency };
-    }
-    return { kind: 'none', reason: 'No PayPal payment is recorded for this license yet.' };
-  };
+/** The provider's own view of the license's subscription or payment, read now; never throws. */
+export async function liveProviderState(provider: Pick<PaymentProvider, 'liveState' | 'displayName'> | undefined, license: LicenseRecord, timeoutMs: number): Promise<ProviderLiveState> {
+  if (!provider) return { kind: 'unavailable', reason: `The provider "${license.provider}" is not configured on this server.` };
+  const name = provider.displayName;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<PayPalLiveState>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'unavailable', reason: `PayPal did not answer within ${Math.round(timeoutMs / 1000)} s.` }), timeoutMs);
+  const timeout = new Promise<ProviderLiveState>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'unavailable', reason: `${name} did not answer within ${Math.round(timeoutMs / 1000)} s.` }), timeoutMs);
   });
   try {
-    return await Promise.race([read(), timeout]);
+    return await Promise.race([provider.liveState(license), timeout]);
   } catch (error) {
-    if (isPayPalApiError(error, 'not_found')) return { kind: 'unavailable', reason: 'PayPal does not know this id.' };
-    return { kind: 'unavailable', reason: isPayPalApiError(error) ? `PayPal could not be read (${error.code}${error.status ? ` ${error.status}` : ''}).` : 'PayPal could not be read.' };
+    if (isProviderError(error, 'not_found')) return { kind: 'unavailable', reason: `${name} does not know this id.` };
+    return { kind: 'unavailable', reason: isProviderError(error) ? `${name} could not be read (${error.code}${error.status ? ` ${error.status}` : ''}).` : `${name} could not be read.` };
   } finally {
     clearTimeout(timer);
   }

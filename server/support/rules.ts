@@ -23,11 +23,13 @@ export interface RuleContext {
   revokedBy: string | null;
   now: number;
   policy: AccessPolicy;
+  /** The license's payment provider as staff read it ("PayPal", "Paystack"). */
+  providerName: string;
 }
 
 export type Refusal = { status: 403 | 409; code: 'forbidden' | 'action_not_allowed' | 'second_person_required'; message: string };
 
-/** Statuses in which PayPal is still billing the subscription (or may, once a pending payment clears). */
+/** Statuses in which the provider is still billing the subscription (or may, once a pending payment clears). */
 const BILLING = new Set<LicenseState['status']>(['pending', 'active', 'past_due', 'suspended', 'disputed']);
 
 export function isBilling(license: RuleLicense): boolean {
@@ -52,7 +54,7 @@ export function refusal(action: SupportAction, license: RuleLicense, ctx: RuleCo
       return null;
     case 'cancel':
       if (license.subscriptionId === null) return no('This is a one-time purchase: there is no subscription to cancel.');
-      if (!isBilling(license)) return no(`PayPal no longer bills this subscription (the license is ${state.status}).`);
+      if (!isBilling(license)) return no(`${ctx.providerName} no longer bills this subscription (the license is ${state.status}).`);
       return null;
     case 'revoke':
       return state.status === 'revoked' ? no('This license is already revoked.') : null;
@@ -74,17 +76,18 @@ export function refusal(action: SupportAction, license: RuleLicense, ctx: RuleCo
   }
 }
 
-export function consequence(action: SupportAction, license: RuleLicense, ctx: Pick<RuleContext, 'now' | 'policy' | 'revokedBy'>, accessUntil: CancelAccess = 'period_end'): string {
+export function consequence(action: SupportAction, license: RuleLicense, ctx: Pick<RuleContext, 'now' | 'policy' | 'revokedBy' | 'providerName'>, accessUntil: CancelAccess = 'period_end'): string {
   const state = license.state as LicenseState;
   const paidThrough = 'paid' in state && state.paid ? state.paid.paidThrough : null;
   const billing = isBilling(license);
-  const stopBilling = 'PayPal stops billing the subscription now (PayPal cancels at once; it has no "at period end"), so nothing more is charged.';
+  const name = ctx.providerName;
+  const stopBilling = `${name} stops billing the subscription now (${name} cancels at once; it has no "at period end"), so nothing more is charged.`;
   switch (action) {
     case 'refund':
       return [
         billing ? stopBilling : '',
-        `PayPal returns ${money(license)} to the customer in full${license.subscriptionId ? ' (the subscription\'s last payment)' : ''}.`,
-        'The license then ends as any refund does, once PayPal\'s notice arrives: the app drops to Free at its next refresh and says the purchase was refunded.',
+        `${name} returns ${money(license)} to the customer in full${license.subscriptionId ? ' (the subscription\'s last payment)' : ''}.`,
+        `The license then ends as any refund does, once ${name}'s notice arrives: the app drops to Free at its next refresh and says the purchase was refunded.`,
       ].filter(Boolean).join(' ');
     case 'cancel':
       return accessUntil === 'now'
@@ -92,15 +95,15 @@ export function consequence(action: SupportAction, license: RuleLicense, ctx: Pi
         : `${stopBilling} No money is returned. Enterprise continues until ${paidThrough ? day(paidThrough) : 'the paid period ends'}, then Free; the app says support cancelled the subscription.`;
     case 'revoke':
       return [
-        billing ? `${stopBilling} If PayPal cannot be reached, nothing is revoked.` : '',
+        billing ? `${stopBilling} If ${name} cannot be reached, nothing is revoked.` : '',
         'Enterprise ends now: the app drops to Free at its next refresh and says support revoked the license. No money is returned (refund separately).',
       ].filter(Boolean).join(' ');
     case 'restore': {
       const who = ctx.revokedBy ? ` ${ctx.revokedBy} revoked it; another person restores it.` : '';
       const cancelled = license.subscriptionId !== null && license.supportCancelledAt !== null
-        ? ' Billing stays cancelled at PayPal: Enterprise lasts until the paid period ends.'
+        ? ` Billing stays cancelled at ${name}: Enterprise lasts until the paid period ends.`
         : '';
-      return `The revocation is undone: the license is what it would be had it never been revoked (anything PayPal reported meanwhile counts).${cancelled} No money moves.${who}`;
+      return `The revocation is undone: the license is what it would be had it never been revoked (anything ${name} reported meanwhile counts).${cancelled} No money moves.${who}`;
     }
     case 'transfer':
       return 'The license moves to the machine code you enter. Its old computer drops to Free at its next refresh and says the license moved to another computer. No money moves. Re-issue next to give the customer a token for the new computer.';

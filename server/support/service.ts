@@ -1,5 +1,5 @@
 // Support: find licenses by any id a customer quotes, show a license page, and act — refund, cancel billing,
-// revoke, restore, transfer, re-issue — keeping money (PayPal) and access (the license) consistent. Every lookup
+// revoke, restore, transfer, re-issue — keeping money (the provider) and access (the license) consistent. Every lookup
 // and every action leaves exactly one audit row naming the token (and the person, when a tool acts for one).
 import { randomBytes } from 'node:crypto';
 import type {
@@ -13,9 +13,9 @@ import type { CheckoutWaiters } from '../checkouts/waiters';
 import { ApiError } from '../http/api-error';
 import { hashSecret, newId, newSecret } from '../ids';
 import { entitlementFor, licenseView, type GrantPolicy } from '../licenses/view';
-import { requestIds } from '../providers/paypal/client';
-import { isPayPalApiError } from '../providers/paypal/errors';
-import type { CaptureRefundView, SaleRefundView } from '../providers/paypal/views';
+import { supportFacing } from '../http/provider-errors';
+import type { PaymentProvider } from '../providers/port';
+import type { ProviderRegistry } from '../providers/registry';
 import * as audit from '../store/audit';
 import * as checkouts from '../store/checkouts';
 import type { Store } from '../store/database';
@@ -27,26 +27,19 @@ import * as providerRefs from '../store/provider-refs';
 import { idsLike } from '../store/support-search';
 import * as supportTokens from '../store/support-tokens';
 import { editDistance, kindOfStored, parseSupportId, type ParsedId } from './ids';
-import { auditEntry, describeLicense, livePayPalState, targetsOf, type PayPalReader } from './license-page';
+import { auditEntry, describeLicense, liveProviderState, targetsOf } from './license-page';
 import { isBilling, offers, refusal, type RuleContext } from './rules';
-
-/** What support asks of PayPal. */
-export interface SupportPayPal extends PayPalReader {
-  cancelSubscription(id: string, reason: string): Promise<void>;
-  refundCapture(id: string, requestId: string): Promise<CaptureRefundView>;
-  refundSale(id: string, requestId: string): Promise<SaleRefundView>;
-}
 
 export interface SupportDeps {
   store: Store;
   clock: Clock;
   grant: GrantPolicy;
   checkouts: Pick<CheckoutService, 'applyEvents'>;
-  paypal: SupportPayPal;
+  providers: ProviderRegistry;
   waiters: CheckoutWaiters;
-  /** How long an action waits for PayPal's webhook before answering (the license follows it either way). */
+  /** How long an action waits for the provider's webhook before answering (the license follows it either way). */
   waitMs: number;
-  /** A license page's live read of PayPal gives up after this. */
+  /** A license page's live read of the provider gives up after this. */
   liveReadMs?: number;
 }
 
@@ -69,7 +62,7 @@ const SUGGESTIONS = 5;
 
 const KIND_WORDS: Record<ParsedId['kind'], string> = {
   license: 'license id', checkout: 'checkout id', machine_code: 'machine code', short_machine_code: 'short machine code',
-  subscription: 'subscription id', dispute: 'dispute id', paypal_id: 'PayPal transaction or order id', not_an_id: 'something that is not an id',
+  subscription: 'subscription id', dispute: 'dispute id', paypal_id: 'PayPal transaction or order id', paystack_id: 'Paystack reference or id', not_an_id: 'something that is not an id',
 };
 
 export class SupportService {
@@ -111,9 +104,9 @@ export class SupportService {
       at: now, actor: caller.actor, action: 'lookup', target: license.id,
       reason: this.optionalReason(reason) ?? 'open the license page', detail: { kind: 'license', id: license.id, found: [license.id], token: caller.tokenName },
     });
-    const [described, paypal, revokedBy] = await Promise.all([
+    const [described, live, revokedBy] = await Promise.all([
       describeLicense(db, license, now, this.deps.grant),
-      livePayPalState(this.deps.paypal, license, this.deps.liveReadMs ?? 5_000),
+      liveProviderState(this.deps.providers.find(license.provider), license, this.deps.liveReadMs ?? 5_000),
       this.revokedBy(license),
     ]);
     const others = (await licenses.listByAnchor(db, license.anchor)).filter((l) => l.id !== license.id);
@@ -125,8 +118,8 @@ export class SupportService {
         return { id: l.id, planId: l.planId, status: view.status, tier: view.tier };
       }),
       audit: (await audit.listForTargets(db, targets)).map(auditEntry),
-      paypal,
-      actions: offers(license, this.context(caller, revokedBy)),
+      live,
+      actions: offers(license, this.context(caller, revokedBy, license)),
     };
   }
 
@@ -136,7 +129,7 @@ export class SupportService {
     const license = await this.license(licenseId);
     const why = this.reason(input.reason);
     const revokedBy = await this.revokedBy(license);
-    const refused = refusal(action, license, this.context(caller, revokedBy));
+    const refused = refusal(action, license, this.context(caller, revokedBy, license));
     if (refused) throw new ApiError(refused.status, refused.code, refused.message);
     switch (action) {
       case 'refund': return this.refund(license, why, caller);
@@ -149,18 +142,15 @@ export class SupportService {
   }
 
   private async refund(license: LicenseRecord, why: string, caller: SupportCaller): Promise<SupportActionResponse> {
-    // The audit row is dated when support asked, before PayPal's refund (and its notice) happened.
+    // The audit row is dated when support asked, before the provider's refund (and its notice) happened.
+    const name = this.providerOf(license).displayName;
     const requestedAt = this.deps.clock.now();
     const parked = this.deps.waiters.park(license.checkoutId, this.deps.waitMs);
     let billingCancelled = false;
     let refundId: string;
     try {
       if (isBilling(license)) billingCancelled = await this.stopBilling(license, why);
-      const transactionId = license.transactionId!;
-      const refund = license.subscriptionId
-        ? await this.deps.paypal.refundSale(transactionId, requestIds.refund(transactionId))
-        : await this.deps.paypal.refundCapture(transactionId, requestIds.refund(transactionId));
-      refundId = refund.id;
+      refundId = (await this.providerOf(license).refund(license)).refundId;
     } catch (error) {
       parked.cancel();
       // Billing may have been stopped before the refund failed: that happened, so it is kept and audited.
@@ -171,7 +161,7 @@ export class SupportService {
           detail: { subscriptionId: license.subscriptionId, accessUntil: 'period_end', refundFailed: true, token: caller.tokenName },
         });
       }
-      throw this.providerError(error, billingCancelled ? 'refund (billing was stopped; refund again)' : 'refund');
+      throw supportFacing(error, name, billingCancelled ? 'refund (billing was stopped; refund again)' : 'refund');
     }
     if (billingCancelled) await this.markCancelled(license);
     await audit.append(this.deps.store.db, {
@@ -182,18 +172,19 @@ export class SupportService {
     const after = await this.license(license.id);
     const followed = after.status === 'refunded';
     return this.answer(after, followed
-      ? `PayPal refunded ${license.amount ?? ''} ${license.currency ?? ''} (refund ${refundId}); the license is refunded.`.replace(/\s+/g, ' ')
-      : `PayPal accepted the refund (refund ${refundId}); the license changes when PayPal's refund notice arrives (webhook or reconciliation).`);
+      ? `${name} refunded ${license.amount ?? ''} ${license.currency ?? ''} (refund ${refundId}); the license is refunded.`.replace(/\s+/g, ' ')
+      : `${name} accepted the refund (refund ${refundId}); the license changes when ${name}'s refund notice arrives (webhook or reconciliation).`);
   }
 
   private async cancel(license: LicenseRecord, why: string, accessUntil: CancelAccess, caller: SupportCaller): Promise<SupportActionResponse> {
     const requestedAt = this.deps.clock.now();
+    const name = this.providerOf(license).displayName;
     const parked = this.deps.waiters.park(license.checkoutId, this.deps.waitMs);
     try {
       await this.stopBilling(license, why);
     } catch (error) {
       parked.cancel();
-      throw this.providerError(error, 'cancel');
+      throw supportFacing(error, name, 'cancel');
     }
     await this.markCancelled(license);
     const revocationId = accessUntil === 'now' ? await this.applyRevocation(license, why) : null;
@@ -204,20 +195,20 @@ export class SupportService {
     await parked.done;
     const after = await this.license(license.id);
     return this.answer(after, accessUntil === 'now'
-      ? 'PayPal cancelled the subscription and the license is revoked: Enterprise has ended.'
+      ? `${name} cancelled the subscription and the license is revoked: Enterprise has ended.`
       : after.status === 'canceled'
-        ? 'PayPal cancelled the subscription; Enterprise continues until the paid period ends.'
-        : 'PayPal accepted the cancellation; the license shows it when PayPal\'s notice arrives (webhook or reconciliation).');
+        ? `${name} cancelled the subscription; Enterprise continues until the paid period ends.`
+        : `${name} accepted the cancellation; the license shows it when ${name}'s notice arrives (webhook or reconciliation).`);
   }
 
   private async revoke(license: LicenseRecord, why: string, caller: SupportCaller): Promise<SupportActionResponse> {
     let billingCancelled = false;
     if (isBilling(license)) {
-      // Never a revoked license that PayPal keeps charging: billing stops first, or nothing is revoked.
+      // Never a revoked license that its provider keeps charging: billing stops first, or nothing is revoked.
       try {
         billingCancelled = await this.stopBilling(license, why);
       } catch (error) {
-        throw this.providerError(error, 'revoke');
+        throw supportFacing(error, this.providerOf(license).displayName, 'revoke');
       }
       await this.markCancelled(license);
     }
@@ -227,7 +218,7 @@ export class SupportService {
       detail: { revocationId, billingCancelled, token: caller.tokenName },
     });
     return this.answer(await this.license(license.id), billingCancelled
-      ? 'PayPal stopped billing the subscription and the license is revoked.'
+      ? `${this.providerOf(license).displayName} stopped billing the subscription and the license is revoked.`
       : 'The license is revoked.');
   }
 
@@ -282,16 +273,14 @@ export class SupportService {
 
   // ---- the pieces ----------------------------------------------------------------------------------------
 
-  /** Cancels the subscription at PayPal; true if PayPal cancelled it now, false if it was no longer billing there. */
+  /** Cancels the subscription at its provider; true if it cancelled it now, false if it was no longer billing there
+   *  (cancelled or expired there already: its notice decides, as for any cancel). */
   private async stopBilling(license: LicenseRecord, why: string): Promise<boolean> {
-    try {
-      await this.deps.paypal.cancelSubscription(license.subscriptionId!, `Cancelled by support: ${why}`);
-      return true;
-    } catch (error) {
-      // 422: PayPal no longer bills it (cancelled or expired there already); its notice decides, as for any cancel.
-      if (isPayPalApiError(error, 'provider_rejected') && error.status === 422) return false;
-      throw error;
-    }
+    return (await this.providerOf(license).cancelSubscription(license.subscriptionId!, `Cancelled by support: ${why}`)) === 'cancelled';
+  }
+
+  private providerOf(license: LicenseRecord): PaymentProvider {
+    return this.deps.providers.get(license.provider);
   }
 
   private async markCancelled(license: LicenseRecord): Promise<void> {
@@ -303,14 +292,6 @@ export class SupportService {
     const id = `support:revoke:${randomBytes(6).toString('base64url')}`;
     await this.deps.checkouts.applyEvents(license.checkoutId, [{ id, at: this.deps.clock.now(), type: 'license.revoked', reason: why }], [], 'support');
     return id;
-  }
-
-  private providerError(error: unknown, action: string): Error {
-    if (isPayPalApiError(error, 'provider_rejected') || isPayPalApiError(error, 'not_found')) {
-      return new ApiError(409, 'provider_rejected', `PayPal refused the ${action}${error.issue ? ` (${error.issue})` : ''}; nothing else was changed.`);
-    }
-    if (isPayPalApiError(error)) return new ApiError(503, 'provider_unavailable', `PayPal could not be reached, so the ${action} was not made; try again in a moment.`);
-    return error instanceof Error ? error : new Error(String(error));
   }
 
   /** Who made the revocation standing on the license (their token's name), if the trail says. */
@@ -326,8 +307,9 @@ export class SupportService {
     return null;
   }
 
-  private context(caller: SupportCaller, revokedBy: string | null): RuleContext {
-    return { role: caller.role, tokenName: caller.tokenName, revokedBy, now: this.deps.clock.now(), policy: this.deps.grant };
+  private context(caller: SupportCaller, revokedBy: string | null, license: LicenseRecord): RuleContext {
+    const providerName = this.deps.providers.find(license.provider)?.displayName ?? license.provider;
+    return { role: caller.role, tokenName: caller.tokenName, revokedBy, now: this.deps.clock.now(), policy: this.deps.grant, providerName };
   }
 
   private async answer(license: LicenseRecord, outcome: string): Promise<SupportActionResponse> {
@@ -365,7 +347,7 @@ export class SupportService {
         break;
       }
       default:
-        for (const ref of await providerRefs.findAnyProvider(db, parsed.id)) {
+        for (const ref of [...await providerRefs.findAnyProvider(db, parsed.id), ...(parsed.asTyped ? await providerRefs.findAnyProvider(db, parsed.asTyped) : [])]) {
           if (ref.licenseId) add(await licenses.get(db, ref.licenseId));
           else if (ref.checkoutId) {
             const checkout = await checkouts.get(db, ref.checkoutId);

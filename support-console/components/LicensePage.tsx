@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { PayPalLiveState, SupportLicensePage } from '../../common/api';
+import type { ProviderLiveState, SupportLicensePage } from '../../common/api';
 import { shortAnchor } from '../../common/anchor';
 import { useConsole } from '../store';
 import { ACTION_LABELS, formatDate, formatDateTime, formatMoney, statusInWords, timelineKind, tierInWords } from '../words';
@@ -36,7 +36,7 @@ export function LicensePage({ id }: { id: string }) {
               </div>
             )}
           </section>
-          <LiveState state={page.paypal} />
+          <LiveState state={page.live} provider={providerName(page.license.provider)} />
           <Timeline page={page} />
           <Audit page={page} />
           {pending && <ActionDialog page={page} />}
@@ -97,10 +97,16 @@ function Facts({ page }: { page: SupportLicensePage }) {
   );
 }
 
-function LiveState({ state }: { state: PayPalLiveState }) {
+/** The payment provider as staff read it (the license names it by its id). */
+function providerName(id: string): string {
+  return PROVIDER_NAMES[id] ?? id;
+}
+const PROVIDER_NAMES: Record<string, string> = { paypal: 'PayPal', paystack: 'Paystack' };
+
+function LiveState({ state, provider }: { state: ProviderLiveState; provider: string }) {
   return (
     <section aria-labelledby="paypal-title" className="panel" data-testid="paypal-state">
-      <h2 id="paypal-title">At PayPal now</h2>
+      <h2 id="paypal-title">At {provider} now</h2>
       {state.kind === 'subscription' && (
         <p>
           Subscription <code>{state.id}</code> is <strong>{state.status}</strong>
@@ -119,7 +125,7 @@ function LiveState({ state }: { state: PayPalLiveState }) {
   );
 }
 
-const SOURCES = { provider: 'PayPal', server: 'our server', support: 'support' } as const;
+const sources = (provider: string) => ({ provider, server: 'our server', support: 'support' }) as const;
 
 function Timeline({ page }: { page: SupportLicensePage }) {
   return (
@@ -135,10 +141,10 @@ function Timeline({ page }: { page: SupportLicensePage }) {
               <td>{formatDateTime(e.at)}</td>
               <td>
                 {timelineKind(e.kind)}
-                {e.outcome === 'not_confirmed' && <span className="flag"> — not confirmed by PayPal, nothing changed</span>}
+                {e.outcome === 'not_confirmed' && <span className="flag"> — not confirmed by {providerName(page.license.provider)}, nothing changed</span>}
                 {e.outcome === 'unreadable' && <span className="flag"> — unreadable delivery, nothing changed</span>}
               </td>
-              <td>{SOURCES[e.source]}</td>
+              <td>{sources(providerName(page.license.provider))[e.source]}</td>
               <td>{e.amount ? formatMoney(e.amount, e.currency) : ''}</td>
               <td>{e.reference ? <code>{e.reference}</code> : ''}</td>
               <td>{e.note ?? ''}</td>

@@ -140,7 +140,7 @@ describe('cancelSubscription (the operation)', () => {
   it('an answer that fails verification is not adopted, and says PayPal did cancel', async () => {
     const before = await storedToken(secrets);
     await answer('recorded', monthly({ status: 'canceled' }), view({ status: 'canceled' }), await makeIssuer('foreign-key'));
-    expect(await run()).toMatchObject({ kind: 'failed', manage: { reason: 'invalid_entitlement', retryable: false, message: expect.stringMatching(/^PayPal has cancelled the subscription, but .*not signed by this app's license server/) } });
+    expect(await run()).toMatchObject({ kind: 'failed', manage: { reason: 'invalid_entitlement', retryable: false, message: expect.stringMatching(/^The subscription is cancelled, but .*not signed by this app's license server/) } });
     expect(await storedToken(secrets)).toBe(before);
   });
 

@@ -162,7 +162,7 @@ describe('adopting a token', () => {
     };
     await cache.accept({ token, fromServer: true, license }, anchor);
     const details = (await newCache().evaluate(anchor)).entitlement?.details;
-    expect(details).toEqual({ planName: 'Enterprise (lifetime)', billing: { kind: 'one_time' }, amount: '49.00', currency: 'USD', purchasedAt: '2026-01-15T12:00:00.000Z', subscriptionId: null });
+    expect(details).toEqual({ planName: 'Enterprise (lifetime)', billing: { kind: 'one_time' }, amount: '49.00', currency: 'USD', purchasedAt: '2026-01-15T12:00:00.000Z', subscriptionId: null, provider: null });
   });
 
   it('accepts a fresh answer although the local clock runs days behind the server, and keeps the guard for replays', async () => {

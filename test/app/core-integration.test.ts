@@ -129,7 +129,7 @@ describe('license core against the real server and sandbox', () => {
       const returns: URL[] = [];
       const core = await app.launch(h.server.url, payingWindow('pay', returns));
       expect(core.getState().license).toMatchObject({ tier: 'free', reason: 'No license on this machine.', online: true, storage: 'file' });
-      expect(core.getState().plans?.map((p) => p.id)).toContain('enterprise-lifetime');
+      expect(core.getState().catalog?.plans.map((p) => p.id)).toContain('enterprise-lifetime');
 
       const ended = flowEnd(core);
       await core.startUpgrade('enterprise-lifetime');
@@ -139,7 +139,7 @@ describe('license core against the real server and sandbox', () => {
       expect(bought.license).toMatchObject({ tier: 'enterprise', online: true, reason: null, entitlement: { status: 'active', planId: 'enterprise-lifetime' } });
       // What the customer quotes to support comes with the purchase (the server's license view), not only the token.
       expect(bought.license.entitlement?.details).toEqual({
-        planName: 'Enterprise (lifetime)', billing: { kind: 'one_time' }, amount: '49.00', currency: 'USD', purchasedAt: expect.any(String), subscriptionId: null,
+        planName: 'Enterprise (lifetime)', billing: { kind: 'one_time' }, amount: '49.00', currency: 'USD', purchasedAt: expect.any(String), subscriptionId: null, provider: 'paypal',
       });
       const transactionId = bought.license.entitlement?.transactionId;
       expect(transactionId).toMatch(/\w+/);

@@ -53,7 +53,7 @@ async function fakeServer() {
       if (req.method === 'GET' && path === '/v1/plans') return json(200, { plans: PLANS });
       if (req.method === 'POST' && path === '/v1/checkouts') {
         anchorSeen = body.anchor;
-        return json(201, { checkoutId: 'chk_1', approveUrl: 'https://www.sandbox.paypal.test/approve?token=ORDER1', pollToken: 'hbp_1', expiresAt: new Date(Date.now() + 3600_000).toISOString() });
+        return json(201, { checkoutId: 'chk_1', provider: 'paypal', approveUrl: 'https://www.sandbox.paypal.test/approve?token=ORDER1', pollToken: 'hbp_1', expiresAt: new Date(Date.now() + 3600_000).toISOString() });
       }
       if (req.method === 'GET' && path === '/v1/checkouts/chk_1') return json(200, await view());
       if (req.method === 'POST' && path === '/v1/checkouts/chk_1/return') {
@@ -110,7 +110,7 @@ describe('LicenseCore', () => {
     expect(license).toMatchObject({ tier: 'free', entitlement: null, reason: NO_LICENSE, storage: 'file', needsOnlineCheck: false });
     expect(license.anchor).toEqual({ short: expect.stringMatching(/^[A-Za-z0-9_-]{6}…[A-Za-z0-9_-]{4}$/), code: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     const after = await online;
-    expect(after.plans).toEqual(PLANS);
+    expect(after.catalog).toEqual({ plans: PLANS, providers: [] });
     expect(after.license.lastRefreshFailure).toBeNull();
     expect(s.state.refreshes).toBe(0); // nothing to present
   });
@@ -124,7 +124,7 @@ describe('LicenseCore', () => {
     checkoutWindow.onOpen = (_request, w) => setTimeout(() => w.end({ kind: 'returned', orderToken: 'ORDER1' }), 20);
     const done = until(core, (st) => (st.flow.step === 'active' ? st : undefined));
     await core.startUpgrade('enterprise-lifetime');
-    expect(core.getState().flow).toEqual({ step: 'creating', planId: 'enterprise-lifetime' });
+    expect(core.getState().flow).toEqual({ step: 'creating', planId: 'enterprise-lifetime', provider: { id: '', name: '' } });
     const active = await done;
     expect(active.license).toMatchObject({ tier: 'enterprise', reason: null, online: true, entitlement: { licenseId: 'lic_test1', transactionId: '3AB12345CD678901E' } });
     expect(await storedToken(secrets)).toMatch(/^eyJ/);
@@ -245,8 +245,8 @@ describe('LicenseCore', () => {
   it('listPlans keeps the plans in the state and rejects in words when offline', async () => {
     const s = await fakeServer();
     const { core } = makeCore(s.url);
-    expect(await core.listPlans()).toEqual(PLANS);
-    expect(core.getState().plans).toEqual(PLANS);
+    expect(await core.listPlans()).toEqual({ plans: PLANS, providers: [] });
+    expect(core.getState().catalog).toEqual({ plans: PLANS, providers: [] });
     const dead = makeCore('http://127.0.0.1:9').core;
     await expect(dead.listPlans()).rejects.toThrow('Loading the plans failed: the license server cannot be reached. Check your internet connection (and proxy settings, if you use one) and try again.');
     expect(dead.getState().license.online).toBe(false);
@@ -272,14 +272,14 @@ describe('LicenseCore', () => {
     const api = createHardboundApi(core, { copyText: (text) => void copied.push(text), openPaymentSettings: async () => undefined });
     await core.start();
     expect(await api.getState()).toBe(core.getState());
-    expect(await api.listPlans()).toEqual(PLANS);
+    expect(await api.listPlans()).toEqual({ plans: PLANS, providers: [] });
     await api.copyText('3AB12345CD678901E');
     expect(copied).toEqual(['3AB12345CD678901E']);
     const seen: AppState[] = [];
     const off = api.onState((st) => seen.push(st));
     await api.refresh();
     off();
-    await api.startUpgrade('enterprise-lifetime');
+    await api.startUpgrade('enterprise-lifetime', null, null);
     await api.cancelUpgrade();
     expect(seen.length).toBeGreaterThan(0);
     expect(core.getState().flow).toMatchObject({ step: 'cancelled' });

@@ -213,13 +213,13 @@ describe('the core behind an HTTPS proxy', () => {
     const tunnelsBefore = proxy.tunnels.length;
     const seenBefore = front.seen.length;
     const direct = new ServerClient({ baseUrl: front.url, transport: nodeHttpTransport({ env: { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, ca: tls.cert }) });
-    expect((await direct.listPlans()).length).toBeGreaterThan(0);
+    expect((await direct.listPlans()).plans.length).toBeGreaterThan(0);
     expect(proxy.tunnels.length).toBe(tunnelsBefore);
     expect(front.seen.length).toBe(seenBefore + 1);
 
     // undici tunnels plain http through the proxy with CONNECT as well.
     const plain = new ServerClient({ baseUrl: h.server.url, transport: nodeHttpTransport({ env: { HTTP_PROXY: proxy.url } }) });
-    expect((await plain.listPlans()).length).toBeGreaterThan(0);
+    expect((await plain.listPlans()).plans.length).toBeGreaterThan(0);
     expect(proxy.tunnels.map((t) => t.target)).toContain(new URL(h.server.url).host);
   });
 

@@ -117,7 +117,7 @@ describe('one refresh', () => {
   let reply: () => Promise<RefreshResponse>;
 
   const client = {
-    listPlans: async () => plans,
+    listPlans: async () => ({ plans, providers: [] }),
     refresh: async (a: string, token: string) => {
       presented.push([a, token]);
       return reply();
@@ -178,9 +178,9 @@ describe('one refresh', () => {
 
   it('with nothing to present, only checks that the server answers (and fetches the plans)', async () => {
     secrets.items.clear();
-    expect(await refresh()).toEqual({ kind: 'nothing_to_refresh', plans });
+    expect(await refresh()).toEqual({ kind: 'nothing_to_refresh', catalog: { plans, providers: [] } });
     expect(presented).toEqual([]);
-    expect(await refreshLicense({ client, cache, anchor: null })).toEqual({ kind: 'nothing_to_refresh', plans });
+    expect(await refreshLicense({ client, cache, anchor: null })).toEqual({ kind: 'nothing_to_refresh', catalog: { plans, providers: [] } });
   });
 });
 

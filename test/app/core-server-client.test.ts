@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../common/clock';
 import { pollUntilSettled } from '../../main/license/checkout-long-poll';
 import { backoffDelay } from '../../main/license/retry-policy';
-import { ServerClient } from '../../main/license/server-client';
+import { ServerClient, type PaymentChoice } from '../../main/license/server-client';
+
+const NO_CHOICE: PaymentChoice = { provider: null, email: null };
 import { ServerClientError } from '../../main/license/server-errors';
 import { systemTimers } from '../../main/license/timers';
 import { directTransport } from './core-support';
@@ -75,13 +77,35 @@ async function failure(promise: Promise<unknown>): Promise<ServerClientError> {
 describe('server client', () => {
   it('lists plans from GET /v1/plans', async () => {
     const s = await scripted({ body: PLANS });
-    expect(await client(s.url).listPlans()).toEqual(PLANS.plans);
+    expect(await client(s.url).listPlans()).toEqual({ plans: PLANS.plans, providers: [] });
     expect(s.seen[0]).toMatchObject({ method: 'GET', url: '/v1/plans' });
+  });
+
+  it('lists the providers GET /v1/plans names, and refuses a providers list the contract does not allow', async () => {
+    const paystack = { id: 'paystack', name: 'Paystack', requiresEmail: true, checkoutHosts: ['checkout.paystack.com'] };
+    const s = await scripted({ body: { ...PLANS, providers: [paystack] } }, { body: { ...PLANS, providers: [{ id: 'paystack' }] } });
+    expect(await client(s.url).listPlans()).toEqual({ plans: PLANS.plans, providers: [paystack] });
+    expect(await failure(client(s.url).listPlans())).toMatchObject({ kind: 'bad_response' });
+  });
+
+  it('sends the chosen provider, and the buyer\'s e-mail only when given, in the checkout request\'s body alone', async () => {
+    const created = { checkoutId: 'chk_1', provider: 'paystack', approveUrl: 'https://checkout.paystack.com/0peioxfhpn', pollToken: 'hbp_1', expiresAt: new Date().toISOString() };
+    const s = await scripted({ status: 201, body: created });
+    expect(await client(s.url).createCheckout('a'.repeat(43), 'enterprise-lifetime', { provider: 'paystack', email: 'ada@example.test' })).toEqual(created);
+    await client(s.url).createCheckout('a'.repeat(43), 'enterprise-lifetime', { provider: 'paypal', email: null });
+    await client(s.url).createCheckout('a'.repeat(43), 'enterprise-lifetime', NO_CHOICE);
+    expect(s.seen.map((r) => r.body)).toEqual([
+      { anchor: 'a'.repeat(43), plan: 'enterprise-lifetime', provider: 'paystack', email: 'ada@example.test' },
+      { anchor: 'a'.repeat(43), plan: 'enterprise-lifetime', provider: 'paypal' },
+      { anchor: 'a'.repeat(43), plan: 'enterprise-lifetime' },
+    ]);
+    // Never in the URL or a header, where proxies and logs would see it.
+    expect(JSON.stringify(s.seen.map((r) => [r.url, r.headers]))).not.toContain('ada@example.test');
   });
 
   it('retries 5xx with back-off and returns the first good answer', async () => {
     const s = await scripted({ status: 503, body: { error: { code: 'provider_unavailable', message: 'PayPal could not be reached' } } }, { status: 500 }, { body: PLANS });
-    expect(await client(s.url).listPlans()).toHaveLength(1);
+    expect((await client(s.url).listPlans()).plans).toHaveLength(1);
     expect(s.seen).toHaveLength(3);
   });
 
@@ -94,7 +118,7 @@ describe('server client', () => {
 
   it('never retries a 4xx and maps the {error:{code,message}} body', async () => {
     const s = await scripted({ status: 400, body: { error: { code: 'unknown_plan', message: 'Unknown plan; GET /v1/plans lists the plans on offer.' } } });
-    const error = await failure(client(s.url).createCheckout('a'.repeat(43), 'nope'));
+    const error = await failure(client(s.url).createCheckout('a'.repeat(43), 'nope', NO_CHOICE));
     expect(error).toMatchObject({ kind: 'rejected', status: 400, code: 'unknown_plan', retryable: false });
     expect(error.message).toMatch(/Unknown plan/);
     expect(s.seen).toHaveLength(1);
@@ -109,7 +133,7 @@ describe('server client', () => {
 
   it('retries dropped connections, then reports offline', async () => {
     const s = await scripted({ destroy: true }, { body: PLANS });
-    expect(await client(s.url).listPlans()).toHaveLength(1);
+    expect((await client(s.url).listPlans()).plans).toHaveLength(1);
     const dead = await scripted({ destroy: true });
     expect(await failure(client(dead.url).listPlans())).toMatchObject({ kind: 'offline', status: null });
     expect(dead.seen).toHaveLength(fast.attempts);
@@ -127,7 +151,7 @@ describe('server client', () => {
 
   it('times a slow answer out as offline, and retries it', async () => {
     const s = await scripted({ delayMs: 1_000, body: PLANS }, { body: PLANS });
-    expect(await client(s.url, 150).listPlans()).toHaveLength(1);
+    expect((await client(s.url, 150).listPlans()).plans).toHaveLength(1);
     expect(s.seen).toHaveLength(2);
     const slow = await scripted({ delayMs: 1_000, body: PLANS });
     expect(await failure(client(slow.url, 100).listPlans())).toMatchObject({ kind: 'offline', message: expect.stringMatching(/did not answer in time/) });
@@ -138,7 +162,7 @@ describe('server client', () => {
     expect(await failure(client(s.url).listPlans())).toMatchObject({ kind: 'bad_response' });
     expect(s.seen).toHaveLength(1);
     const odd = await scripted({ body: { checkoutId: 'chk', pollToken: 't', approveUrl: 'javascript:alert(1)', expiresAt: new Date().toISOString() } });
-    expect(await failure(client(odd.url).createCheckout('a'.repeat(43), 'p'))).toMatchObject({ kind: 'bad_response' });
+    expect(await failure(client(odd.url).createCheckout('a'.repeat(43), 'p', NO_CHOICE))).toMatchObject({ kind: 'bad_response' });
   });
 
   it('checks a completed checkout in full: a license or entitlement the contract does not allow is bad_response', async () => {

@@ -4,7 +4,7 @@ import type { FlowState } from '../../common/app-state';
 import { systemClock } from '../../common/clock';
 import type { AnchorResult } from '../../main/license/anchor';
 import { CANCEL_MESSAGES } from '../../main/license/flow-outcomes';
-import type { CheckoutApi, CheckoutTicket } from '../../main/license/server-client';
+import type { CheckoutApi, CheckoutTicket, PaymentChoice } from '../../main/license/server-client';
 import { ServerClientError } from '../../main/license/server-errors';
 import { systemTimers } from '../../main/license/timers';
 import { UpgradeFlow, type AcceptResult } from '../../main/license/upgrade-flow';
@@ -33,17 +33,20 @@ class FakeServer implements CheckoutApi {
 
   /** The entitlement each checkout was started with. */
   presented: (string | null | undefined)[] = [];
+  /** The provider and e-mail each checkout was started with. */
+  choices: PaymentChoice[] = [];
   /** What the server answers about a subscription the purchase replaces. */
   replaces: CreateCheckoutResponse['replaces'];
 
-  async createCheckout(_anchor: string, _plan: string, signal?: AbortSignal, entitlement?: string | null): Promise<CreateCheckoutResponse> {
+  async createCheckout(_anchor: string, _plan: string, payment: PaymentChoice, signal?: AbortSignal, entitlement?: string | null): Promise<CreateCheckoutResponse> {
     this.presented.push(entitlement);
+    this.choices.push(payment);
     await Promise.resolve();
     if (signal?.aborted) throw new ServerClientError('aborted', 'stopped');
     if (this.createError) throw this.createError;
     this.created++;
     return {
-      checkoutId: `chk_${this.created}`, approveUrl: 'https://www.sandbox.paypal.test/checkoutnow?token=ORDER1', pollToken: 'hbp_1',
+      checkoutId: `chk_${this.created}`, provider: payment.provider ?? 'paypal', approveUrl: 'https://www.sandbox.paypal.test/checkoutnow?token=ORDER1', pollToken: 'hbp_1',
       expiresAt: new Date(Date.now() + 3600_000).toISOString(), ...(this.replaces ? { replaces: this.replaces } : {}),
     };
   }
@@ -107,6 +110,7 @@ function setup(options: Setup = {}) {
     clock: systemClock,
     timers: systemTimers,
     anchor: () => (options.anchor === undefined ? { ok: true, anchor: randomAnchor() as never } : options.anchor),
+    providerName: (id: string) => ({ paypal: 'PayPal', paystack: 'Paystack' })[id] ?? id,
     entitlement: async () => options.entitlement ?? null,
     acceptEntitlement: async (token) => {
       accepted.push(token);
@@ -125,15 +129,35 @@ const run = (flow: UpgradeFlow, plan = 'enterprise-lifetime') => {
   return settled;
 };
 
+const PAYPAL = { id: 'paypal', name: 'PayPal' };
+
 describe('upgrade flow', () => {
+  it('the chosen provider and the buyer\'s e-mail go to the checkout request, the provider into every step, the e-mail nowhere else', async () => {
+    const t = setup();
+    t.window.onOpen = (_request, w) => setTimeout(() => w.end({ kind: 'returned', orderToken: 'chk.1' }), 10);
+    const paystack = { id: 'paystack', name: 'Paystack' };
+    expect(await t.flow.start('enterprise-lifetime', { provider: paystack, email: 'ada@example.test' })).toEqual({ step: 'active', planId: 'enterprise-lifetime' });
+    expect(t.server.choices).toEqual([{ provider: 'paystack', email: 'ada@example.test' }]);
+    expect(t.states.slice(0, 3)).toEqual([
+      { step: 'creating', planId: 'enterprise-lifetime', provider: paystack },
+      { step: 'awaiting_approval', planId: 'enterprise-lifetime', provider: paystack, checkoutId: 'chk_1' },
+      { step: 'confirming', planId: 'enterprise-lifetime', provider: paystack, checkoutId: 'chk_1' },
+    ]);
+    expect(t.window.opened[0]).toMatchObject({ providerName: 'Paystack' });
+    expect(JSON.stringify([t.states, t.window.opened, t.flow.state])).not.toContain('ada@example.test');
+  });
+
   it('return road: the window reports the return, POST return captures, the entitlement is stored, Enterprise', async () => {
     const t = setup();
     t.window.onOpen = (_request, w) => setTimeout(() => w.end({ kind: 'returned', orderToken: 'ORDER1' }), 10);
     expect(await run(t.flow)).toEqual({ step: 'active', planId: 'enterprise-lifetime' });
     expect(t.steps()).toEqual(['creating', 'awaiting_approval', 'confirming', 'active']);
-    expect(t.states[1]).toEqual({ step: 'awaiting_approval', planId: 'enterprise-lifetime', checkoutId: 'chk_1' });
+    // No provider chosen (a server naming none): the checkout's answer names it, and the flow says so.
+    expect(t.states[0]).toEqual({ step: 'creating', planId: 'enterprise-lifetime', provider: { id: '', name: '' } });
+    expect(t.states[1]).toEqual({ step: 'awaiting_approval', planId: 'enterprise-lifetime', provider: PAYPAL, checkoutId: 'chk_1' });
     expect(t.window.opened).toEqual([{
       approveUrl: 'https://www.sandbox.paypal.test/checkoutnow?token=ORDER1',
+      providerName: 'PayPal',
       returnUrlPrefix: 'http://127.0.0.1:4100/checkout/return',
       cancelUrlPrefix: 'http://127.0.0.1:4100/checkout/cancel',
     }]);
@@ -149,7 +173,7 @@ describe('upgrade flow', () => {
     await run(t.flow);
     expect(t.server.presented).toEqual(['signed.monthly.token']);
     expect(t.states[1]).toEqual({
-      step: 'awaiting_approval', planId: 'enterprise-lifetime', checkoutId: 'chk_1', replaces: { subscriptionId: 'I-MONTHLY0001', planId: 'enterprise-monthly' },
+      step: 'awaiting_approval', planId: 'enterprise-lifetime', provider: PAYPAL, checkoutId: 'chk_1', replaces: { subscriptionId: 'I-MONTHLY0001', planId: 'enterprise-monthly' },
     });
     // A machine with nothing yet presents nothing.
     const fresh = setup();
@@ -208,7 +232,7 @@ describe('upgrade flow', () => {
     };
     const settled = run(t.flow);
     await reached(t, 'window_closed');
-    expect(t.states.at(-1)).toEqual({ step: 'window_closed', planId: 'enterprise-lifetime', checkoutId: 'chk_1', expiresAt: expect.any(String) });
+    expect(t.states.at(-1)).toEqual({ step: 'window_closed', planId: 'enterprise-lifetime', provider: PAYPAL, checkoutId: 'chk_1', expiresAt: expect.any(String) });
     expect(t.flow.running).toBe(true);
     expect(t.server.cancels).toBe(0);
 

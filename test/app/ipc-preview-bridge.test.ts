@@ -58,9 +58,12 @@ afterEach(async () => {
 
 async function setup() {
   const core = fakeApi();
-  const tabs = new CheckoutTabs(() => 'tab-1');
+  const origins = ['https://www.sandbox.paypal.com', 'http://127.0.0.1:8788'];
+  const tabs = new CheckoutTabs(origins, () => 'tab-1');
   preview = await startPreview({ rendererDir, api: core.api, tabs, port: 0, heartbeatMs: 50, clientScript });
   const origin = preview.url.replace(/\/$/, '');
+  // The page's own origin stands in for a provider's checkout page in the browser tests below.
+  origins.push(origin);
   const post = (pathname: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${origin}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', origin, ...headers }, body: JSON.stringify(body) });
   return { core, tabs, origin, post };
@@ -84,8 +87,8 @@ describe('preview bridge over HTTP', () => {
   it('invokes the core and returns its answer', async () => {
     const { core, post } = await setup();
     expect(await (await post('/__bridge/invoke', { channel: 'hardbound:get-state', args: [] })).json()).toEqual({ ok: true, result: STATE('idle') });
-    expect(await (await post('/__bridge/invoke', { channel: 'hardbound:start-upgrade', args: ['enterprise-lifetime'] })).json()).toEqual({ ok: true, result: null });
-    expect(core.calls).toEqual([['getState'], ['startUpgrade', 'enterprise-lifetime']]);
+    expect(await (await post('/__bridge/invoke', { channel: 'hardbound:start-upgrade', args: ['enterprise-lifetime', 'paystack', 'ada@example.test'] })).json()).toEqual({ ok: true, result: null });
+    expect(core.calls).toEqual([['getState'], ['startUpgrade', 'enterprise-lifetime', 'paystack', 'ada@example.test']]);
   });
 
   it("passes the core's failure on as a code and a message", async () => {
@@ -164,7 +167,7 @@ describe('preview bridge over HTTP', () => {
 
 describe('checkout tabs', () => {
   it("end once, as 'closed', telling the page once; they never end by themselves", async () => {
-    const tabs = new CheckoutTabs(() => 'tab-9');
+    const tabs = new CheckoutTabs(['https://www.sandbox.paypal.com'], () => 'tab-9');
     const events: unknown[] = [];
     tabs.onEvent((event) => events.push(event));
     const handle = tabs.open({ approveUrl: 'https://www.sandbox.paypal.com/checkoutnow?token=T', returnUrlPrefix: 'r', cancelUrlPrefix: 'c' });
@@ -180,6 +183,18 @@ describe('checkout tabs', () => {
       { kind: 'checkout-open', id: 'tab-9', url: 'https://www.sandbox.paypal.com/checkoutnow?token=T' },
       { kind: 'checkout-close', id: 'tab-9' },
     ]);
+  });
+
+  it('open no page outside the configured checkout origins: the handle ends as closed, no tab', async () => {
+    const tabs = new CheckoutTabs(['https://checkout.paystack.com'], () => 'tab-10');
+    const events: unknown[] = [];
+    tabs.onEvent((event) => events.push(event));
+    for (const approveUrl of ['https://checkout.paystack.com.evil.example/x', 'http://checkout.paystack.com/x', 'javascript:alert(1)', 'https://www.paypal.com/checkoutnow?token=T']) {
+      expect(await tabs.open({ approveUrl, returnUrlPrefix: 'r', cancelUrlPrefix: 'c' }).outcome).toEqual({ kind: 'closed' });
+    }
+    expect(events).toEqual([]);
+    tabs.open({ approveUrl: 'https://checkout.paystack.com/0peioxfhpn', returnUrlPrefix: 'r', cancelUrlPrefix: 'c' });
+    expect(events).toEqual([{ kind: 'checkout-open', id: 'tab-10', url: 'https://checkout.paystack.com/0peioxfhpn' }]);
   });
 });
 
@@ -203,7 +218,7 @@ describe('preview bridge in Chromium', () => {
 
       // The Upgrade click reserves a tab; the core's checkout then navigates it to the approve URL.
       const popup = page.waitForEvent('popup');
-      await page.evaluate(() => (globalThis as unknown as PageGlobals).hardbound.startUpgrade('enterprise-lifetime'));
+      await page.evaluate(() => (globalThis as unknown as PageGlobals).hardbound.startUpgrade('enterprise-lifetime', null, null));
       const tab = await popup;
       core.publish(STATE('awaiting_approval'));
       const handle = tabs.open({ approveUrl: `${origin}/assets/app.js?approve=1`, returnUrlPrefix: 'r', cancelUrlPrefix: 'c' });
@@ -214,7 +229,7 @@ describe('preview bridge in Chromium', () => {
       handle.close();
       await tabClosed;
       await expect(handle.outcome).resolves.toEqual({ kind: 'closed' });
-      expect(core.calls).toContainEqual(['startUpgrade', 'enterprise-lifetime']);
+      expect(core.calls).toContainEqual(['startUpgrade', 'enterprise-lifetime', null, null]);
 
       // "Reopen payment page" takes a tab during the click too; the person then closes that tab themselves:
       // the page notices and the core's handle ends as closed (the flow offers to reopen again).

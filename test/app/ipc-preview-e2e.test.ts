@@ -37,7 +37,7 @@ beforeAll(async () => {
   dirs.push(rendererDir, appData);
   await build({ ...rendererConfig, configFile: false, logLevel: 'warn', build: { ...rendererConfig.build, outDir: rendererDir } });
   const jwks = (await (await fetch(`${harness.server.url}${API_PATHS.jwks}`)).json()) as JwksResponse;
-  const tabs = new CheckoutTabs();
+  const tabs = new CheckoutTabs([new URL(harness.sandbox.baseUrl).origin]);
   core = new LicenseCore({
     env: { clock: systemClock, readMachineId: async () => 'b4e1c0de5a1d4f0e9c3a7b2d6e8f0a11' },
     secrets: new FileSecretStore(appData),
@@ -68,7 +68,7 @@ const flowStep = () => core.getState().flow.step;
 describe('browser preview with the real core', () => {
   itWithSystem(chromiumPart, 'Cancel in the app while the approval tab is open: cancelled, and the tab is closed for the buyer', async () => {
     const tabOpened = page.waitForEvent('popup');
-    await page.evaluate(() => (globalThis as unknown as PageGlobals).hardbound.startUpgrade('enterprise-lifetime'));
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).hardbound.startUpgrade('enterprise-lifetime', null, null));
     const tab = await tabOpened;
     await tab.waitForURL(/\/checkoutnow\?token=/);
     const tabClosed = tab.waitForEvent('close');
@@ -81,7 +81,7 @@ describe('browser preview with the real core', () => {
 
   itWithSystem(chromiumPart, 'Cancel on the approval tab: the server tells the core, the app shows cancelled and stays Free', async () => {
     const tabOpened = page.waitForEvent('popup');
-    await page.evaluate(() => (globalThis as unknown as PageGlobals).hardbound.startUpgrade('enterprise-lifetime'));
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).hardbound.startUpgrade('enterprise-lifetime', null, null));
     const tab = await tabOpened;
     await tab.waitForURL(/\/checkoutnow\?token=/);
     const tabClosed = tab.waitForEvent('close');

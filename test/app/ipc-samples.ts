@@ -5,7 +5,7 @@ import type { IpcMethodName, IpcMethods } from '../../common/ipc';
 export const SAMPLE_ARGS: { [M in IpcMethodName]: Parameters<IpcMethods[M]> } = {
   getState: [],
   listPlans: [],
-  startUpgrade: ['enterprise-lifetime'],
+  startUpgrade: ['enterprise-lifetime', 'paystack', 'ada@example.test'],
   reopenCheckout: [],
   cancelUpgrade: [],
   dismissFlow: [],

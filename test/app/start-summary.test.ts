@@ -24,6 +24,10 @@ describe('startSummary', () => {
     expect(text).toContain('PayPal sandbox         http://127.0.0.1:8788   control API under http://127.0.0.1:8788/__sandbox/');
     expect(text).toContain('Data                   ./data (database, signing keys, the preview\'s license)');
     expect(text).toContain('First: in the app, click "Upgrade to Enterprise", choose a plan and press Pay on the sandbox\'s PayPal page (it opens in a new tab)');
+    expect(text).not.toContain('Paystack');
+    const both = startSummary({ ...base, previewUrl: 'http://127.0.0.1:8790/', electronSkipped: null, keychainFallback: null, paystackStandInUrl: 'http://127.0.0.1:8788/paystack' });
+    expect(both).toContain('Paystack stand-in      http://127.0.0.1:8788/paystack   control API under http://127.0.0.1:8788/__sandbox/paystack/');
+    expect(both).toContain('Or choose "Pay with: Paystack", give any e-mail address (it goes to the stand-in only) and press Pay on its page.');
     expect(text).toContain('Electron was not launched: this machine cannot reach GitHub, where the Electron binary is downloaded from (getaddrinfo ENOTFOUND github.com). The preview');
     expect(text).toContain('License token: no OS keychain (Secret Service) runs in this session, so it is kept in a file only you can read, in ./data/app.');
     expect(text).not.toMatch(/DBus|X11/);

@@ -2,7 +2,7 @@
 // problem named at once.
 import { describe, expect, it } from 'vitest';
 import { paymentSettingsOpener } from '../../main/electron/app-core';
-import { DEFAULT_APP_SALT, DEFAULT_EXTERNAL_LINKS, DEFAULT_ISSUER, DEFAULT_PAYMENT_SETTINGS_URL, DEFAULT_SERVER_URL, loadAppConfig } from '../../main/electron/app-config';
+import { DEFAULT_APP_SALT, DEFAULT_ISSUER, DEFAULT_SERVER_URL, loadAppConfig } from '../../main/electron/app-config';
 
 const KEY = { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'k1', alg: 'EdDSA', use: 'sig' };
 const JWKS = JSON.stringify({ keys: [KEY] });
@@ -16,22 +16,30 @@ describe('loadAppConfig', () => {
         pinnedKeys: [KEY],
         issuer: DEFAULT_ISSUER,
         appSalt: DEFAULT_APP_SALT,
+        // No provider is built in: the checkout origins and payment pages come from the config alone.
         checkoutOrigins: [],
-        externalLinks: DEFAULT_EXTERNAL_LINKS,
-        paymentSettingsUrl: DEFAULT_PAYMENT_SETTINGS_URL,
+        externalLinks: [],
+        paymentSettingsUrls: {},
       },
     });
     expect(DEFAULT_SERVER_URL).toBe('http://127.0.0.1:8787');
   });
 
-  it('takes PayPal\'s payment-method page only under the external-link allow-list', () => {
-    const given = (url: string, links = 'https://www.sandbox.paypal.com/') =>
-      loadAppConfig({ env: { HARDBOUND_PINNED_JWKS: JWKS, HARDBOUND_EXTERNAL_LINKS: links, HARDBOUND_PAYMENT_SETTINGS_URL: url }, fileText: null, packaged: false });
-    expect(given('https://www.sandbox.paypal.com/myaccount/autopay/')).toMatchObject({ ok: true, config: { paymentSettingsUrl: 'https://www.sandbox.paypal.com/myaccount/autopay/' } });
-    expect(given('https://www.paypal.com.evil.example/myaccount/')).toEqual({
+  it('takes a provider\'s payment-method page only under the external-link allow-list', () => {
+    const given = (urls: string, links = 'https://www.sandbox.paypal.com/') =>
+      loadAppConfig({ env: { HARDBOUND_PINNED_JWKS: JWKS, HARDBOUND_EXTERNAL_LINKS: links, HARDBOUND_PAYMENT_SETTINGS_URLS: urls }, fileText: null, packaged: false });
+    expect(given('paypal=https://www.sandbox.paypal.com/myaccount/autopay/')).toMatchObject({ ok: true, config: { paymentSettingsUrls: { paypal: 'https://www.sandbox.paypal.com/myaccount/autopay/' } } });
+    expect(given('paypal=https://www.paypal.com.evil.example/myaccount/')).toEqual({
       ok: false,
-      problems: ['paymentSettingsUrl "https://www.paypal.com.evil.example/myaccount/" must be an https URL under one of externalLinks'],
+      problems: ['paymentSettingsUrls.paypal: "https://www.paypal.com.evil.example/myaccount/" must be an https URL under one of externalLinks'],
     });
+    expect(given('https://www.sandbox.paypal.com/myaccount/autopay/')).toMatchObject({ ok: false, problems: [expect.stringMatching(/must be a provider id with a URL/)] });
+    const file = loadAppConfig({
+      env: {},
+      fileText: JSON.stringify({ pinnedJwks: { keys: [KEY] }, externalLinks: ['https://www.paypal.com/'], paymentSettingsUrls: { paypal: 'https://www.paypal.com/myaccount/autopay/' } }),
+      packaged: false,
+    });
+    expect(file).toMatchObject({ ok: true, config: { paymentSettingsUrls: { paypal: 'https://www.paypal.com/myaccount/autopay/' } } });
   });
 
   it('takes development settings from the environment over the file', () => {
@@ -57,7 +65,7 @@ describe('loadAppConfig', () => {
     const foreign = JSON.stringify({ keys: [{ ...KEY, kid: 'attacker', x: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }] });
     const result = loadAppConfig({
       env: { HARDBOUND_PINNED_JWKS: foreign, HARDBOUND_SERVER_URL: 'http://127.0.0.1:1' },
-      fileText: JSON.stringify({ serverUrl: 'https://license.example', pinnedJwks: { keys: [KEY] }, checkoutOrigins: [], appSalt: 'vendor-salt-1' }),
+      fileText: JSON.stringify({ serverUrl: 'https://license.example', pinnedJwks: { keys: [KEY] }, checkoutOrigins: ['https://www.paypal.com'], appSalt: 'vendor-salt-1' }),
       packaged: true,
     });
     expect(result).toMatchObject({ ok: true, config: { serverUrl: 'https://license.example', pinnedKeys: [KEY] } });
@@ -112,12 +120,14 @@ describe('loadAppConfig', () => {
     expect(problems({})).toEqual([
       'serverUrl is not set in the config file (`hardbound-server app-config --server-url …` writes the file)',
       'appSalt is not set in the config file: a packaged build needs the vendor\'s own (`hardbound-server app-config --server-url …` writes the file)',
+      'checkoutOrigins is empty: the checkout window could show no provider\'s page (`hardbound-server app-config --server-url …` writes the file)',
     ]);
-    expect(problems({ serverUrl: 'http://license.example', appSalt: DEFAULT_APP_SALT })).toEqual([
+    const origins = { checkoutOrigins: ['https://www.paypal.com', 'https://checkout.paystack.com'] };
+    expect(problems({ ...origins, serverUrl: 'http://license.example', appSalt: DEFAULT_APP_SALT })).toEqual([
       'serverUrl "http://license.example" must be https in a packaged build',
       'appSalt is the demo value: every app built with it would share anchors; use your own (and keep it for every release)',
     ]);
-    expect(problems({ serverUrl: 'https://license.example', appSalt: 'vendor-salt-1' })).toEqual([]);
+    expect(problems({ ...origins, serverUrl: 'https://license.example', appSalt: 'vendor-salt-1' })).toEqual([]);
   });
 
   it('reports pinned keys that are not JSON', () => {
@@ -127,18 +137,22 @@ describe('loadAppConfig', () => {
 
 describe('"Update your payment method"', () => {
   const links = ['https://www.paypal.com/'];
-  it('opens the configured page in the browser only through the allow-list, and says what to do when it cannot', async () => {
+  const urls = { paypal: 'https://www.paypal.com/myaccount/autopay/' };
+  it('opens the billing provider\'s page in the browser only through the allow-list, and says what to do when it cannot', async () => {
     const opened: string[] = [];
-    const open = paymentSettingsOpener({ paymentSettingsUrl: 'https://www.paypal.com/myaccount/autopay/', externalLinks: links }, async (url) => void opened.push(url));
-    await open();
+    const open = paymentSettingsOpener({ paymentSettingsUrls: urls, externalLinks: links }, async (url) => void opened.push(url));
+    await open('paypal');
     expect(opened).toEqual(['https://www.paypal.com/myaccount/autopay/']);
+    // A provider with no page of its own (Paystack), or none known: nothing opens, and the sentence says where to go.
+    await expect(open('paystack')).rejects.toThrow(/^This app has no page of your payment provider to open\. Sign in at your payment provider's website/);
+    await expect(open(null)).rejects.toThrow(/^This app has no page of your payment provider to open\./);
 
-    const refused = paymentSettingsOpener({ paymentSettingsUrl: 'https://www.paypal.com/myaccount/autopay/', externalLinks: ['https://docs.example/'] }, async (url) => void opened.push(url));
-    await expect(refused()).rejects.toThrow(/^PayPal's page is not among the links this app may open\. Sign in at paypal\.com/);
-    const broken = paymentSettingsOpener({ paymentSettingsUrl: 'https://www.paypal.com/myaccount/autopay/', externalLinks: links }, async () => {
+    const refused = paymentSettingsOpener({ paymentSettingsUrls: urls, externalLinks: ['https://docs.example/'] }, async (url) => void opened.push(url));
+    await expect(refused('paypal')).rejects.toThrow(/^This app has no page of your payment provider to open\./);
+    const broken = paymentSettingsOpener({ paymentSettingsUrls: urls, externalLinks: links }, async () => {
       throw new Error('xdg-open failed (ENOENT)');
     });
-    await expect(broken()).rejects.toThrow('Your browser could not be opened. Sign in at paypal.com and open Settings → Payments → Automatic payments to update your payment method.');
+    await expect(broken('paypal')).rejects.toThrow('Your browser could not be opened. Sign in at your payment provider\'s website and update the payment method of this subscription there.');
     expect(opened).toHaveLength(1);
   });
 });

@@ -31,7 +31,8 @@ function setup({ production = true, loadFails = false } = {}) {
       sessions.push(session);
       return session;
     },
-    policy: { extraOrigins: ['http://127.0.0.1:8788'] },
+    // As `hardbound-server app-config` writes them for a server selling through PayPal, plus the local stand-in.
+    policy: { origins: ['https://www.paypal.com', 'https://www.sandbox.paypal.com', 'http://127.0.0.1:8788'] },
     production,
     randomId: () => `r${++n}`,
     notice: (notice) => notices.push(notice),
@@ -172,7 +173,7 @@ describe('checkout window', () => {
       sessionFor: () => {
         throw new Error('no session may be made');
       },
-      policy: { extraOrigins: [] },
+      policy: { origins: [] },
       production: true,
       randomId: () => 'x',
       notice: (notice) => notices.push(notice),

@@ -1,7 +1,7 @@
 // Both windows' options and every policy attached to them, item by item against Electron's security
 // checklist, built as plain data without launching Electron.
 import { describe, expect, it } from 'vitest';
-import { classifyCheckoutUrl, checkoutOriginProblem, PAYPAL_CHECKOUT_ORIGINS } from '../../main/electron/checkout-policy';
+import { classifyCheckoutUrl, checkoutOriginProblem } from '../../main/electron/checkout-policy';
 import {
   decideWindowOpen,
   denyPermissionCheck,
@@ -142,14 +142,19 @@ describe('checkout navigation filter', () => {
     returnUrlPrefix: 'http://127.0.0.1:8787/checkout/return?checkout=co_1',
     cancelUrlPrefix: 'http://127.0.0.1:8787/checkout/cancel?checkout=co_1',
   };
-  const policy = { extraOrigins: ['http://127.0.0.1:8788'] };
+  // The origins the app config lists for a server selling through PayPal and Paystack, and the local stand-in.
+  const policy = { origins: ['https://www.paypal.com', 'https://www.sandbox.paypal.com', 'https://checkout.paystack.com', 'http://127.0.0.1:8788'] };
   const classify = (url: string) => classifyCheckoutUrl(url, request, policy);
 
-  it('allows PayPal over https and the configured stand-in', () => {
-    expect(PAYPAL_CHECKOUT_ORIGINS).toEqual(['https://www.paypal.com', 'https://www.sandbox.paypal.com']);
-    for (const url of ['https://www.paypal.com/checkoutnow?token=X', 'https://www.sandbox.paypal.com/webapps/billing/subscriptions?ba_token=B', request.approveUrl]) {
+  it('allows the configured providers\' checkout pages, and nothing when none is configured', () => {
+    for (const url of ['https://www.paypal.com/checkoutnow?token=X', 'https://www.sandbox.paypal.com/webapps/billing/subscriptions?ba_token=B', 'https://checkout.paystack.com/0peioxfhpn', request.approveUrl]) {
       expect(classify(url)).toEqual({ kind: 'allow' });
+      expect(classifyCheckoutUrl(url, request, { origins: [] })).toEqual({ kind: 'block' });
     }
+  });
+
+  it('ends the flow at our return URL with Paystack\'s reference as the provider token', () => {
+    expect(classify('http://127.0.0.1:8787/checkout/return?checkout=co_1&trxref=co.1&reference=co.1')).toEqual({ kind: 'end', outcome: { kind: 'returned', orderToken: 'co.1' } });
   });
 
   it.each([

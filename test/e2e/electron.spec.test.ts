@@ -47,7 +47,7 @@ describe('Electron (_electron)', () => {
     harness = await startHarness();
     const userData = mkdtempSync(path.join(tmpdir(), 'hardbound-electron-'));
     dirs.push(userData);
-    const appEnv = await developmentAppEnv(harness.server.url, harness.config.issuer, harness.sandbox.baseUrl);
+    const appEnv = await developmentAppEnv(harness.server.url, harness.config.issuer);
     app = await _electron.launch({
       executablePath: binary,
       // Chromium refuses to run as root with its sandbox on; a root test machine needs the switch.

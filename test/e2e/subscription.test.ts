@@ -138,7 +138,7 @@ describe('subscriptions end to end (Chromium, real core, server and sandbox)', (
     expect(await banner.innerText()).toBe(`Your last payment failed — Enterprise continues until ${shown(until)}. Update your payment method at PayPal so the next attempt goes through.`);
     expect(await page.getByRole('alert').filter({ has: banner }).count()).toBe(1);
     await page.getByRole('button', { name: 'Update your payment method' }).click();
-    await expect.poll(() => buyer.paymentPagesOpened).toBe(1);
+    await expect.poll(() => buyer.paymentPagesOpened).toEqual(['paypal']);
     expect(await badge(page).innerText()).toContain('Enterprise');
     expect(await page.getByTestId('license-status').innerText()).toBe('Payment overdue (grace period)');
     expect(await page.getByRole('button', { name: 'Cancel subscription', exact: true }).count()).toBe(1);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { JSONWebKeySet } from 'jose';
 import type { Page } from 'playwright-core';
-import { API_PATHS } from '../../common/api';
+import { API_PATHS, type PlansResponse } from '../../common/api';
+import { providerAppConfig, type ProviderAppConfig } from '../../launch/provider-links';
 import { FileSecretStore } from '../../main/license/file-secret-store';
 import { createHardboundApi, LicenseCore } from '../../main/license/license-core';
 import { directTransport } from '../app/core-support';
@@ -22,8 +23,8 @@ export interface Machine {
   machineId: string;
   secrets: FileSecretStore;
   copied: string[];
-  /** How many times "Update your payment method" asked for PayPal's page in the system browser. */
-  paymentPagesOpened: number;
+  /** Which provider's page "Update your payment method" asked to open in the system browser, each time. */
+  paymentPagesOpened: Array<string | null>;
   dir: string;
 }
 
@@ -43,14 +44,21 @@ export interface E2eWorld {
   close(): Promise<void>;
 }
 
-export async function startWorld(options: { consoleDir?: string } = {}): Promise<E2eWorld> {
+/** What the app config says about the harness server's providers, as `hardbound-server app-config` writes it. */
+export async function appConfigOf(harness: Harness): Promise<ProviderAppConfig> {
+  return providerAppConfig((await harness.api<PlansResponse>('GET', API_PATHS.plans)).body.providers ?? []);
+}
+
+/** `paystack`: the server sells through the sandbox's Paystack stand-in too, as a development run does. */
+export async function startWorld(options: { consoleDir?: string; paystack?: boolean } = {}): Promise<E2eWorld> {
   const proxy = await startSwitchableProxy();
   // The server's public URL is the proxy's, so return URLs, webhooks and the app all go through it.
   const harness = await startHarness({ env: { HARDBOUND_PUBLIC_URL: proxy.url }, ...options });
   proxy.setTarget(Number(new URL(harness.server.url).port));
   const pinnedJwks = (await harness.api<JSONWebKeySet>('GET', API_PATHS.jwks)).body;
+  const appConfig = await appConfigOf(harness);
   const rig = await startBrowserRig();
-  const windows = new BrowserCheckoutWindows(rig.browser, { extraOrigins: [new URL(harness.sandbox.baseUrl).origin] });
+  const windows = new BrowserCheckoutWindows(rig.browser, { origins: appConfig.checkoutOrigins });
   const running = new Set<RunningApp>();
 
   const stopApp = async (session: RunningApp) => {
@@ -73,12 +81,13 @@ export async function startWorld(options: { consoleDir?: string } = {}): Promise
         issuer: harness.config.issuer,
         appSalt: APP_SALT,
         checkoutWindow: windows,
+        paymentPages: Object.keys(appConfig.paymentSettingsUrls),
       });
       await core.start();
       const app = await rig.openApp(
         createHardboundApi(core, {
           copyText: (text) => void machine.copied.push(text),
-          openPaymentSettings: async () => void machine.paymentPagesOpened++,
+          openPaymentSettings: async (provider) => void machine.paymentPagesOpened.push(provider),
         }),
       );
       await badge(app.page).waitFor();
@@ -100,7 +109,7 @@ export async function startWorld(options: { consoleDir?: string } = {}): Promise
 /** A machine with its own id and secret store (a file store stands in for the keychain). */
 export function newMachine(): Machine {
   const dir = mkdtempSync(path.join(tmpdir(), 'hardbound-e2e-secrets-'));
-  return { machineId: randomBytes(16).toString('hex'), secrets: new FileSecretStore(dir), copied: [], paymentPagesOpened: 0, dir };
+  return { machineId: randomBytes(16).toString('hex'), secrets: new FileSecretStore(dir), copied: [], paymentPagesOpened: [], dir };
 }
 
 export function removeMachines(machines: Machine[]): void {

@@ -14,12 +14,12 @@ import { rendererConfig } from '../../electron.vite.config';
 import { startPreview, type RunningPreview } from '../../launch/preview/bridge-server';
 import { CheckoutTabs } from '../../launch/preview/checkout-tabs';
 import { buildBridgeClient } from '../../launch/preview/client-bundle';
-import { DEFAULT_EXTERNAL_LINKS, DEFAULT_PAYMENT_SETTINGS_URL } from '../../main/electron/app-config';
 import { paymentSettingsOpener } from '../../main/electron/app-core';
 import { FileSecretStore } from '../../main/license/file-secret-store';
 import { createHardboundApi, LicenseCore } from '../../main/license/license-core';
 import { nodeHttpTransport } from '../../main/license/node-transport';
 import { startHarness, type Harness } from '../integration/harness';
+import { appConfigOf } from './support-app';
 import { launchChromium, watchCspViolations } from './support-browser';
 import { startSwitchableProxy, type SwitchableProxy } from './support-proxy';
 
@@ -42,11 +42,14 @@ export interface PreviewWorld {
   close(): Promise<void>;
 }
 
-export async function startPreviewWorld(): Promise<PreviewWorld> {
+/** `paystack`: the server sells through the sandbox's Paystack stand-in too, as `npm start` does. */
+export async function startPreviewWorld(options: { paystack?: boolean } = {}): Promise<PreviewWorld> {
   const proxy = await startSwitchableProxy();
-  const harness = await startHarness({ env: { HARDBOUND_PUBLIC_URL: proxy.url } });
+  const harness = await startHarness({ env: { HARDBOUND_PUBLIC_URL: proxy.url }, ...options });
   proxy.setTarget(Number(new URL(harness.server.url).port));
   const pinnedJwks = (await harness.api<JSONWebKeySet>('GET', API_PATHS.jwks)).body;
+  // The app config as `npm start` hands it to the preview: the providers' checkout origins and payment pages.
+  const appConfig = await appConfigOf(harness);
   const rendererDir = mkdtempSync(path.join(tmpdir(), 'hardbound-preview-renderer-'));
   await build({ ...rendererConfig, configFile: false, logLevel: 'warn', build: { ...rendererConfig.build, outDir: rendererDir } });
   const clientScript = await buildBridgeClient();
@@ -60,7 +63,7 @@ export async function startPreviewWorld(): Promise<PreviewWorld> {
       const dir = mkdtempSync(path.join(tmpdir(), 'hardbound-preview-computer-'));
       const machineId = randomBytes(16).toString('hex');
       const secrets = new FileSecretStore(dir);
-      const tabs = new CheckoutTabs();
+      const tabs = new CheckoutTabs(appConfig.checkoutOrigins);
       const core = new LicenseCore({
         env: { clock: harness.clock, readMachineId: async () => machineId },
         secrets,
@@ -69,13 +72,14 @@ export async function startPreviewWorld(): Promise<PreviewWorld> {
         issuer: harness.config.issuer,
         appSalt: 'hardbound-preview-e2e-salt',
         checkoutWindow: tabs,
+        paymentPages: Object.keys(appConfig.paymentSettingsUrls),
       });
-      // As start-preview.ts composes it: the page copies with its own clipboard, PayPal's page opens in a tab.
+      // As start-preview.ts composes it: the page copies with its own clipboard, a provider's page opens in a tab.
       const api = createHardboundApi(core, {
         copyText: () => {
           throw new Error('The preview copies with the browser\'s clipboard.');
         },
-        openPaymentSettings: paymentSettingsOpener({ paymentSettingsUrl: DEFAULT_PAYMENT_SETTINGS_URL, externalLinks: DEFAULT_EXTERNAL_LINKS }, async (url) => tabs.openExternal(url)),
+        openPaymentSettings: paymentSettingsOpener(appConfig, async (url) => tabs.openExternal(url)),
       });
       const preview = await startPreview({ rendererDir, api, tabs, clientScript });
       await core.start();

@@ -1,6 +1,6 @@
 // A HardboundApi whose state the test sets step by step, recording every call: for UI behaviour that the
 // real core reaches only slowly or not at all here (a non-retryable failure, a keychain-less store, a bad anchor).
-import type { AppState, FlowState, LicenseSnapshot, SubscriptionManagement } from '../../common/app-state';
+import type { AppState, FlowState, LicenseSnapshot, PlanCatalog, ProviderRef, SubscriptionManagement } from '../../common/app-state';
 import type { HardboundApi, LicenseImport } from '../../common/ipc';
 import type { Plan } from '../../common/plans';
 
@@ -9,6 +9,21 @@ export const PLANS: Plan[] = [
   { id: 'enterprise-monthly', name: 'Enterprise (monthly)', tier: 'enterprise', price: '9.00', currency: 'USD', billing: { kind: 'recurring', interval: 'month', intervalCount: 1 } },
   { id: 'enterprise-annual', name: 'Enterprise (annual)', tier: 'enterprise', price: '90.00', currency: 'USD', billing: { kind: 'recurring', interval: 'year', intervalCount: 1 } },
 ];
+
+export const PAYPAL: ProviderRef = { id: 'paypal', name: 'PayPal' };
+export const PAYSTACK: ProviderRef = { id: 'paystack', name: 'Paystack' };
+
+/** The plans as a server selling through PayPal alone answers them. */
+export const PAYPAL_CATALOG: PlanCatalog = {
+  plans: PLANS.map((plan) => ({ ...plan, providers: ['paypal'] })),
+  providers: [{ id: 'paypal', name: 'PayPal', requiresEmail: false, checkoutHosts: ['www.paypal.com'] }],
+};
+
+/** The plans as a server selling through PayPal and Paystack answers them (the monthly plan through PayPal alone). */
+export const TWO_PROVIDER_CATALOG: PlanCatalog = {
+  plans: PLANS.map((plan) => ({ ...plan, providers: plan.id === 'enterprise-monthly' ? ['paypal'] : ['paypal', 'paystack'] })),
+  providers: [...PAYPAL_CATALOG.providers, { id: 'paystack', name: 'Paystack', requiresEmail: true, checkoutHosts: ['checkout.paystack.com'] }],
+};
 
 export const FREE_LICENSE: LicenseSnapshot = {
   tier: 'free',
@@ -44,6 +59,7 @@ export const ENTERPRISE_LICENSE: LicenseSnapshot = {
       currency: 'USD',
       purchasedAt: '2029-11-15T09:30:00.000Z',
       subscriptionId: 'I-BW452GLLEP1G',
+      provider: 'paypal',
     },
     unbound: null,
     why: null,
@@ -58,8 +74,9 @@ export class ScriptedApi implements HardboundApi {
   private state: AppState;
   private readonly listeners = new Set<(state: AppState) => void>();
 
-  constructor(license: LicenseSnapshot = FREE_LICENSE, private readonly plans: Plan[] = PLANS) {
-    this.state = { license, flow: { step: 'idle' }, manage: { step: 'idle' }, plans: null };
+  constructor(license: LicenseSnapshot = FREE_LICENSE, private readonly catalog: PlanCatalog = PAYPAL_CATALOG, paymentPages: string[] = ['paypal']) {
+    // A core holding a license has loaded the catalog once its first refresh answered (it names the provider).
+    this.state = { license, flow: { step: 'idle' }, manage: { step: 'idle' }, catalog: license.entitlement ? catalog : null, paymentPages };
   }
 
   /** What cancelSubscription() moves the state to once it is called (it always goes through 'cancelling'). */
@@ -87,11 +104,12 @@ export class ScriptedApi implements HardboundApi {
   }
   async listPlans() {
     this.calls.push({ method: 'listPlans', args: [] });
-    return this.plans;
+    return this.catalog;
   }
-  async startUpgrade(planId: string) {
-    this.calls.push({ method: 'startUpgrade', args: [planId] });
-    this.setFlow({ step: 'creating', planId });
+  async startUpgrade(planId: string, provider: string | null, email: string | null) {
+    this.calls.push({ method: 'startUpgrade', args: [planId, provider, email] });
+    const info = this.catalog.providers.find((p) => p.id === provider);
+    this.setFlow({ step: 'creating', planId, provider: { id: provider ?? '', name: info?.name ?? '' } });
   }
   async reopenCheckout() {
     this.calls.push({ method: 'reopenCheckout', args: [] });

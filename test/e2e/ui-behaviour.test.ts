@@ -6,7 +6,7 @@ import { IPC_METHOD_NAMES } from '../../common/ipc';
 import { itWithSystem } from '../support/system';
 import { chromiumPart, screenshot } from './support-browser';
 import { startBrowserRig, type AppPage, type BrowserRig } from './support-rig';
-import { ENTERPRISE_LICENSE, FREE_LICENSE, ScriptedApi } from './support-scripted-api';
+import { ENTERPRISE_LICENSE, FREE_LICENSE, PAYPAL, PAYSTACK, ScriptedApi, TWO_PROVIDER_CATALOG } from './support-scripted-api';
 
 let rig: BrowserRig | undefined;
 beforeAll(async () => {
@@ -85,7 +85,7 @@ describe('renderer in Chromium (scripted core)', () => {
     ]);
     // Screen readers hear the period in words, not a slash.
     await page.getByRole('button', { name: 'Enterprise (monthly) $9.00 per month' }).click();
-    await expect.poll(() => api.callsOf('startUpgrade')).toEqual([['enterprise-monthly']]);
+    await expect.poll(() => api.callsOf('startUpgrade')).toEqual([['enterprise-monthly', 'paypal', null]]);
     await close();
   });
 
@@ -97,7 +97,7 @@ describe('renderer in Chromium (scripted core)', () => {
     await page.getByRole('button', { name: 'Upgrade to Enterprise' }).click();
     await page.getByRole('button', { name: /Enterprise \(annual\)/ }).click();
     await expect.poll(() => announcer.innerText()).toBe('Creating your checkout…');
-    api.setFlow({ step: 'awaiting_approval', planId: 'enterprise-annual', checkoutId: 'chk_1' });
+    api.setFlow({ step: 'awaiting_approval', planId: 'enterprise-annual', provider: PAYPAL, checkoutId: 'chk_1' });
     await expect.poll(() => announcer.innerText()).toBe('Complete the payment in the PayPal window.');
     expect(await dialog(page).innerText()).toContain('Complete the payment in the PayPal window.');
     // No way out but Cancel while a payment may be under way: Escape does nothing, no close button.
@@ -108,8 +108,8 @@ describe('renderer in Chromium (scripted core)', () => {
     await screenshot(page, 'ui-02-awaiting-approval');
     // A subscriber buying lifetime is told, before paying, that the subscription will be cancelled.
     expect(await page.getByTestId('replaces-subscription').count()).toBe(0);
-    api.setFlow({ step: 'awaiting_approval', planId: 'enterprise-annual', checkoutId: 'chk_1', replaces: { subscriptionId: 'I-MONTHLY0001', planId: 'enterprise-monthly' } });
-    await expect.poll(() => page.getByTestId('replaces-subscription').innerText()).toContain('Your subscription (I-MONTHLY0001) will be cancelled at PayPal');
+    api.setFlow({ step: 'awaiting_approval', planId: 'enterprise-annual', provider: PAYPAL, checkoutId: 'chk_1', replaces: { subscriptionId: 'I-MONTHLY0001', planId: 'enterprise-monthly' } });
+    await expect.poll(() => page.getByTestId('replaces-subscription').innerText()).toContain('Your subscription (I-MONTHLY0001) will be cancelled once this payment goes through');
     await screenshot(page, 'ui-02b-awaiting-approval-replaces-subscription');
     await page.keyboard.press('Enter');
     await expect.poll(() => api.callsOf('cancelUpgrade').length).toBe(1);
@@ -119,7 +119,7 @@ describe('renderer in Chromium (scripted core)', () => {
     expect(await focusedText(page)).toBe('Retry');
     await screenshot(page, 'ui-03-failed');
     await page.keyboard.press('Enter');
-    await expect.poll(() => api.callsOf('startUpgrade')).toEqual([['enterprise-annual'], ['enterprise-annual']]);
+    await expect.poll(() => api.callsOf('startUpgrade')).toEqual([['enterprise-annual', 'paypal', null], ['enterprise-annual', 'paypal', null]]);
     await close();
   });
 
@@ -300,6 +300,7 @@ describe('renderer in Chromium (scripted core)', () => {
       'Status: Active',
       'Plan: Enterprise (monthly), $9.00 / month',
       'Purchased: 2029-11-15T09:30:00.000Z',
+      'Paid with: paypal',
       'Paid through: 2030-01-15T00:00:00.000Z',
       'License id: lic_test',
       'Subscription id: I-BW452GLLEP1G',
@@ -320,7 +321,7 @@ describe('renderer in Chromium (scripted core)', () => {
 
   itWithSystem(chromiumPart, 'payment window closed: says so, Reopen payment page (focused) or Cancel; the announcer says it too', async () => {
     const api = new ScriptedApi();
-    api.setFlow({ step: 'window_closed', planId: 'enterprise-annual', checkoutId: 'chk_1', expiresAt: '2030-01-15T11:00:00.000Z' });
+    api.setFlow({ step: 'window_closed', planId: 'enterprise-annual', provider: PAYPAL, checkoutId: 'chk_1', expiresAt: '2030-01-15T11:00:00.000Z' });
     const { page, close } = await open(api);
     await page.getByRole('heading', { name: 'Payment window closed' }).waitFor();
     expect(await dialog(page).innerText()).toContain('The PayPal window was closed before the payment was finished. Nothing has been charged.');
@@ -399,6 +400,61 @@ describe('renderer in Chromium (scripted core)', () => {
     expect(await page.getByTestId('workflow-capacity').innerText()).toBe('6 workflows (unlimited on Enterprise)');
     await page.getByRole('button', { name: 'Remove Workflow 2' }).click();
     expect(await page.getByRole('listitem').filter({ hasText: 'Workflow 2' }).count()).toBe(0);
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'two providers: Pay with, the plans each sells, the e-mail only for Paystack (checked), and what is sent', async () => {
+    const api = new ScriptedApi(FREE_LICENSE, TWO_PROVIDER_CATALOG);
+    const { page, close } = await open(api);
+    await page.getByRole('button', { name: 'Upgrade to Enterprise' }).click();
+    const plans = () => dialog(page).locator('.plan-name').allInnerTexts();
+    await expect.poll(plans).toEqual(['Enterprise (lifetime)', 'Enterprise (monthly)', 'Enterprise (annual)']);
+    expect(await dialog(page).getByRole('textbox').count()).toBe(0);
+    await dialog(page).getByRole('radio', { name: 'Paystack' }).check();
+    // The monthly plan is sold through PayPal alone.
+    await expect.poll(plans).toEqual(['Enterprise (lifetime)', 'Enterprise (annual)']);
+    const field = dialog(page).getByLabel('Your e-mail address for Paystack');
+    expect(await field.getAttribute('type')).toBe('email');
+    await field.fill('  grace@example  ');
+    await dialog(page).getByRole('button', { name: /Enterprise \(annual\)/ }).click();
+    expect(await dialog(page).getByTestId('email-problem').innerText()).toBe('Enter a whole e-mail address, like name@example.com.');
+    expect(api.callsOf('startUpgrade')).toEqual([]);
+    await field.fill('  grace@example.test ');
+    await dialog(page).getByRole('button', { name: /Enterprise \(annual\)/ }).click();
+    await expect.poll(() => api.callsOf('startUpgrade')).toEqual([['enterprise-annual', 'paystack', 'grace@example.test']]);
+    await expect.poll(() => page.getByTestId('flow-announcer').innerText()).toBe('Creating your checkout…');
+    api.setFlow({ step: 'awaiting_approval', planId: 'enterprise-annual', provider: PAYSTACK, checkoutId: 'chk_1' });
+    await expect.poll(() => page.getByTestId('flow-announcer').innerText()).toBe('Complete the payment in the Paystack window.');
+    // Back to PayPal: no e-mail is asked, and none is sent.
+    api.setFlow({ step: 'cancelled', message: 'The checkout was cancelled. Nothing was charged.' });
+    await page.getByRole('button', { name: 'Close' }).last().click();
+    await page.getByRole('button', { name: 'Upgrade to Enterprise' }).click();
+    await dialog(page).getByRole('radio', { name: 'PayPal' }).check();
+    expect(await dialog(page).getByRole('textbox').count()).toBe(0);
+    await dialog(page).getByRole('button', { name: /Enterprise \(monthly\)/ }).click();
+    await expect.poll(() => api.callsOf('startUpgrade').at(-1)).toEqual(['enterprise-monthly', 'paypal', null]);
+    await close();
+  });
+
+  itWithSystem(chromiumPart, 'a Paystack subscription past due: the banner names Paystack\'s e-mailed link, and offers no page to open', async () => {
+    const entitlement = ENTERPRISE_LICENSE.entitlement!;
+    const api = new ScriptedApi({
+      ...ENTERPRISE_LICENSE,
+      entitlement: {
+        ...entitlement,
+        status: 'past_due',
+        subscription: { kind: 'past_due', paidThrough: '2030-01-15T00:00:00.000Z', enterpriseUntil: '2030-01-22T00:00:00.000Z' },
+        details: { ...entitlement.details!, subscriptionId: 'SUB_vsyqdmlzble3uii', provider: 'paystack' },
+      },
+    }, TWO_PROVIDER_CATALOG, ['paypal']);
+    const { page, close } = await open(api);
+    expect(await page.getByTestId('past-due-banner').innerText()).toBe('Your last payment failed — Enterprise continues until Jan 22, 2030. Update your card with the link in the e-mail Paystack sent about this subscription, so the next attempt goes through.');
+    expect(await page.getByRole('button', { name: 'Update your payment method' }).count()).toBe(0);
+    expect(await page.getByTestId('license-provider').innerText()).toBe('Paystack');
+    expect(await page.getByTestId('subscription-summary').innerText()).toBe('Billed through Paystack.');
+    await page.getByRole('button', { name: 'Cancel subscription', exact: true }).click();
+    expect(await dialog(page).innerText()).toContain('Paystack will not try the payment again.');
+    await screenshot(page, 'ui-12-paystack-past-due');
     await close();
   });
 });

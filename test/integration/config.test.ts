@@ -219,7 +219,9 @@ describe('a server started from such a configuration', () => {
 
   it('serves the plans file as GET /v1/plans', async () => {
     const res = await h.api<PlansResponse>('GET', '/v1/plans');
-    expect(res.body.plans).toEqual(PLANS);
+    // Each plan names the providers that sell it here: the embedded sandbox's PayPal only.
+    expect(res.body.plans).toEqual(PLANS.map((plan) => ({ ...plan, providers: ['paypal'] })));
+    expect(res.body.providers?.map((p) => p.id)).toEqual(['paypal']);
   });
 
   it('sends buyers back to HARDBOUND_PUBLIC_URL, path prefix kept', async () => {

@@ -10,6 +10,7 @@ import { configFromEnv, type ServerConfig } from '../../server/config/env';
 import { createLogger } from '../../server/observability/logger';
 import { startServer, type RunningServer, type ServerRuntime } from '../../server/server';
 import { resolvePayPal } from '../../launch/paypal-connection';
+import { sellThroughStandIns } from '../../launch/paystack-standin';
 import { PayPalClient } from '../../server/providers/paypal/client';
 import type { Sandbox, SandboxOptions } from '../../sandbox/index';
 
@@ -35,6 +36,8 @@ export interface HarnessOptions {
   verify?: 'offline' | 'api';
   /** A built support console to serve at /support/. */
   consoleDir?: string;
+  /** Sell through the sandbox's Paystack stand-in too, as a development run does (launch/paystack-standin.ts). */
+  paystack?: boolean;
 }
 
 /** Tests buy many times from one address and one anchor; the limits' own tests set them. */
@@ -60,18 +63,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.paypalApiBase ? { apiBase: options.paypalApiBase(paypal.connection.apiBase) } : {}),
     ...(options.verify ? { verify: options.verify } : {}),
   };
-  const started = await startServer(config, {
+  const selling = options.paystack ? sellThroughStandIns(config, paypal.sandbox) : null;
+  const started = await startServer(selling?.config ?? config, {
     paypal: connection, clock, logger, paypalTimeoutMs: 5_000,
     ...(options.supportRateLimit ? { supportRateLimit: options.supportRateLimit } : {}),
     ...(options.transferRateLimit ? { transferRateLimit: options.transferRateLimit } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
+  selling?.afterListen(started.publicUrl);
   // A test may close the server itself (shutdown tests); closing the harness afterwards must not close it twice.
   let closing: Promise<void> | undefined;
   const server: RunningServer = { ...started, close: () => (closing ??= started.close()) };
   const sandbox = paypal.sandbox!;
   return {
-    server, sandbox, config, clock, logs, dataDir,
+    server, sandbox, config: selling?.config ?? config, clock, logs, dataDir,
     async api(method, p, o = {}) {
       const headers: Record<string, string> = { ...o.headers };
       if (o.token) headers.authorization = `Bearer ${o.token}`;

@@ -138,14 +138,21 @@ describe.sequential('hardbound-server paypal setup, against the sandbox as an ex
       const view = (await returned.json()) as CheckoutView;
       expect(view).toMatchObject({ status: 'completed', license: { planId: 'enterprise-monthly', status: 'active', tier: 'enterprise' } });
 
-      // The packaged app's config, from this server's JWKS: its keys pinned, a salt of the vendor's own.
+      // The packaged app's config, from this server's JWKS and plans: its keys pinned, a salt of the vendor's own.
       const file = path.join(dataDir, 'build', 'hardbound.config.json');
       const made = await runCli(['app-config', '--server-url', server.url, '--out', file, '--issuer', 'vendor-licensing'], env, CLI_MS);
       expect(made.code, made.stderr).toBe(0);
       expect(made.stdout).toMatch(/App salt generated: keep this file/);
       const written = JSON.parse(readFileSync(file, 'utf8')) as { appSalt: string; pinnedJwks: JwksResponse };
       const jwks = (await (await fetch(`${server.url}/.well-known/hardbound/jwks.json`)).json()) as JwksResponse;
-      expect(written).toEqual({ serverUrl: server.url, issuer: 'vendor-licensing', appSalt: expect.stringMatching(/^[\w-]{43}$/), pinnedJwks: jwks, checkoutOrigins: [] });
+      // The checkout window's allow-list is the server's providers' checkout hosts (GET /v1/plans); PayPal's
+      // payment-method page comes with PayPal.
+      expect(written).toEqual({
+        serverUrl: server.url, issuer: 'vendor-licensing', appSalt: expect.stringMatching(/^[\w-]{43}$/), pinnedJwks: jwks,
+        checkoutOrigins: expect.arrayContaining(['https://www.paypal.com', 'https://www.sandbox.paypal.com']),
+        externalLinks: ['https://www.paypal.com/'],
+        paymentSettingsUrls: { paypal: 'https://www.paypal.com/myaccount/autopay/' },
+      });
       // A packaged app takes it but for the one thing a loopback server cannot give: https.
       expect(loadAppConfig({ env: {}, fileText: readFileSync(file, 'utf8'), packaged: true })).toEqual({
         ok: false, problems: [`serverUrl "${server.url}" must be https in a packaged build`],

@@ -226,7 +226,7 @@ describe('refund, cancel, revoke of a subscription, restore', () => {
     const offered = await page(p.view.license.id);
     const refundOffer = offered.body.actions.find((a) => a.action === 'refund');
     expect(refundOffer?.consequence).toMatch(/PayPal returns 49\.00 USD to the customer in full/);
-    expect(offered.body.paypal).toMatchObject({ kind: 'payment', api: 'capture', status: 'COMPLETED', id: p.view.license.transactionId });
+    expect(offered.body.live).toMatchObject({ kind: 'payment', api: 'capture', status: 'COMPLETED', id: p.view.license.transactionId });
     const before = await auditCount();
     const res = await act(p.view.license.id, 'refund', { reason: 'customer asked, ticket #31' });
     expect(res.status).toBe(200);
@@ -326,7 +326,7 @@ describe('refund, cancel, revoke of a subscription, restore', () => {
       ['PAYMENT.SALE.REFUNDED', 'not_confirmed', expect.any(String)],
     ]));
     expect(seen.body.license.status).toBe('active');
-    expect(seen.body.paypal).toMatchObject({ kind: 'subscription', id: p.providerId, status: 'ACTIVE' });
+    expect(seen.body.live).toMatchObject({ kind: 'subscription', id: p.providerId, status: 'ACTIVE' });
     expect(seen.body.actions.map((a) => a.action)).toEqual(['refund', 'cancel', 'revoke', 'transfer', 'reissue']);
     expect(seen.body.actions.find((a) => a.action === 'cancel')?.options?.map((o) => o.accessUntil)).toEqual(['period_end', 'now']);
   });

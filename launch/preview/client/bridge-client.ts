@@ -79,7 +79,7 @@ class Tabs {
     if (!isWebUrl(url, ['https:', 'http:'])) return;
     const tab = this.take(url);
     if (!tab) {
-      showLink(url, 'Your browser blocked the checkout tab: open PayPal checkout');
+      showLink(url, 'Your browser blocked the checkout tab: open the payment page');
       return;
     }
     this.checkout = { tab, id };
@@ -97,7 +97,7 @@ class Tabs {
 
   openExternal(url: string): void {
     if (!isWebUrl(url, ['https:'])) return;
-    if (!this.take(url, 'external')) showLink(url, 'Your browser blocked the new tab: open the PayPal page');
+    if (!this.take(url, 'external')) showLink(url, 'Your browser blocked the new tab: open the payment provider\'s page');
   }
 
   private take(url: string, purpose: Purpose = 'checkout'): Window | null {
@@ -160,7 +160,7 @@ async function withTab<T>(purpose: Purpose, call: () => Promise<T>): Promise<T> 
 
 const hardbound: HardboundApi = {
   ...calls,
-  startUpgrade: (planId) => withTab('checkout', () => calls.startUpgrade(planId)),
+  startUpgrade: (planId, provider, email) => withTab('checkout', () => calls.startUpgrade(planId, provider, email)),
   reopenCheckout: () => withTab('checkout', () => calls.reopenCheckout()),
   openPaymentSettings: async () => {
     await withTab('external', () => calls.openPaymentSettings());

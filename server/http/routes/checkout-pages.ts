@@ -1,4 +1,4 @@
-// The order's return and cancel URLs: the buyer's browser lands here from PayPal. The page captures (or
+// The checkout's return and cancel URLs: the buyer's browser lands here from the provider's page. The page captures (or
 // cancels) too — a third road to the same state — and tells the buyer to go back to the app. The app's
 // checkout window closes as it navigates here, so usually no one reads it; a browser-only buyer does.
 import type { FastifyInstance } from 'fastify';
@@ -14,8 +14,8 @@ const page = (title: string, message: string): string => `<!doctype html>
 const MESSAGES: Record<string, [string, string]> = {
   completed: ['Payment received', 'Thank you. Go back to the app: Enterprise is active there.'],
   approved: ['Payment approved', 'Go back to the app; it will confirm the payment in a moment.'],
-  pending: ['Payment being confirmed', 'Go back to the app; it will show Enterprise as soon as PayPal confirms the payment.'],
-  failed: ['Payment not completed', 'PayPal did not complete the payment. Go back to the app to try again.'],
+  pending: ['Payment being confirmed', 'Go back to the app; it will show Enterprise as soon as the payment is confirmed.'],
+  failed: ['Payment not completed', 'The payment was not completed. Go back to the app to try again.'],
   cancelled: ['Checkout cancelled', 'Nothing was charged. You can close this page and go back to the app.'],
   expired: ['Checkout expired', 'This checkout timed out. Go back to the app to start again.'],
 };
@@ -30,13 +30,14 @@ export function checkoutPageRoutes(app: FastifyInstance, service: CheckoutServic
     return { status: 503, html: page('Almost there', 'We could not confirm the payment yet. Go back to the app; it keeps checking.') };
   };
 
-  type PageQuery = { Querystring: { checkout?: string; token?: string; subscription_id?: string } };
+  type PageQuery = { Querystring: { checkout?: string; token?: string; subscription_id?: string; reference?: string } };
   const pageRoute = (path: string, operationId: string, summary: string, act: (checkoutId: string, providerRef: string | undefined) => Promise<{ status: string }>) =>
     app.get<PageQuery>(path, { schema: { operationId, summary, tags: ['buyer'], description: 'An HTML page for the buyer\'s browser, not JSON.' } }, async (req, reply) => {
       reply.type('text/html; charset=utf-8');
       try {
-        // Subscriptions come back with subscription_id (token is then PayPal's billing token); orders with token.
-        const checkout = await act(req.query.checkout ?? '', req.query.subscription_id ?? req.query.token);
+        // PayPal: subscriptions come back with subscription_id (token is then PayPal's billing token), orders with
+        // token. Paystack's callback carries the transaction's reference.
+        const checkout = await act(req.query.checkout ?? '', req.query.subscription_id ?? req.query.token ?? req.query.reference);
         return render(checkout.status);
       } catch (error) {
         const failed = failurePage(error);
@@ -44,6 +45,6 @@ export function checkoutPageRoutes(app: FastifyInstance, service: CheckoutServic
         return failed.html;
       }
     });
-  pageRoute('/checkout/return', 'checkoutReturnPage', 'PayPal sends the buyer\'s browser back here: captures and says to go back to the app', (id, ref) => service.returnPage(id, ref));
-  pageRoute('/checkout/cancel', 'checkoutCancelPage', 'PayPal sends the buyer\'s browser here on Cancel', (id, ref) => service.cancelPage(id, ref));
+  pageRoute('/checkout/return', 'checkoutReturnPage', 'The provider sends the buyer\'s browser back here: settles and says to go back to the app', (id, ref) => service.returnPage(id, ref));
+  pageRoute('/checkout/cancel', 'checkoutCancelPage', 'The provider sends the buyer\'s browser here on Cancel', (id, ref) => service.cancelPage(id, ref));
 }

@@ -14,7 +14,8 @@ export function checkoutRoutes(app: FastifyInstance, service: CheckoutService, l
 
   api.post(createCheckout.url, { schema: createCheckout.schema, preHandler: limitCreation }, async (req, reply) => {
     reply.status(201);
-    return service.create(req.body.anchor, req.body.plan, req.body.entitlement);
+    const { anchor, plan, entitlement, provider, email } = req.body;
+    return service.create({ anchor, plan, entitlement, provider, email });
   });
 
   api.get(pollCheckout.url, { schema: pollCheckout.schema }, async (req) =>

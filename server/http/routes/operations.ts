@@ -1,13 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
-import { API_ROUTES } from '../../../common/api';
-import type { Plan } from '../../../common/plans';
+import { API_ROUTES, type PlansResponse } from '../../../common/api';
 import type { Metrics } from '../../observability/metrics';
 import type { Store } from '../../store/database';
 import { METRICS_CONTENT_TYPE } from '../metrics-access';
 
 export interface OperationsDeps {
-  plans: readonly Plan[];
+  /** GET /v1/plans: each plan with the providers that sell it here. */
+  plans: () => PlansResponse;
   metrics: Metrics;
   store: Store;
   ready: () => boolean;
@@ -18,7 +18,7 @@ export interface OperationsDeps {
 export function operationsRoutes(app: FastifyInstance, deps: OperationsDeps): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { plans, healthz, readyz } = API_ROUTES;
-  api.get(plans.url, { schema: plans.schema }, async () => ({ plans: [...deps.plans] }));
+  api.get(plans.url, { schema: plans.schema }, async () => deps.plans());
   api.get(healthz.url, { schema: healthz.schema }, async () => ({ ok: true as const }));
   api.get(readyz.url, { schema: readyz.schema }, async (_req, reply) => {
     try {

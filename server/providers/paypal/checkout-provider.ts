@@ -1,41 +1,24 @@
 // The PayPal side of a checkout: start it (order or subscription), and settle it — capture the order or
 // read the subscription, check the answer against the checkout, and say which billing events it stands for.
-import type { BillingEvent } from '../../billing/events';
 import type { CheckoutRecord } from '../../store/checkouts';
-import type { ProviderRefEntry } from '../../store/provider-refs';
+import type { CheckoutPort, SettleOutcome, StartInput, Started } from '../port';
 import { requestIds, type PayPalClient } from './client';
+import { isPayPalApiError } from './errors';
 import { matchesSubscriptionCheckout } from './matches-checkout';
 import { checkoutFacts } from './resolve-trigger';
-import { activationEvent, judgeCapture, type Judgement, type NotConfirmedReason } from './to-billing-events';
+import { activationEvent, judgeCapture, type Judgement } from './to-billing-events';
 
-export type SettleOutcome =
-  | { kind: 'events'; events: BillingEvent[]; refs: Omit<ProviderRefEntry, 'licenseId' | 'checkoutId'>[] }
-  /** The buyer has not approved yet: nothing to do until they do (or the webhook says so). */
-  | { kind: 'not-approved' }
-  /** PayPal reports something other than what this checkout asked for; nothing is granted. */
-  | { kind: 'mismatch'; reason: NotConfirmedReason };
+export type { SettleOutcome, StartInput, Started } from '../port';
 
 function outcomeOf(judgement: Judgement): SettleOutcome {
   return judgement.ok ? { kind: 'events', events: judgement.events, refs: judgement.refs } : { kind: 'mismatch', reason: judgement.reason };
 }
 
-export interface StartInput {
-  checkout: Pick<CheckoutRecord, 'id' | 'kind' | 'amount' | 'currency'>;
-  description: string;
-  brandName: string;
-  returnUrl: string;
-  cancelUrl: string;
-  /** The provider's plan id (recurring plans only). */
-  providerPlanId?: string;
-}
-
-export type Started = { approveUrl: string } & ({ providerOrderId: string } | { providerSubscriptionId: string });
-
-export class PayPalCheckoutProvider {
+export class PayPalCheckoutProvider implements CheckoutPort {
   readonly name = 'paypal';
 
   constructor(
-    private readonly client: PayPalClient,
+    protected readonly client: PayPalClient,
     /** Our plan id → PayPal plan id (P-…), for recurring plans. */
     private readonly providerPlanIds: ReadonlyMap<string, string>,
   ) {}
@@ -58,9 +41,10 @@ export class PayPalCheckoutProvider {
       });
       return { providerOrderId: order.orderId, approveUrl: order.approveUrl };
     }
-    if (!input.providerPlanId) throw new Error(`no PayPal plan configured for checkout ${checkout.id}`);
+    const planId = this.providerPlanId(checkout.planId);
+    if (!planId) throw new Error(`no PayPal plan configured for plan ${checkout.planId}`);
     const subscription = await this.client.createSubscription({
-      planId: input.providerPlanId,
+      planId,
       checkoutId: checkout.id,
       brandName: input.brandName,
       returnUrl: input.returnUrl,
@@ -74,6 +58,20 @@ export class PayPalCheckoutProvider {
     if (checkout.providerOrderId) return this.settleOrder(checkout, checkout.providerOrderId, now);
     if (checkout.providerSubscriptionId) return this.settleSubscription(checkout, checkout.providerSubscriptionId, now);
     return { kind: 'not-approved' };
+  }
+
+  /** A one-time checkout is worth capturing once PayPal shows its order approved or completed; a subscription
+   *  is read anyway. */
+  async mayHaveBeenPaid(checkout: CheckoutRecord): Promise<boolean> {
+    if (checkout.kind !== 'one_time') return true;
+    if (!checkout.providerOrderId) return false;
+    const order = await this.client.getOrder(checkout.providerOrderId);
+    return order.status === 'APPROVED' || order.status === 'COMPLETED';
+  }
+
+  /** PayPal's return URL carries the order id (token) or the subscription id (subscription_id). */
+  ownsReturnRef(checkout: CheckoutRecord, ref: string): boolean {
+    return ref === checkout.providerOrderId || ref === checkout.providerSubscriptionId;
   }
 
   private async settleOrder(checkout: CheckoutRecord, orderId: string, now: number): Promise<SettleOutcome> {
@@ -92,7 +90,15 @@ export class PayPalCheckoutProvider {
     return { kind: 'events', events: [activated], refs: [{ provider: this.name, ref: subscription.id, kind: 'subscription' }] };
   }
 
-  cancelSubscription(subscriptionId: string, reason: string): Promise<void> {
-    return this.client.cancelSubscription(subscriptionId, reason);
+  /** PayPal's cancel is immediate. It answers 422 for a subscription it no longer bills (cancelled or expired
+   *  already, e.g. by an earlier attempt whose answer was lost). */
+  async cancelSubscription(subscriptionId: string, reason: string): Promise<'cancelled' | 'not_billing'> {
+    try {
+      await this.client.cancelSubscription(subscriptionId, reason);
+      return 'cancelled';
+    } catch (error) {
+      if (isPayPalApiError(error, 'provider_rejected') && error.status === 422) return 'not_billing';
+      throw error;
+    }
   }
 }

@@ -1,43 +1,20 @@
-// Failures of a PayPal call as values the server can act on. They carry PayPal's error name, issue and
-// debug id (what PayPal support asks for) and never any part of a response body, which may hold payer data.
+// PayPal's failures as the provider-neutral ProviderError (../errors.ts), with PayPal's error name kept apart.
+import { ProviderError, type ProviderErrorCode, type ProviderErrorDetail } from '../errors';
 
-export type PayPalErrorCode =
-  /** Network error, timeout, 5xx, 429 or an answer we cannot read: worth retrying later. */
-  | 'provider_unavailable'
-  /** PayPal refused the request (4xx): retrying the same request will not help. */
-  | 'provider_rejected'
-  | 'not_found';
+export type PayPalErrorCode = ProviderErrorCode;
+export type { UnavailableCause } from '../errors';
 
-export type UnavailableCause = 'timeout' | 'network' | 'server_error' | 'rate_limited' | 'bad_response';
-
-export interface PayPalErrorDetail {
-  /** Which client call failed, e.g. "captureOrder". */
-  operation: string;
-  status?: number;
+export interface PayPalErrorDetail extends ProviderErrorDetail {
   /** PayPal's error `name` (REST) or `error` (OAuth), e.g. "UNPROCESSABLE_ENTITY". */
   paypalName?: string;
-  /** The first `details[].issue`, e.g. "ORDER_NOT_APPROVED". */
-  issue?: string;
-  debugId?: string;
-  cause?: UnavailableCause;
 }
 
-export class PayPalApiError extends Error {
-  override readonly name = 'PayPalApiError';
+export class PayPalApiError extends ProviderError {
+  override name = 'PayPalApiError';
+  declare readonly detail: PayPalErrorDetail;
 
-  constructor(
-    readonly code: PayPalErrorCode,
-    readonly detail: PayPalErrorDetail,
-  ) {
-    const parts = [detail.status, detail.cause, detail.paypalName, detail.issue, detail.debugId && `debug_id=${detail.debugId}`];
-    super(`${detail.operation}: ${code} (${parts.filter(Boolean).join(' ')})`);
-  }
-
-  get status(): number | undefined {
-    return this.detail.status;
-  }
-  get issue(): string | undefined {
-    return this.detail.issue;
+  constructor(code: PayPalErrorCode, detail: PayPalErrorDetail) {
+    super('paypal', code, detail, detail.paypalName);
   }
 }
 

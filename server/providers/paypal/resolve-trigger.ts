@@ -7,43 +7,17 @@
 // shows must hang from that checkout's own order or subscription, for its custom_id, plan, amount and currency,
 // and the body's ids must all lead to that one checkout. A body that names one customer's resources and
 // another's ids is a lie, whichever of them the API would bear out: nothing is applied.
-import type { BillingEvent } from '../../billing/events';
 import { isCheckoutId } from '../../ids';
 import type { CheckoutRecord } from '../../store/checkouts';
+import type { Application, OurRecords, Resolution, Route } from '../port';
 import { fetchTruth, type TruthSource } from './fetch-truth';
 import {
   judgeCaptureTrigger, judgeDispute, judgeRefund, judgeSale, judgeSubscription, type CheckoutFacts, type Judgement,
-  type NotConfirmedReason, type ProviderRef, type ProviderTruth,
+  type NotConfirmedReason, type ProviderTruth,
 } from './to-billing-events';
 import type { Trigger } from './translate';
 
-/** Who a provider id was bound to by us: at checkout creation (order, subscription) or on a confirmed fact. */
-export interface RefOwner {
-  checkoutId: string | null;
-  licenseId: string | null;
-}
-
-/** Our records, as the resolver reads them. */
-export interface OurRecords {
-  refOwner(ref: string): Promise<RefOwner | undefined>;
-  checkout(id: string): Promise<CheckoutRecord | undefined>;
-}
-
-export interface Application {
-  checkoutId: string;
-  events: BillingEvent[];
-  refs: ProviderRef[];
-}
-
-export type Resolution =
-  | { kind: 'settle'; checkoutId: string }
-  | { kind: 'apply'; applications: Application[] }
-  | { kind: 'unmatched' }
-  | { kind: 'not_confirmed'; reason: NotConfirmedReason; checkoutId: string | null };
-
-/** The checkouts a body's ids lead to in our records; `ask` for a refund or dispute none of whose ids we know
- *  yet, which only the API can place. */
-export type Route = { kind: 'ours'; checkoutIds: string[] } | { kind: 'ask' };
+export type { Application, OurRecords, RefOwner, Resolution, Route } from '../port';
 
 export interface ResolverDeps {
   api: TruthSource;
