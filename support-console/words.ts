@@ -27,8 +27,8 @@ const STATUS: Record<LicenseStatus, string> = {
   failed: 'Payment failed',
   refunded: 'Refunded',
   reversed: 'Payment reversed (chargeback)',
-  disputed: 'Payment disputed at PayPal',
-  suspended: 'Suspended at PayPal',
+  disputed: 'Payment disputed at the provider',
+  suspended: 'Suspended at the provider',
   revoked: 'Revoked by support',
 };
 
@@ -47,7 +47,7 @@ export const tierInWords = (tier: 'free' | 'enterprise') => (tier === 'enterpris
 
 export const ACTION_LABELS: Record<SupportAction, { button: string; title: string; confirm: string }> = {
   refund: { button: 'Refund…', title: 'Refund this purchase in full?', confirm: 'Refund' },
-  cancel: { button: 'Cancel subscription…', title: 'Cancel the subscription at PayPal?', confirm: 'Cancel subscription' },
+  cancel: { button: 'Cancel subscription…', title: 'Cancel the subscription at the provider?', confirm: 'Cancel subscription' },
   revoke: { button: 'Revoke…', title: 'Revoke this license?', confirm: 'Revoke' },
   restore: { button: 'Restore…', title: 'Restore this revoked license?', confirm: 'Restore' },
   transfer: { button: 'Transfer to another machine…', title: 'Move this license to another machine?', confirm: 'Transfer' },
@@ -69,7 +69,7 @@ export function timelineKind(kind: string): string {
     'dispute.resolved': 'Dispute resolved', 'license.revoked': 'Revoked by support', 'license.restored': 'Restored by support',
     'license.released': 'Released by the customer', 'license.moved': 'Moved to another machine', 'support.refund_requested': 'Refund requested by support',
     'support.cancel_requested': 'Cancellation requested by support', 'subscription.cancel_requested': 'Cancellation requested (replaced by lifetime)',
-    reconciliation: 'Reconciliation with PayPal',
+    reconciliation: 'Reconciliation with the provider',
   };
   return words[kind] ?? kind;
 }
