@@ -93,13 +93,13 @@ async function main(): Promise<void> {
   };
   const summary = {
     serverUrl: server.url,
-    sandboxUrl: paypal.sandbox?.baseUrl ?? null,
+    sandboxUrl: paypal.sandbox?.baseUrl ?? paypal.sharedSandboxUrl,
     dataDir: config.dataDir,
     logFormat: logFormat.format,
     cwd: process.cwd(),
   };
 
-  const appEnv = await developmentAppEnv(server.url, config.issuer, paypal.sandbox?.baseUrl ?? null);
+  const appEnv = await developmentAppEnv(server.url, config.issuer, paypal.sandbox?.baseUrl ?? paypal.sharedSandboxUrl);
   const electron = await electronBinary();
   const launch: Launch = electron.ok ? await launchElectron(electron.path, appEnv) : { started: false, reason: electron.reason };
   if (launch.started) {

@@ -11,8 +11,7 @@ import { payPalProblems } from '../server/providers/paypal/preflight';
 
 const PAYPAL_TIMEOUT_MS = 15_000;
 
-export async function signingKeyProblems(dataDir: string, activeKid: string | null): Promise<string[]> {
-  const dir = path.join(dataDir, 'keys');
+export async function signingKeyProblems(dir: string, activeKid: string | null): Promise<string[]> {
   const ring = await loadKeyRing(dir, activeKid ? { activeKid } : {});
   if (!ring.ok) {
     if (ring.code === 'no_signing_key') {
