@@ -1,6 +1,5 @@
 // Composition root of the companion server: store, keys, PayPal, services, HTTP — and graceful shutdown.
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { paypalWebhookUrl } from '../common/api';
 import { systemClock, type Clock } from '../common/clock';

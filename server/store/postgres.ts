@@ -24,6 +24,10 @@ const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
 export async function openPostgres(url: string, onBackgroundError: (error: Error) => void): Promise<{ db: Kysely<Database>; schema: string }> {
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types: { getTypeParser } });
   pool.on('error', onBackgroundError);
+  // A connection can also fail while checked out and idle (a job holding its lock, a backend ended by an
+  // administrator or a failover): pg emits that on the client, where nobody listens, which would end the
+  // process. Reported here instead; the query using it fails as any other.
+  pool.on('connect', (client) => client.on('error', onBackgroundError));
   const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }), plugins: [namingPlugin()] });
   let schema: string | null | undefined;
   try {
