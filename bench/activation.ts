@@ -85,10 +85,13 @@ async function parkedPolls(server: ServerInfo): Promise<number> {
   return Number(/^hardbound_long_polls_waiting (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
-async function waitUntilParked(server: ServerInfo, count: number): Promise<void> {
+async function waitUntilParked(server: ServerInfo, count: number, errors: () => string[]): Promise<void> {
   const deadline = Date.now() + PARK_TIMEOUT_MS;
   while ((await parkedPolls(server)) < count) {
-    if (Date.now() > deadline) throw new Error(`only ${await parkedPolls(server)} of ${count} long-polls parked within ${PARK_TIMEOUT_MS} ms`);
+    if (Date.now() > deadline) {
+      const failed = errors();
+      throw new Error(`only ${await parkedPolls(server)} of ${count} long-polls parked within ${PARK_TIMEOUT_MS} ms${failed.length ? `; ${failed.length} apps failed, e.g. ${failed.slice(0, 3).join('; ')}` : ''}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -146,17 +149,19 @@ async function main(): Promise<void> {
   const polled = stack.servers.at(-1) as ServerInfo;
   try {
     const created = await createApps(stack, apps);
-    for (const app of created) app.connection = await KeepAliveConnection.open(polled.port);
     const deadline = Date.now() + ((apps / PAYMENTS_PER_SECOND) + WAIT_SECONDS * 3) * 1000;
     // Apps start waiting at moments of their own, spread over one wait period, so that when payments begin the
     // polls are in the steady state of many independent apps (each re-polling every 25 s at its own phase)
     // rather than all timing out in the same instant.
     const polls: Promise<void>[] = [];
     await paced(created, apps / WAIT_SECONDS, async (app) => {
+      // Each app opens its connection when it starts waiting: an idle connection that sends nothing is closed by
+      // the server once HARDBOUND_HEADERS_TIMEOUT_MS passes, as it should be.
+      app.connection = await KeepAliveConnection.open(polled.port);
       polls.push(waitForActivation(app, polled.port, deadline));
     });
     const waiting = Promise.all(polls);
-    await waitUntilParked(polled, apps);
+    await waitUntilParked(polled, apps, () => created.flatMap((app) => (app.error ? [app.error] : [])));
 
     const started = performance.now();
     const cpuBefore = processCpuMs(polled.pid);
