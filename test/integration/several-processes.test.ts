@@ -1,8 +1,12 @@
 // Two server processes (real child processes) on one throwaway PostgreSQL schema, called directly, no proxy:
 // apps long-poll process B while every webhook reaches process A, and each app is answered the moment A commits
 // its payment (PostgreSQL NOTIFY, not B's periodic re-read); then B is stopped gracefully (SIGTERM) while 500
-// apps wait on it, and every one of them, re-polling at A, gets its answer from A.
+// apps wait on it, and every one of them, re-polling at A, gets its answer from A; a third process reading
+// signing keys of its own refuses to start.
 // Skips with the reason where PostgreSQL is missing; fails under CI.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import type { CheckoutView } from '../../common/api';
 import * as instances from '../../server/store/server-instances';
@@ -168,4 +172,19 @@ describe('two server processes on one PostgreSQL', () => {
     expect(live.map((i) => i.pid)).toEqual([p.slots.get('A')!.server.child.pid]);
     expect((await fetch(`${a}/readyz`)).status).toBe(200);
   }, 180_000);
+
+  itWithSystem(postgres, 'a process reading other signing keys refuses to start, naming the difference', async () => {
+    const p = pair!;
+    const ownKeys = mkdtempSync(path.join(tmpdir(), 'hardbound-other-keys-'));
+    try {
+      // Development generates a key of its own in an empty folder: one A cannot verify.
+      const refused = await p.start('C', { webhooks: false, env: { HARDBOUND_KEYS_DIR: ownKeys } }).then(() => '', (e: Error) => e.message);
+      expect(refused).toContain('signing keys differ between server processes');
+      expect(refused).toContain(`the server process ${p.slots.get('A')!.server.child.pid} on `);
+      expect(refused).toContain('HARDBOUND_KEYS_DIR');
+      expect((await instances.seenSince(p.store.db, 0)).map((i) => i.pid)).toEqual([p.slots.get('A')!.server.child.pid]);
+    } finally {
+      rmSync(ownKeys, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
