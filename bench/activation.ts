@@ -13,9 +13,13 @@
 // that batch's commit and fsync, so the figure errs long, never short. Both ends read the same wall clock
 // (Date.now, whole milliseconds). Printed beside the machine's own limit measured in the same run: the round
 // trip of a bare node:http server, same client, same number of open connections, same pace.
+//
+// `-- --store postgres` runs the server on a throwaway PostgreSQL schema (BENCH_POSTGRES_URL, default the tests'
+// database); `-- --processes 2 --store postgres` runs two server processes on it: every webhook reaches the first
+// (A), every app long-polls the second (B), so each answer crosses processes (A's commit, PostgreSQL NOTIFY, B).
 import {
   encodeRequest, inParallel, KeepAliveConnection, machineLine, millis, openFileLimit, percentile, printTable,
-  processCpuMs, readCommitted, jsonCall, runQueueWaitMs, startJsonChild, startStack, type Stack,
+  processCpuMs, jsonCall, runQueueWaitMs, startJsonChild, startStack, argument, storeArgument, type ServerInfo, type Stack,
 } from './support';
 
 const REQUESTED_APPS = Number(process.env.BENCH_APPS ?? 2_000);
@@ -76,15 +80,18 @@ async function waitForActivation(app: App, port: number, deadline: number): Prom
   app.error = 'time limit';
 }
 
-async function parkedPolls(stack: Stack): Promise<number> {
-  const text = await (await fetch(`${stack.server.url}/metrics`)).text();
+async function parkedPolls(server: ServerInfo): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
   return Number(/^hardbound_long_polls_waiting (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
-async function waitUntilParked(stack: Stack, count: number): Promise<void> {
+async function waitUntilParked(server: ServerInfo, count: number, errors: () => string[]): Promise<void> {
   const deadline = Date.now() + PARK_TIMEOUT_MS;
-  while ((await parkedPolls(stack)) < count) {
-    if (Date.now() > deadline) throw new Error(`only ${await parkedPolls(stack)} of ${count} long-polls parked within ${PARK_TIMEOUT_MS} ms`);
+  while ((await parkedPolls(server)) < count) {
+    if (Date.now() > deadline) {
+      const failed = errors();
+      throw new Error(`only ${await parkedPolls(server)} of ${count} long-polls parked within ${PARK_TIMEOUT_MS} ms${failed.length ? `; ${failed.length} apps failed, e.g. ${failed.slice(0, 3).join('; ')}` : ''}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -127,44 +134,52 @@ function latencyRow(label: string, sorted: readonly number[], note: string): [st
 }
 
 async function main(): Promise<void> {
+  const store = storeArgument();
+  const processes = Number(argument('processes') ?? 1);
+  if (!Number.isInteger(processes) || processes < 1 || processes > 8) throw new Error('--processes must be 1 to 8');
   const fileLimit = openFileLimit();
   const apps = Math.min(REQUESTED_APPS, fileLimit - DESCRIPTOR_RESERVE);
-  console.log(`bench:activation — ${apps.toLocaleString('en-US')} apps long-polling (wait=${WAIT_SECONDS}), payments at ${PAYMENTS_PER_SECOND}/s through the webhook road`);
+  const where = processes === 1 ? `one server process on ${store === 'sqlite' ? 'SQLite' : 'PostgreSQL'}` : `${processes} server processes on one PostgreSQL schema: webhooks reach A, apps long-poll B`;
+  console.log(`bench:activation — ${apps.toLocaleString('en-US')} apps long-polling (wait=${WAIT_SECONDS}), payments at ${PAYMENTS_PER_SECOND}/s through the webhook road; ${where}`);
   console.log(`  ${machineLine()}; open-file limit ${fileLimit}`);
   if (apps < REQUESTED_APPS) console.log(`  (fewer than the ${REQUESTED_APPS} asked for: raise \`ulimit -n\` above ${REQUESTED_APPS + DESCRIPTOR_RESERVE} for all of them)`);
 
-  const stack = await startStack((port) => `http://127.0.0.1:${port}/v1/webhooks/paypal`);
+  const stack = await startStack((port) => `http://127.0.0.1:${port}/v1/webhooks/paypal`, { store, processes });
+  // The process the apps wait on: the last one (B), never the one webhooks reach when there are several.
+  const polled = stack.servers.at(-1) as ServerInfo;
   try {
     const created = await createApps(stack, apps);
-    for (const app of created) app.connection = await KeepAliveConnection.open(stack.server.port);
     const deadline = Date.now() + ((apps / PAYMENTS_PER_SECOND) + WAIT_SECONDS * 3) * 1000;
     // Apps start waiting at moments of their own, spread over one wait period, so that when payments begin the
     // polls are in the steady state of many independent apps (each re-polling every 25 s at its own phase)
     // rather than all timing out in the same instant.
     const polls: Promise<void>[] = [];
     await paced(created, apps / WAIT_SECONDS, async (app) => {
-      polls.push(waitForActivation(app, stack.server.port, deadline));
+      // Each app opens its connection when it starts waiting: an idle connection that sends nothing is closed by
+      // the server once HARDBOUND_HEADERS_TIMEOUT_MS passes, as it should be.
+      app.connection = await KeepAliveConnection.open(polled.port);
+      polls.push(waitForActivation(app, polled.port, deadline));
     });
     const waiting = Promise.all(polls);
-    await waitUntilParked(stack, apps);
+    await waitUntilParked(polled, apps, () => created.flatMap((app) => (app.error ? [app.error] : [])));
 
     const started = performance.now();
-    const cpuBefore = processCpuMs(stack.server.pid);
-    const waitBefore = runQueueWaitMs(stack.server.pid);
+    const cpuBefore = processCpuMs(polled.pid);
+    const waitBefore = runQueueWaitMs(polled.pid);
     await paced(created, PAYMENTS_PER_SECOND, async (app) => {
       await jsonCall(stack.sandbox.baseUrl, null, 'POST', `/__sandbox/orders/${app.orderId}/approve`);
     });
     await waiting;
     const paymentsMs = performance.now() - started;
-    const cpuAfter = processCpuMs(stack.server.pid);
-    const waitAfter = runQueueWaitMs(stack.server.pid);
+    const cpuAfter = processCpuMs(polled.pid);
+    const waitAfter = runQueueWaitMs(polled.pid);
     for (const app of created) app.connection?.close();
 
-    const recordedAt = readCommitted(stack.server.databasePath, (db) => new Map(
-      (db.prepare(`select l.checkout_id as checkoutId, min(e.recorded_at) as recordedAt from license_events e join licenses l on l.id = e.license_id
-                   where e.type = 'payment.completed' group by l.checkout_id`).all() as { checkoutId: string; recordedAt: number }[])
-        .map((row) => [row.checkoutId, Number(row.recordedAt)]),
-    ));
+    const recordedAt = new Map(
+      (await stack.query<{ checkout_id: string; recorded_at: number | string }>(`select l.checkout_id, min(e.recorded_at) as recorded_at from license_events e
+        join licenses l on l.id = e.license_id where e.type = 'payment.completed' group by l.checkout_id`))
+        .map((row) => [row.checkout_id, Number(row.recorded_at)]),
+    );
     const latencies = created
       .flatMap((app) => (app.completedAt !== undefined && recordedAt.has(app.checkoutId) ? [app.completedAt - (recordedAt.get(app.checkoutId) as number)] : []))
       .sort((a, b) => a - b);
@@ -173,12 +188,12 @@ async function main(): Promise<void> {
 
     const p99 = percentile(latencies, 99);
     printTable(`results (${latencies.length} of ${apps} apps activated; payments over ${millis(paymentsMs)})`, [
-      latencyRow('payment recorded → app has it', latencies, `goal p99 < ${GOAL_P99_MS} ms: ${p99 < GOAL_P99_MS && latencies.length === apps ? 'met' : 'NOT met'}`),
+      latencyRow(processes > 1 ? 'payment recorded in A → app on B has it' : 'payment recorded → app has it', latencies, `goal p99 < ${GOAL_P99_MS} ms: ${p99 < GOAL_P99_MS && latencies.length === apps ? 'met' : 'NOT met'}`),
       latencyRow('machine: bare node:http round trip', bare, `same client, ${apps} open connections, ${PAYMENTS_PER_SECOND}/s`),
     ]);
     if (cpuBefore !== undefined && cpuAfter !== undefined) {
       const busy = Math.round((100 * (cpuAfter - cpuBefore)) / paymentsMs);
-      console.log(`  server process busy ${busy}% of one core while payments arrived (${Math.round((1000 * (cpuAfter - cpuBefore)) / apps)} µs CPU per payment, all its work meanwhile counted: two webhooks, a capture, the answer, the other apps' re-polls)`);
+      console.log(`  ${processes > 1 ? 'process B (answering the apps)' : 'server process'} busy ${busy}% of one core while payments arrived (${Math.round((1000 * (cpuAfter - cpuBefore)) / apps)} µs CPU per payment, all its work meanwhile counted: two webhooks, a capture, the answer, the other apps' re-polls)`);
     }
     if (waitBefore !== undefined && waitAfter !== undefined) {
       console.log(`  server main thread runnable but waiting for a CPU: ${Math.round((100 * (waitAfter - waitBefore)) / paymentsMs)}% of that time (the machine is shared)`);

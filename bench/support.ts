@@ -1,13 +1,16 @@
-// Shared by the benches: child processes (sandbox, server, bare node:http), a closed-loop load runner on the
-// keep-alive client, the machine's own limits, the server's SQLite file, and printing.
+// Shared by the benches: child processes (sandbox, one or several servers, bare node:http), a closed-loop load
+// runner on the keep-alive client, the machine's own limits, the servers' store (the SQLite file, or a throwaway
+// PostgreSQL schema), and printing.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { verify, type KeyObject } from 'node:crypto';
+import { randomBytes, verify, type KeyObject } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { generateSigningKey } from '../server/entitlements';
 import { encodeRequest, KeepAliveConnection, type HttpAnswer } from './http-client';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -103,33 +106,114 @@ export interface SandboxInfo {
   planIds: string;
 }
 
+export type StoreKind = 'sqlite' | 'postgres';
+
+export interface ServerInfo { url: string; port: number; pid: number }
+
 export interface Stack {
   sandbox: SandboxInfo & { token: string };
-  server: { url: string; port: number; pid: number; dataDir: string; databasePath: string };
+  /** The first server process: the one PayPal's webhooks reach. */
+  server: ServerInfo;
+  /** Every server process, the first one first. */
+  servers: ServerInfo[];
+  store: StoreKind;
   webhookId: string;
+  /** A read of committed rows through a connection of the bench's own (SQLite: read-only; PostgreSQL: the schema). */
+  query<T>(text: string, params?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
 }
 
-/**
- * Sandbox in one child process, the server in another — configured as against a remote PayPal, with the
- * webhook listener id the sandbox gave `listenerUrl` — and SQLite (WAL, synchronous=FULL) in a temp folder.
- */
-export async function startStack(listenerUrl: (serverPort: number) => string): Promise<Stack> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'hardbound-bench-'));
-  const children: Child[] = [];
+/** Where PostgreSQL benches make their throwaway schema (the tests' database by default). */
+export const BENCH_POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? process.env.HARDBOUND_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** `--name value` from the command line (npm run bench:… -- --name value). */
+export function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+export function storeArgument(): StoreKind {
+  const store = argument('store') ?? 'sqlite';
+  if (store !== 'sqlite' && store !== 'postgres') throw new Error(`--store must be sqlite or postgres, got ${store}`);
+  return store;
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL, connectionTimeoutMillis: 5_000 });
+  await client.connect();
   try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Sandbox in one child process, the server(s) in others — configured as against a remote PayPal, with the
+ * webhook listener id the sandbox gave `listenerUrl` (the first server's port) — on SQLite (WAL,
+ * synchronous=FULL) in a temp folder, or on a throwaway PostgreSQL schema that every server process shares
+ * (with one signing-key folder, as a deployment of several processes has).
+ */
+export async function startStack(listenerUrl: (serverPort: number) => string, options: { store?: StoreKind; processes?: number } = {}): Promise<Stack> {
+  const store = options.store ?? 'sqlite';
+  const processes = options.processes ?? 1;
+  if (store === 'sqlite' && processes > 1) throw new Error('several server processes need --store postgres');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'hardbound-bench-'));
+  const schema = store === 'postgres' ? `hb_bench_${randomBytes(6).toString('hex')}` : null;
+  const children: Child[] = [];
+  let pool: pg.Pool | undefined;
+  const cleanUp = async () => {
+    for (const child of children.reverse()) await child.stop();
+    await pool?.end();
+    if (schema) await adminQuery(`drop schema if exists ${schema} cascade`).catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    let databaseUrl: string | undefined;
+    if (schema) {
+      await adminQuery(`create schema ${schema}`);
+      const scoped = new URL(BENCH_POSTGRES_URL);
+      scoped.searchParams.set('options', `-c search_path=${schema}`);
+      databaseUrl = scoped.toString();
+      pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    }
+    const keysDir = path.join(dataDir, 'keys');
+    await generateSigningKey(keysDir, undefined, { development: true });
     const sandboxChild = await startJsonChild<SandboxInfo>('bench/sandbox-process.ts');
     children.push(sandboxChild.child);
     const sandbox = sandboxChild.info;
     const token = await sandboxToken(sandbox);
-    const port = await freePort();
+    const ports: number[] = [];
+    for (let i = 0; i < processes; i++) ports.push(await freePort());
     const listener = await jsonCall<{ id: string }>(sandbox.baseUrl, token, 'POST', '/v1/notifications/webhooks', {
-      url: listenerUrl(port),
+      url: listenerUrl(ports[0] as number),
       event_types: [{ name: '*' }],
     });
 
-    // The server logs as in production (level info unless HARDBOUND_LOG_LEVEL says otherwise), to a file.
-    const logFile = path.join(dataDir, 'server.log');
+    const servers: ServerInfo[] = [];
+    for (const [i, port] of ports.entries()) {
+      const server = await startServerChild({ dataDir, keysDir, index: i, port, databaseUrl, sandbox, webhookId: listener.id });
+      children.push(server.child);
+      servers.push(server.info);
+    }
+    const query = async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
+      if (pool) return (await pool.query(text, params)).rows as T[];
+      return readCommitted(path.join(dataDir, 'hardbound.db'), (db) => db.prepare(text).all(...params) as T[]);
+    };
+    return { sandbox: { ...sandbox, token }, server: servers[0] as ServerInfo, servers, store, webhookId: listener.id, query, stop: cleanUp };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+async function startServerChild(options: {
+  dataDir: string; keysDir: string; index: number; port: number; databaseUrl: string | undefined; sandbox: SandboxInfo; webhookId: string;
+}): Promise<{ child: Child; info: ServerInfo }> {
+  const { dataDir, keysDir, index, port, databaseUrl, sandbox } = options;
+  {
+    // Each server logs as in production (level info unless HARDBOUND_LOG_LEVEL says otherwise), to a file.
+    const logFile = path.join(dataDir, `server-${index}.log`);
     const log = openSync(logFile, 'a');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -141,37 +225,27 @@ export async function startStack(listenerUrl: (serverPort: number) => string): P
       HARDBOUND_MAX_CONNECTIONS: '100000',
       HARDBOUND_PORT: String(port),
       HARDBOUND_DATA_DIR: dataDir,
+      HARDBOUND_KEYS_DIR: keysDir,
       PAYPAL_CLIENT_ID: sandbox.clientId,
       PAYPAL_CLIENT_SECRET: sandbox.clientSecret,
-      PAYPAL_WEBHOOK_ID: listener.id,
+      PAYPAL_WEBHOOK_ID: options.webhookId,
       PAYPAL_API_BASE: sandbox.baseUrl,
       PAYPAL_SANDBOX_ORIGIN: sandbox.baseUrl,
       PAYPAL_SANDBOX_CA_PEM: sandbox.caPem,
       PAYPAL_PLAN_IDS: sandbox.planIds,
     };
-    delete env.DATABASE_URL; // the figure is for the SQLite default
+    if (databaseUrl) env.DATABASE_URL = databaseUrl;
+    else delete env.DATABASE_URL; // the SQLite default, in the data folder
     const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const proc = spawn(process.execPath, [...nodeArgs, ...tsxArgs('launch/hardbound-server.ts', ['serve'])], { cwd: ROOT, env, stdio: ['ignore', log, log] });
     closeSync(log);
-    const server = track(proc);
-    children.push(server);
+    const child = track(proc);
     const url = `http://127.0.0.1:${port}`;
-    await waitUntilReady(`${url}/readyz`, proc, 60_000).catch((error: Error) => {
+    await waitUntilReady(`${url}/readyz`, proc, 60_000).catch(async (error: Error) => {
+      await child.stop();
       throw new Error(`${error.message}; the server's output:\n${readFileSync(logFile, 'utf8').slice(-4_000)}`);
     });
-    return {
-      sandbox: { ...sandbox, token },
-      server: { url, port, pid: server.pid, dataDir, databasePath: path.join(dataDir, 'hardbound.db') },
-      webhookId: listener.id,
-      async stop() {
-        for (const child of children.reverse()) await child.stop();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    for (const child of children.reverse()) await child.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
+    return { child, info: { url, port, pid: child.pid } };
   }
 }
 

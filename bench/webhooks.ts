@@ -30,12 +30,15 @@
 // is shared (load average printed at start); throughput moves with whatever else runs, CPU per delivery much less.
 // BENCH_SERVER_NODE_ARGS passes node flags to the server process (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof);
 // BENCH_CONNECTIONS sets the number of client connections (default 100).
+//
+// `-- --store postgres` measures the server on a throwaway PostgreSQL schema (BENCH_POSTGRES_URL, default the
+// tests' database) too, after the SQLite run, and prints both rates side by side with the machine's limits.
 import { randomInt, X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import { crc32 } from 'node:zlib';
 import {
-  closedLoop, encodeRequest, inParallel, machineLine, mainThreadCpuMs, millis, perSecond, printTable, processCpuMs, readCommitted,
-  rsaVerifyPerSecond, jsonCall, runQueueWaitMs, shuffled, startJsonChild, startStack, type Stack,
+  closedLoop, encodeRequest, inParallel, machineLine, mainThreadCpuMs, millis, perSecond, printTable, processCpuMs,
+  rsaVerifyPerSecond, jsonCall, runQueueWaitMs, shuffled, startJsonChild, startStack, storeArgument, type Stack, type StoreKind,
 } from './support';
 
 const TOTAL = Number(process.env.BENCH_WEBHOOKS ?? 20_000);
@@ -175,15 +178,39 @@ function cpuRow(label: string, before: number | undefined, after: number | undef
   return [[label, `${Math.round(perRequest * 1000)} µs`, `user+system of that process during its run (≈ ${perSecond(1000 / perRequest)} on a core of its own, fsync waits aside)`]];
 }
 
+interface Measured {
+  rate: number;
+  verifyRate: number;
+  bareRate: number;
+  cpuPerDeliveryUs: number | undefined;
+}
+
+const STORE_NAMES: Record<StoreKind, string> = { sqlite: 'SQLite (WAL, synchronous=FULL, group commit)', postgres: 'PostgreSQL (a transaction per delivery)' };
+
 async function main(): Promise<void> {
+  const store = storeArgument();
   const real = Math.round(TOTAL * REAL_SHARE);
   const ignored = Math.round(TOTAL * IGNORED_SHARE);
   const unmatched = TOTAL - real - ignored;
   console.log(`bench:webhooks — ${TOTAL.toLocaleString('en-US')} distinct sandbox-signed deliveries: ${real} real captures, ${ignored} ignored types, ${unmatched} unmatched; ${CONNECTIONS} connections`);
   console.log(`  ${machineLine()}`);
+  const sqlite = await measure('sqlite', { real, ignored, unmatched });
+  if (store === 'sqlite') return;
+  const postgres = await measure('postgres', { real, ignored, unmatched });
+  printTable('one server process: SQLite beside PostgreSQL, each run with its own machine limits', [
+    ['PostgreSQL: verified and committed', perSecond(postgres.rate), `${Math.round((100 * postgres.rate) / postgres.bareRate)}% of bare node:http in its run${postgres.cpuPerDeliveryUs === undefined ? '' : `; ${postgres.cpuPerDeliveryUs} µs server CPU per delivery`}`],
+    ['SQLite: verified and committed', perSecond(sqlite.rate), `${Math.round((100 * sqlite.rate) / sqlite.bareRate)}% of bare node:http in its run${sqlite.cpuPerDeliveryUs === undefined ? '' : `; ${sqlite.cpuPerDeliveryUs} µs server CPU per delivery`}`],
+    ['machine: raw RSA-SHA256 verify', perSecond(postgres.verifyRate), `in the PostgreSQL run (${perSecond(sqlite.verifyRate)} in the SQLite run)`],
+    ['machine: bare node:http', perSecond(postgres.bareRate), `in the PostgreSQL run (${perSecond(sqlite.bareRate)} in the SQLite run)`],
+  ]);
+  console.log('  PostgreSQL ran on this same machine (its server processes share the 2 cores with everything else).');
+}
 
+async function measure(store: StoreKind, mix: { real: number; ignored: number; unmatched: number }): Promise<Measured> {
+  const { real, ignored, unmatched } = mix;
+  console.log(`\n== ${STORE_NAMES[store]} ==`);
   const recorder = await startRecorder();
-  const stack = await startStack(() => recorder.url);
+  const stack = await startStack(() => recorder.url, { store });
   try {
     const started = performance.now();
     const checkoutIds = await purchase(stack, real);
@@ -229,16 +256,15 @@ async function main(): Promise<void> {
     const mainAfter = mainThreadCpuMs(stack.server.pid);
     const waitAfter = runQueueWaitMs(stack.server.pid);
     const batchesAfter = await groupCommits(stack);
-    const { inbox, completed } = readCommitted(stack.server.databasePath, (db) => ({
-      inbox: new Set(db.prepare('select event_id from webhook_inbox').pluck().all() as string[]),
-      completed: db.prepare(`select count(*) from checkouts where status = 'completed' and id in (${checkoutIds.map(() => '?').join(',')})`).pluck().get(...checkoutIds) as number,
-    }));
+    const inbox = new Set((await stack.query<{ event_id: string }>('select event_id from webhook_inbox')).map((r) => r.event_id));
+    const completedIds = new Set(checkoutIds);
+    const completed = (await stack.query<{ id: string }>(`select id from checkouts where status = 'completed'`)).filter((r) => completedIds.has(r.id)).length;
     const committed = [...acknowledged].filter((id) => inbox.has(id)).length;
     const rate = (committed / run.elapsedMs) * 1000;
     const bareRate = (bareRun.answered / bareRun.elapsedMs) * 1000;
 
-    printTable(`results (${run.sent.toLocaleString('en-US')} sent in ${millis(run.elapsedMs)}${run.sent < TOTAL ? `, stopped by the ${TIME_LIMIT_MS / 1000} s limit` : ''})`, [
-      ['verified and committed webhooks', perSecond(rate), `${committed} answered 2xx with their inbox row committed (${Math.round((100 * rate) / bareRate)}% of bare node:http); goal ≥ 5,000/s: ${rate >= 5_000 ? 'met' : 'NOT met'}`],
+    printTable(`results, ${store} (${run.sent.toLocaleString('en-US')} sent in ${millis(run.elapsedMs)}${run.sent < TOTAL ? `, stopped by the ${TIME_LIMIT_MS / 1000} s limit` : ''})`, [
+      [`verified and committed webhooks (${store})`, perSecond(rate), `${committed} answered 2xx with their inbox row committed (${Math.round((100 * rate) / bareRate)}% of bare node:http); goal ≥ 5,000/s: ${rate >= 5_000 ? 'met' : 'NOT met'}`],
       ['machine: raw RSA-SHA256 verify', perSecond(verifyRate), 'node:crypto, one core, the sandbox certificate\'s 2048-bit key'],
       ['machine: bare node:http', perSecond(bareRate), `same client, requests and ${CONNECTIONS} connections; answers 200 and nothing else`],
       ...cpuRow('server CPU per delivery', cpuBefore, cpuAfter, run.answered),
@@ -254,6 +280,8 @@ async function main(): Promise<void> {
     }
     console.log(`  outcomes: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}; failed connections: ${run.failed}`);
     console.log(`  real purchases completed by their webhook: ${completed} of ${real}`);
+    const cpuPerDeliveryUs = cpuBefore !== undefined && cpuAfter !== undefined && run.answered > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / run.answered) : undefined;
+    return { rate, verifyRate, bareRate, cpuPerDeliveryUs };
   } finally {
     await stack.stop();
     await recorder.close();

@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   };
   const summary = {
     serverUrl: server.url,
-    sandboxUrl: paypal.sandbox?.baseUrl ?? null,
+    sandboxUrl: paypal.sandbox?.baseUrl ?? paypal.sharedSandboxUrl,
     paystackStandInUrl: paypal.sandbox && selling.config.paystack?.apiBase === paypal.sandbox.paystack.baseUrl ? paypal.sandbox.paystack.baseUrl : null,
     dataDir: config.dataDir,
     logFormat: logFormat.format,

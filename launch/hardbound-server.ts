@@ -3,7 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock } from '../common/clock';
-import { configFromEnv, dataDirFromEnv, paypalSetupSettingsFromEnv, SERVER_MODES, type ServerConfig, type ServerMode } from '../server/config/env';
+import { configFromEnv, keysDirFromEnv, paypalSetupSettingsFromEnv, SERVER_MODES, type ServerConfig, type ServerMode } from '../server/config/env';
 import { generateSigningKey } from '../server/entitlements';
 import { PayPalAccount } from '../server/providers/paypal/account';
 import { isPayPalApiError } from '../server/providers/paypal/errors';
@@ -64,7 +64,7 @@ async function serveConfig(mode: ServerMode | undefined): Promise<ServerConfig> 
   if (development) return loadConfig('development');
   const result = configFromEnv(process.env, process.cwd(), mode ? { mode } : {});
   const problems = 'problems' in result ? [...result.problems] : [];
-  problems.push(...(await signingKeyProblems(dataDirFromEnv(process.env), process.env.HARDBOUND_SIGNING_KID || null)));
+  problems.push(...(await signingKeyProblems(keysDirFromEnv(process.env), process.env.HARDBOUND_SIGNING_KID || null)));
   if ('config' in result) problems.push(...(await payPalAccountProblems(result.config)), ...(await paystackAccountProblems(result.config)));
   else problems.push('PayPal was not asked: the settings above come first');
   if (problems.length > 0 || !('config' in result)) {
@@ -83,7 +83,9 @@ async function serve(args: string[]): Promise<void> {
   console.log(config.mode === 'production'
     ? '  mode: production (PayPal credentials, webhook and plans checked; signing key from `keys generate`)'
     : '  mode: development — may run the embedded sandbox and generate development keys; never sell in this mode');
-  if (paypal.sandbox) {
+  if (paypal.sharedSandboxUrl) {
+    console.log(`  PayPal: the local sandbox another development process started at ${paypal.sharedSandboxUrl} (not started again here; it stops with that process); webhook ${server.webhookId} registered there`);
+  } else if (paypal.sandbox) {
     console.log(`  PayPal: local sandbox at ${paypal.sandbox.baseUrl} (no PayPal credentials configured); webhook ${server.webhookId} registered there`);
     if (selling.config.paystack?.apiBase === paypal.sandbox.paystack.baseUrl) {
       console.log(`  Paystack: the sandbox's stand-in at ${paypal.sandbox.paystack.baseUrl} (no PAYSTACK_SECRET_KEY configured; control API under ${paypal.sandbox.baseUrl}/__sandbox/paystack/)`);
@@ -181,7 +183,7 @@ async function main(args: string[]): Promise<void> {
   }
   if (command === 'serve') return serve(rest);
   if (command === 'keys' && rest[0] === 'generate') {
-    const dir = option(rest, '--dir') ?? path.join(dataDirFromEnv(process.env), 'keys');
+    const dir = option(rest, '--dir') ?? keysDirFromEnv(process.env);
     const jwk = await generateSigningKey(dir);
     console.log(`New Ed25519 signing key in ${dir} (private key file mode 0600). Public JWK — pin it in the app:`);
     console.log(JSON.stringify(jwk, null, 2));

@@ -13,8 +13,7 @@ import { paystackProblems } from '../server/providers/paystack/preflight';
 
 const PAYPAL_TIMEOUT_MS = 15_000;
 
-export async function signingKeyProblems(dataDir: string, activeKid: string | null): Promise<string[]> {
-  const dir = path.join(dataDir, 'keys');
+export async function signingKeyProblems(dir: string, activeKid: string | null): Promise<string[]> {
   const ring = await loadKeyRing(dir, activeKid ? { activeKid } : {});
   if (!ring.ok) {
     if (ring.code === 'no_signing_key') {

@@ -1,6 +1,5 @@
 // Composition root of the companion server: store, keys, providers, services, HTTP — and graceful shutdown.
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { PlansResponse, ProviderInfo } from '../common/api';
 import { systemClock, type Clock } from '../common/clock';
@@ -39,6 +38,7 @@ import { WebhookPipeline } from './webhooks/pipeline';
 import { PeriodicJob } from './jobs/periodic-job';
 import { ReplacedSubscriptions } from './licenses/replaced-subscriptions';
 import { Reconciler } from './reconciliation/reconciler';
+import { keySetOf, SharedKeys } from './jobs/shared-keys';
 
 export type { PayPalConnection } from './providers/paypal/connection';
 
@@ -69,12 +69,25 @@ export interface RunningServer {
   support: SupportService;
   /** Runs reconciliation now if this period's run has not happened yet (tests, operators). */
   runReconciliation(): Promise<'ran' | 'failed' | 'skipped'>;
+  /** Runs the checkout-expiry job now if this period's run has not happened yet. */
+  runCheckoutExpiry(): Promise<'ran' | 'failed' | 'skipped'>;
   close(): Promise<void>;
+}
+
+const EXPIRY_BATCH = 500;
+const EXPIRY_BATCHES_PER_RUN = 20;
+
+/** How long a parked long-poll sleeps before re-reading on its own: on SQLite every change is made here and
+ *  wakes it; on PostgreSQL other processes' changes arrive through the change feed, and the re-read is only the
+ *  fallback for a lost notification — every second while the feed is down. */
+function recheckMs(store: Store, feed: { connected: boolean } | null): number {
+  if (store.dialect === 'sqlite') return 5_000;
+  return feed?.connected ? 15_000 : 1_000;
 }
 
 /** Development generates a key on first start; production signs only with a key made by `keys generate`. */
 async function signingKeys(config: ServerConfig, clock: Clock, log: Logger): Promise<KeyRingResult> {
-  const dir = path.join(config.dataDir, 'keys');
+  const dir = config.keysDir;
   const options = config.signingKid ? { activeKid: config.signingKid } : {};
   if (config.mode === 'production') {
     const loaded = await loadKeyRing(dir, options);
@@ -111,8 +124,42 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     await store.close();
     throw new Error(`signing keys: ${keys.detail}`);
   }
+  // Several processes share PostgreSQL: each must verify what the others sign (jobs/shared-keys.ts).
+  const sharedKeys = store.dialect === 'postgres' ? new SharedKeys({ store, clock, log, keys: keySetOf(keys.ring) }) : undefined;
+  try {
+    await sharedKeys?.join();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 
   const waiters = new CheckoutWaiters();
+  metrics.describe('hardbound_change_feed_connected', 'PostgreSQL: 1 while this process LISTENs for other processes\' checkout changes, 0 while it reconnects (long-polls then re-read every second).');
+  metrics.describe('hardbound_change_feed_reconnects_total', 'PostgreSQL: change-notification connections re-made after a loss (each followed by a re-read of every parked long-poll).');
+  metrics.describe('hardbound_change_notifications_total', 'PostgreSQL: checkout changes heard from the change feed (this process\'s own included).');
+  let feed: Awaited<ReturnType<Store['listenForCheckouts']>> = null;
+  try {
+    feed = await store.listenForCheckouts({
+      changed: (ids) => {
+        metrics.inc('hardbound_change_notifications_total', {}, ids.length);
+        for (const id of ids) waiters.notify(id);
+      },
+      resync: () => {
+        log.info({ parked: waiters.count }, 'change notifications are back; every parked long-poll re-reads its checkout');
+        waiters.wakeAll();
+      },
+      problem: (message) => log.warn(message),
+    });
+  } catch (error) {
+    await sharedKeys?.leave();
+    await store.close();
+    throw new Error(`PostgreSQL change notifications (LISTEN): ${(error as Error).message}`);
+  }
+  if (feed) {
+    const live = feed;
+    metrics.gauge('hardbound_change_feed_connected', () => (live.connected ? 1 : 0));
+    metrics.gauge('hardbound_change_feed_reconnects_total', () => live.reconnects);
+  }
   metrics.describe('hardbound_webhooks_total', 'Webhook deliveries by outcome (applied, duplicate, ignored, unmatched, not_confirmed or an error code).');
   metrics.describe('hardbound_long_polls_waiting', 'Long-polls currently parked.');
   metrics.gauge('hardbound_long_polls_waiting', () => waiters.count);
@@ -136,7 +183,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   let publicUrl = config.publicUrl ?? '';
   const checkoutService = new CheckoutService({
     store, clock, providers, waiters, plans: config.plans, publicUrl: () => publicUrl, brandName: config.brandName,
-    checkoutTtlMs: config.checkoutTtlMs, openPerAnchor: config.checkoutLimits.openPerAnchor, grant, metrics, log, recheckMs: store.dialect === 'postgres' ? 1_000 : 5_000,
+    checkoutTtlMs: config.checkoutTtlMs, openPerAnchor: config.checkoutLimits.openPerAnchor, grant, metrics, log, recheckMs: () => recheckMs(store, feed),
   });
   const replaced = new ReplacedSubscriptions({ store, clock, policy: grant, providers, metrics, log });
   checkoutService.onLifetimePayment((anchor) => replaced.settle(anchor, 'server'));
@@ -158,6 +205,20 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     },
   });
 
+  const expiry = config.expireIntervalMs === 0 ? undefined : new PeriodicJob({
+    name: 'expire-checkouts', store, clock, metrics, log, intervalMs: config.expireIntervalMs,
+    run: async () => {
+      let expired = 0;
+      for (let batch = 0; batch < EXPIRY_BATCHES_PER_RUN; batch++) {
+        const n = await checkoutService.expireDue(EXPIRY_BATCH);
+        expired += n;
+        if (n < EXPIRY_BATCH) break;
+      }
+      metrics.inc('hardbound_checkouts_expired_total', {}, expired);
+    },
+  });
+  metrics.describe('hardbound_checkouts_expired_total', 'Checkouts the expiry job marked expired (their window closed unpaid).');
+
   let accepting = true;
   metrics.describe('hardbound_http_refused_total', 'Connections and requests refused by a limit before any route ran, by code.');
   metrics.describe('hardbound_checkouts_refused_total', 'Checkout creations refused by a limit, by reason.');
@@ -166,7 +227,10 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
     trustedProxies: config.trustedProxies,
     onRefused: (code) => metrics.inc('hardbound_http_refused_total', { code }),
   });
-  operationsRoutes(app, { plans: () => plansOnOffer(config.plans, providers), metrics, store, ready: () => accepting, metricsGuard: metricsGuard(config) });
+  operationsRoutes(app, {
+    plans: () => plansOnOffer(config.plans, providers), metrics, store, metricsGuard: metricsGuard(config),
+    notReady: () => (accepting ? sharedKeys?.problem() ?? null : 'shutting down'),
+  });
   const limitCheckouts = await checkoutRateLimit(app, config.checkoutLimits, (which) =>
     metrics.inc('hardbound_checkouts_refused_total', { reason: `rate_per_${which}` }));
   checkoutRoutes(app, checkoutService, limitCheckouts);
@@ -189,7 +253,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   app.addHook('preClose', async () => {
     accepting = false;
     waiters.close();
-    await reconciliation?.stop();
+    await Promise.all([reconciliation?.stop(), expiry?.stop()]);
   });
   // A request still running when close() starts must not leave its keep-alive connection open afterwards:
   // close() waits for every connection, and an idle one would hold it for the whole keep-alive timeout.
@@ -210,6 +274,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   publicUrl ||= url;
   for (const handle of handles) await handle.afterListen?.(publicUrl);
   reconciliation?.start();
+  expiry?.start();
 
   return {
     url, metricsUrl: metricsListener?.url ?? null, routes, publicUrl, store, metrics, support, providers: providers.names,
@@ -217,10 +282,15 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
       return handles.find((h) => h.provider.name === 'paypal')?.webhookId?.() ?? '';
     },
     runReconciliation: () => reconciliation?.runIfDue() ?? Promise.resolve('skipped' as const),
+    runCheckoutExpiry: () => expiry?.runIfDue() ?? Promise.resolve('skipped' as const),
     close: async () => {
       await metricsListener?.close();
+      // Answers parked long-polls, waits for requests in flight (their transactions) and for a job run in
+      // progress (its lock is released when it ends), then leaves.
       await app.close();
       await closeProviders();
+      await feed?.close();
+      await sharedKeys?.leave();
       await store.close();
     },
   };

@@ -44,8 +44,9 @@ export interface CheckoutDeps {
   grant: GrantPolicy;
   metrics: Metrics;
   log: Logger;
-  /** How often a long-poll re-reads the store even without a local notification (other server processes). */
-  recheckMs: number;
+  /** How often a long-poll re-reads the store without being woken: the fallback should a wake-up be missed
+   *  (read at each park: short while PostgreSQL's change notifications are down, long while they flow). */
+  recheckMs: () => number;
 }
 
 const OPEN = new Set<CheckoutRecord['status']>(['pending', 'approved']);
@@ -174,7 +175,7 @@ export class CheckoutService {
       if (!OPEN.has(checkout.status) || remaining <= 0 || this.deps.waiters.closed) return this.view(checkout);
       // Rechecks a little apart: polls that arrived together (say, every app reconnecting after a restart) would
       // otherwise all wake in one instant every recheckMs, and thousands of re-reads at once stall every request.
-      const parked = this.deps.waiters.park(id, Math.min(remaining, this.deps.recheckMs * (0.8 + 0.2 * Math.random())));
+      const parked = this.deps.waiters.park(id, Math.min(remaining, this.deps.recheckMs() * (0.8 + 0.2 * Math.random())));
       // Re-read after parking: a change committed in between must not be slept through.
       const fresh = await this.get(id);
       if (fresh.status !== checkout.status) {
@@ -283,6 +284,8 @@ export class CheckoutService {
         const grantsLifetime = current.kind === 'one_time' && applied.changed && isLifetime(applied.license, clock.now(), this.deps.grant);
         done.push({ changed: applied.changed, checkout: (await checkouts.get(trx, checkoutId)) ?? current, grantsLifetime });
       }
+      // Every process hears of the change once this commits (PostgreSQL NOTIFY), never if it rolls back.
+      await store.announceCheckouts(trx, done.filter((d) => d.changed).map((d) => d.checkout.id));
       return done;
     });
     if (results === null) return { results: [], duplicate: true };
@@ -317,16 +320,38 @@ export class CheckoutService {
   }
 
   private async markCancelled(checkout: CheckoutRecord): Promise<CheckoutRecord> {
-    const now = this.deps.clock.now();
-    const changed = await checkouts.updateStatus(this.deps.store.db, checkout.id, { from: ['pending', 'approved'], to: 'cancelled', at: now });
-    if (changed) this.deps.waiters.notify(checkout.id);
+    await this.changeStatus(checkout.id, 'cancelled');
     return this.get(checkout.id);
   }
 
   private async expireIfDue(checkout: CheckoutRecord): Promise<CheckoutRecord> {
     if (!OPEN.has(checkout.status) || this.deps.clock.now() < checkout.expiresAt) return checkout;
-    await checkouts.updateStatus(this.deps.store.db, checkout.id, { from: ['pending', 'approved'], to: 'expired', at: this.deps.clock.now() });
+    await this.changeStatus(checkout.id, 'expired');
     return this.get(checkout.id);
+  }
+
+  /** An open checkout ends unpaid; whoever waits for it, in any process, hears of it. */
+  private async changeStatus(id: string, to: 'cancelled' | 'expired'): Promise<void> {
+    const { store, clock } = this.deps;
+    const changed = await store.transaction(async (trx) => {
+      const done = await checkouts.updateStatus(trx, id, { from: ['pending', 'approved'], to, at: clock.now() });
+      if (done) await store.announceCheckouts(trx, [id]);
+      return done;
+    });
+    if (changed) this.deps.waiters.notify(id);
+  }
+
+  /** The checkout-expiry job: open checkouts past their window become expired, at most `limit` per call, in one
+   *  transaction (all of them or, should the process die, none). Returns how many. */
+  async expireDue(limit: number): Promise<number> {
+    const { store, clock } = this.deps;
+    const expired = await store.transaction(async (trx) => {
+      const ids = await checkouts.expireDue(trx, clock.now(), limit);
+      await store.announceCheckouts(trx, ids);
+      return ids;
+    });
+    for (const id of expired) this.deps.waiters.notify(id);
+    return expired.length;
   }
 
   async find(id: string): Promise<CheckoutRecord> {

@@ -1,6 +1,7 @@
 // Long-poll waiters: GET /v1/checkouts/:id?wait=N parks here until the checkout changes, the wait runs out,
-// or the server shuts down — whichever comes first. Notification is in-process; with PostgreSQL and several
-// server processes the poller also re-reads periodically (see CheckoutService).
+// or the server shuts down — whichever comes first. A change made in this process notifies at once; on
+// PostgreSQL a change made by another process arrives through the change feed (store/change-feed.ts), and the
+// poller's periodic re-read (see CheckoutService) is the fallback should a notification be lost.
 
 export interface Parked {
   /** Resolves when notified, after the timeout, or on close(); never rejects. */
@@ -39,6 +40,12 @@ export class CheckoutWaiters {
     for (const wake of [...set]) wake();
   }
 
+  /** Wakes every parked poll so that each re-reads its checkout (the change feed reconnected: notifications
+   *  may have been missed meanwhile). Unchanged ones park again. */
+  wakeAll(): void {
+    for (const id of [...this.waiting.keys()]) this.notify(id);
+  }
+
   get count(): number {
     let n = 0;
     for (const set of this.waiting.values()) n += set.size;
@@ -52,6 +59,6 @@ export class CheckoutWaiters {
   /** Answers every parked poll now (graceful shutdown) and parks no new ones. */
   close(): void {
     this.isClosed = true;
-    for (const id of [...this.waiting.keys()]) this.notify(id);
+    this.wakeAll();
   }
 }

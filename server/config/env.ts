@@ -94,6 +94,10 @@ export interface ServerConfig {
   reconcileIntervalMs: number;
   /** At most this many checkouts and this many subscriptions per reconciliation run. */
   reconcileBatch: number;
+  /** How often checkouts past their expiry are marked expired (once per period per database); 0 = never. */
+  expireIntervalMs: number;
+  /** The signing keys' folder: `<data dir>/keys`, or HARDBOUND_KEYS_DIR (one folder or mounted secret every process reads). */
+  keysDir: string;
   support: SupportSettings;
 }
 
@@ -229,6 +233,8 @@ export function configFromEnv(
     webhookFreshnessMs: read.int('HARDBOUND_WEBHOOK_FRESHNESS_MINUTES', 15, 1, 24 * 60) * 60_000,
     reconcileIntervalMs: read.int('HARDBOUND_RECONCILE_INTERVAL_SECONDS', 900, 0, 86_400) * 1000,
     reconcileBatch: read.int('HARDBOUND_RECONCILE_BATCH', 50, 1, 10_000),
+    expireIntervalMs: read.int('HARDBOUND_EXPIRE_INTERVAL_SECONDS', 60, 0, 86_400) * 1000,
+    keysDir: keysDirFromEnv(env, cwd),
     support: {
       ratePerToken: read.rate('HARDBOUND_SUPPORT_RATE_PER_TOKEN', DEFAULT_SUPPORT_SETTINGS.ratePerToken),
       authFailuresPerClient: read.rate('HARDBOUND_SUPPORT_AUTH_FAILURES_PER_CLIENT', DEFAULT_SUPPORT_SETTINGS.authFailuresPerClient),
@@ -241,6 +247,11 @@ export function configFromEnv(
     problems.push('HARDBOUND_HEADERS_TIMEOUT_MS must not be longer than HARDBOUND_REQUEST_TIMEOUT_MS');
   }
   return problems.length ? { problems } : { config };
+}
+
+/** The signing keys' folder: HARDBOUND_KEYS_DIR, else keys/ in the data folder. */
+export function keysDirFromEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
+  return env.HARDBOUND_KEYS_DIR ? path.resolve(cwd, env.HARDBOUND_KEYS_DIR) : path.join(dataDirFromEnv(env, cwd), 'keys');
 }
 
 /** Where the SQLite database and the signing keys (keys/) live. */

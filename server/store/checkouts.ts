@@ -131,6 +131,31 @@ export async function updateStatus(db: Queryable, id: string, change: StatusChan
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * Marks up to `limit` open checkouts whose window has closed as expired (compare-and-set, like updateStatus: a
+ * payment that lands first wins) and returns the ids it changed. Run inside a transaction that announces them.
+ */
+export async function expireDue(db: Queryable, now: number, limit: number): Promise<string[]> {
+  const due = await db
+    .selectFrom('checkouts')
+    .select('id')
+    .where('status', 'in', ['pending', 'approved'])
+    .where('expiresAt', '<=', now)
+    .orderBy('expiresAt')
+    .limit(limit)
+    .execute();
+  if (due.length === 0) return [];
+  const changed = await db
+    .updateTable('checkouts')
+    .set({ status: 'expired', failureReason: null, updatedAt: now })
+    .where('id', 'in', due.map((d) => d.id))
+    .where('status', 'in', ['pending', 'approved'])
+    .where('expiresAt', '<=', now)
+    .returning('id')
+    .execute();
+  return changed.map((c) => c.id);
+}
+
 /** Checkouts of this anchor still waiting for payment (pending or approved, not past their expiry). */
 export async function countOpenForAnchor(db: Queryable, anchor: string, now: number): Promise<number> {
   const row = await db

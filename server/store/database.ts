@@ -7,6 +7,7 @@ import type { Generated, Kysely, Transaction } from 'kysely';
 import type { CheckoutStatus } from '../../common/api';
 import type { LicenseStatus } from '../../common/license';
 import type { Tier } from '../../common/plans';
+import { announce, changeChannel, listen, type ChangeFeed, type ChangeFeedHandlers } from './change-feed';
 import { GroupCommit, MAX_BATCH } from './group-commit';
 import { migrateToLatest } from './migrations/index';
 import { openPostgres } from './postgres';
@@ -141,6 +142,28 @@ export interface JobLeasesTable {
   lastRunAt: number | null;
 }
 
+/** One run of a background job, by whichever process took the period's lease. */
+export interface JobRunsTable {
+  id: Generated<number>;
+  job: string;
+  holder: string;
+  startedAt: number;
+  finishedAt: number | null;
+  outcome: 'running' | 'ran' | 'failed' | 'interrupted';
+}
+
+/** A live server process (heartbeat) and the signing keys it holds: key ids only. */
+export interface ServerInstancesTable {
+  id: string;
+  pid: number;
+  host: string;
+  startedAt: number;
+  seenAt: number;
+  activeKid: string;
+  /** Sorted, comma-separated kids this process verifies. */
+  kids: string;
+}
+
 export interface LicenseTransfersTable {
   id: string;
   licenseId: string;
@@ -162,6 +185,8 @@ export interface Database {
   supportSessions: SupportSessionsTable;
   auditLog: AuditLogTable;
   jobLeases: JobLeasesTable;
+  jobRuns: JobRunsTable;
+  serverInstances: ServerInstancesTable;
   licenseTransfers: LicenseTransfersTable;
 }
 
@@ -185,6 +210,14 @@ export interface Store {
    * On PostgreSQL, whose concurrent commits share WAL flushes by themselves, a transaction of its own.
    */
   groupCommit<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Tells every server process sharing the database that these checkouts changed, from inside the transaction
+   * `trx` that changed them: on PostgreSQL a NOTIFY, heard once the transaction commits and never if it rolls
+   * back; on SQLite (one process) nothing, the caller wakes its own waiters.
+   */
+  announceCheckouts(trx: Queryable, ids: readonly string[]): Promise<void>;
+  /** PostgreSQL: listens for every process's announcements (see change-feed.ts); SQLite: null. */
+  listenForCheckouts(handlers: ChangeFeedHandlers): Promise<ChangeFeed | null>;
   /** Applies pending migrations; a no-op when the schema is current. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -204,18 +237,25 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   const target = parseStoreUrl(config.url);
   let db: Kysely<Database>;
   let group: GroupCommit | undefined;
+  let channel: string | null = null;
   if (target.dialect === 'sqlite') {
     const sqlite = openSqlite(target.path);
     db = sqlite.db;
     group = new GroupCommit(db, sqlite.savepoint, MAX_BATCH, config.onGroupCommit);
   } else {
-    db = await openPostgres(target.url, config.onBackgroundError ?? (() => undefined));
+    const opened = await openPostgres(target.url, config.onBackgroundError ?? (() => undefined));
+    db = opened.db;
+    channel = changeChannel(opened.schema);
   }
   return {
     db,
     dialect: target.dialect,
     transaction: (fn) => db.transaction().execute(fn),
     groupCommit: (fn) => (group ? group.run(fn) : db.transaction().execute(fn)),
+    announceCheckouts: async (trx, ids) => {
+      if (channel !== null && ids.length > 0) await announce(trx, channel, ids);
+    },
+    listenForCheckouts: async (handlers) => (channel !== null && target.dialect === 'postgres' ? listen(target.url, channel, handlers) : null),
     migrate: () => migrateToLatest(db, target.dialect),
     close: async () => {
       await group?.close();

@@ -20,17 +20,27 @@ const CONNECT_TIMEOUT_MS = 5_000;
 const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
   oid === INT8_OID && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
 
-export async function openPostgres(url: string, onBackgroundError: (error: Error) => void): Promise<Kysely<Database>> {
+/** The pool, checked to answer, and the schema our tables live in (the first existing one of the search_path). */
+export async function openPostgres(url: string, onBackgroundError: (error: Error) => void): Promise<{ db: Kysely<Database>; schema: string }> {
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types: { getTypeParser } });
   pool.on('error', onBackgroundError);
+  // A connection can also fail while checked out and idle (a job holding its lock, a backend ended by an
+  // administrator or a failover): pg emits that on the client, where nobody listens, which would end the
+  // process. Reported here instead; the query using it fails as any other.
+  pool.on('connect', (client) => client.on('error', onBackgroundError));
   const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }), plugins: [namingPlugin()] });
+  let schema: string | null | undefined;
   try {
-    await sql`select 1`.execute(db);
+    schema = (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
   } catch (error) {
     await db.destroy();
     throw new StoreError('store_unavailable', `PostgreSQL is not reachable: ${describe(error)}`, { cause: error });
   }
-  return db;
+  if (!schema) {
+    await db.destroy();
+    throw new StoreError('store_unavailable', 'PostgreSQL: no schema of the search_path exists; create it or set search_path in DATABASE_URL (options=-c search_path=…)');
+  }
+  return { db, schema };
 }
 
 class OwnSchemaPostgresDialect extends PostgresDialect {

@@ -49,7 +49,7 @@ export const UNLIMITED_CHECKOUTS = {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hardbound-test-'));
-  const result = configFromEnv({ HARDBOUND_MODE: 'development', ...UNLIMITED_CHECKOUTS, HARDBOUND_DATA_DIR: dataDir, HARDBOUND_PORT: '0', HARDBOUND_SANDBOX_PORT: '0', HARDBOUND_LOG_LEVEL: 'info', ...options.env });
+  const result = configFromEnv({ HARDBOUND_MODE: 'development', ...UNLIMITED_CHECKOUTS, HARDBOUND_DATA_DIR: dataDir, HARDBOUND_PORT: '0', HARDBOUND_SANDBOX_PORT: '0', HARDBOUND_LOG_LEVEL: 'info', HARDBOUND_EXPIRE_INTERVAL_SECONDS: '0', ...options.env });
   if ('problems' in result) throw new Error(result.problems.join('; '));
   const config = result.config;
   const clock = new AdjustableClock();

@@ -197,9 +197,10 @@ describe('hunting for a 5xx: signed bodies of odd shapes for every event type we
   });
 });
 
-/** Our tables without what reconciliation keeps for itself: when it last read a license, and its lease. */
+/** Our tables without what reconciliation keeps for itself: when it last read a license, its lease and its runs
+ *  (and the server's own heartbeat row). */
 function withoutBookkeeping(s: Snapshot): Snapshot {
-  const { job_leases: _leases, licenses, ...rest } = s.tables;
+  const { job_leases: _leases, job_runs: _runs, server_instances: _instances, licenses, ...rest } = s.tables;
   const tables: TableDump = { ...rest, licenses: (licenses ?? []).map(({ reconciled_at: _r, ...l }) => l) };
   return { ...s, tables };
 }

@@ -235,7 +235,7 @@ export interface Snapshot {
 
 /** `extra`: customers a suite added to the world. */
 export async function snapshot(w: World, extra: Customer[] = []): Promise<Snapshot> {
-  const { webhook_inbox: _inbox, audit_log: _audit, ...tables } = dumpTables(w.h);
+  const { webhook_inbox: _inbox, audit_log: _audit, job_runs: _runs, server_instances: _instances, ...tables } = dumpTables(w.h);
   const access: Record<string, unknown> = {};
   for (const c of [...customers(w), ...extra]) {
     const r = await refresh(w.h, c.anchor, c.token);

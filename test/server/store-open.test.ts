@@ -173,8 +173,8 @@ describe('PostgreSQL store', () => {
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = current_schema() order by table_name`.execute(store.db);
     const ours = [
-      'audit_log', 'checkouts', 'job_leases', 'kysely_migration', 'kysely_migration_lock', 'license_events', 'license_transfers',
-      'licenses', 'provider_refs', 'support_sessions', 'support_tokens', 'webhook_inbox',
+      'audit_log', 'checkouts', 'job_leases', 'job_runs', 'kysely_migration', 'kysely_migration_lock', 'license_events', 'license_transfers',
+      'licenses', 'provider_refs', 'server_instances', 'support_sessions', 'support_tokens', 'webhook_inbox',
     ];
     expect(tables.rows.map((r) => (r as unknown as { tableName: string }).tableName)).toEqual(ours);
     // What the migrator is told exists: this schema's tables, never the neighbour's.

@@ -120,7 +120,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         expect(await checkouts.get(old.store.db, 'co_1')).toMatchObject({ id: 'co_1', status: 'pending' });
         expect(await jobLeases.acquire(old.store.db, 'reconcile', 'host-a', T0, T0 + 1)).toBe(true);
         const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(old.store.db);
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers', '0005-support-desk']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers', '0005-support-desk', '0006-several-processes']);
       } finally {
         await old.dispose();
       }
@@ -133,7 +133,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
         await fresh.store.migrate();
         expect(await checkouts.insert(fresh.store.db, newCheckout('co_1'))).toMatchObject({ id: 'co_1' });
         const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(fresh.store.db);
-        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers', '0005-support-desk']);
+        expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers', '0005-support-desk', '0006-several-processes']);
       } finally {
         await fresh.dispose();
       }
@@ -144,7 +144,7 @@ function storeConformance(label: string, part: SystemPart, open: () => Promise<F
       await store.migrate();
       await store.migrate();
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers', '0005-support-desk']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['0001-initial', '0002-money-truth', '0003-checkouts-anchor-index', '0004-license-transfers', '0005-support-desk', '0006-several-processes']);
       expect(await checkouts.get(store.db, 'co_1')).toMatchObject({ id: 'co_1', status: 'pending' });
     });
 

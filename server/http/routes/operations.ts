@@ -10,7 +10,8 @@ export interface OperationsDeps {
   plans: () => PlansResponse;
   metrics: Metrics;
   store: Store;
-  ready: () => boolean;
+  /** Why this process should take no traffic now (shutting down, keys differing from another process), or null. */
+  notReady: () => string | null;
   /** Who may read /metrics (metrics-access.ts). */
   metricsGuard: preHandlerAsyncHookHandler;
 }
@@ -26,7 +27,8 @@ export function operationsRoutes(app: FastifyInstance, deps: OperationsDeps): vo
     } catch {
       return reply.status(503).send({ ok: false, reason: 'store unavailable' });
     }
-    if (!deps.ready()) return reply.status(503).send({ ok: false, reason: 'shutting down' });
+    const reason = deps.notReady();
+    if (reason !== null) return reply.status(503).send({ ok: false, reason });
     return { ok: true as const };
   });
   const metricsSchema = {

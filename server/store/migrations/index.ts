@@ -8,6 +8,7 @@ import { moneyTruthMigration } from './0002-money-truth';
 import { checkoutsAnchorIndex } from './0003-checkouts-anchor-index';
 import { licenseTransfersMigration } from './0004-license-transfers';
 import { supportDeskMigration } from './0005-support-desk';
+import { severalProcessesMigration } from './0006-several-processes';
 
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -16,6 +17,7 @@ function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0003-checkouts-anchor-index': checkoutsAnchorIndex,
     '0004-license-transfers': licenseTransfersMigration,
     '0005-support-desk': supportDeskMigration,
+    '0006-several-processes': severalProcessesMigration(dialect),
   };
 }
 
