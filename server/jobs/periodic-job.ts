@@ -23,6 +23,8 @@ export interface PeriodicJobDeps {
 }
 
 const TICKS_PER_PERIOD = 4;
+/** Runs are kept this long in job_runs, then forgotten by the next run. */
+const RUNS_KEPT_MS = 7 * 86_400_000;
 
 export class PeriodicJob {
   private readonly holder = `${process.pid}-${randomBytes(6).toString('hex')}`;
@@ -70,6 +72,7 @@ export class PeriodicJob {
       metrics.inc('hardbound_job_runs_total', { job: name, outcome: 'interrupted' }, interrupted);
       log.warn({ job: name, runs: interrupted }, 'a process died during a run of this job; its transactions rolled back, this period runs it again');
     }
+    await jobRuns.prune(store.db, name, now - RUNS_KEPT_MS);
     const run = await jobRuns.start(store.db, name, this.holder, now);
     try {
       await this.deps.run();

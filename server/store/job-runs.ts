@@ -20,6 +20,11 @@ export async function markInterrupted(db: Queryable, job: string): Promise<numbe
   return Number(result.numUpdatedRows);
 }
 
+/** Forgets runs started before `before` (the table would otherwise grow by a row per run for ever). */
+export async function prune(db: Queryable, job: string, before: number): Promise<void> {
+  await db.deleteFrom('jobRuns').where('job', '=', job).where('startedAt', '<', before).where('outcome', '<>', 'running').execute();
+}
+
 export function list(db: Queryable, job: string): Promise<{ id: number; holder: string; startedAt: number; finishedAt: number | null; outcome: JobRunOutcome }[]> {
   return db.selectFrom('jobRuns').select(['id', 'holder', 'startedAt', 'finishedAt', 'outcome']).where('job', '=', job).orderBy('startedAt').orderBy('id').execute();
 }

@@ -124,6 +124,12 @@ describe('background jobs across processes', () => {
     expect(runs[0]!.finishedAt).toBeGreaterThanOrEqual(runs[0]!.startedAt);
     const ran = ja.metrics.get('hardbound_job_runs_total', { job: 'expire-checkouts', outcome: 'ran' }) + jb.metrics.get('hardbound_job_runs_total', { job: 'expire-checkouts', outcome: 'ran' });
     expect(ran).toBe(1);
+    // Runs older than a week are forgotten by the next run.
+    await a.db.updateTable('jobRuns').set({ startedAt: 0 }).execute();
+    await a.db.updateTable('jobLeases').set({ leaseUntil: 0 }).execute();
+    expect(await ja.job.runIfDue()).toBe('ran');
+    expect((await jobRuns.list(a.db, 'expire-checkouts')).map((r) => r.outcome)).toEqual(['ran']);
+    expect((await jobRuns.list(a.db, 'expire-checkouts'))[0]!.startedAt).toBeGreaterThan(0);
   });
 
   itWithSystem(postgres, 'a process that dies mid-run releases the lock with its connection; its run is found interrupted', async () => {
