@@ -152,15 +152,17 @@ describe('background jobs across processes', () => {
     // It dies: PostgreSQL sees its connections close (the lock goes with them); its lease lapses.
     const ended = await sql<{ ended: boolean }>`select pg_terminate_backend(pid) as ended from pg_stat_activity where application_name = ${dyingName}`.execute(survivor.db);
     expect(ended.rows.length).toBeGreaterThanOrEqual(1);
-    release();
-    await started.catch(() => undefined);
-    await dying.close().catch(() => undefined);
     await survivor.db.updateTable('jobLeases').set({ leaseUntil: 0 }).execute();
     const after = job(survivor, async () => undefined);
     expect(await after.job.runIfDue()).toBe('ran');
     const runs = await jobRuns.list(survivor.db, 'expire-checkouts');
     expect(runs.map((r) => r.outcome)).toEqual(['interrupted', 'ran']);
     expect(after.metrics.get('hardbound_job_runs_total', { job: 'expire-checkouts', outcome: 'interrupted' })).toBe(1);
+    // A dead process runs no more code; only now is the stand-in's run let go, so its pool (which reconnects)
+    // cannot write its row before the survivor has looked.
+    release();
+    await started.catch(() => undefined);
+    await dying.close().catch(() => undefined);
   });
 });
 
