@@ -55,6 +55,8 @@ export class FakePaystack {
   private nextId = 4_000_000;
   private server!: Server;
   baseUrl = '';
+  /** A misbehaving API: GET /transaction answers every customer's transactions, whatever the filter. */
+  ignoreCustomerFilter = false;
   /** now(): the fake's clock, for dates it reports. */
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -177,7 +179,7 @@ export class FakePaystack {
     }
     if (req.method === 'GET' && path === '/transaction') {
       const customer = Number(url.searchParams.get('customer'));
-      return ok([...this.transactions.values()].filter((t) => t.customerId === customer).reverse().map((t) => this.txBody(t)));
+      return ok([...this.transactions.values()].filter((t) => this.ignoreCustomerFilter || t.customerId === customer).reverse().map((t) => this.txBody(t)));
     }
     if (req.method === 'GET' && path === '/subscription') {
       const customer = Number(url.searchParams.get('customer'));

@@ -38,8 +38,8 @@ async function start(plan: string, anchor = newAnchor(), email: string | undefin
 }
 
 /** The buyer pays on Paystack's page and comes back: the app reports the return with the callback's reference. */
-async function buy(plan: string, anchor = newAnchor()) {
-  const c = await start(plan, anchor);
+async function buy(plan: string, anchor = newAnchor(), email = BUYER_EMAIL) {
+  const c = await start(plan, anchor, email);
   paystack.pay(c.reference);
   const back = await h.api<CheckoutView>('POST', `/v1/checkouts/${c.checkoutId}/return`, { token: c.pollToken, body: { token: c.reference } });
   expect(back.body.status).toBe('completed');
@@ -229,6 +229,73 @@ describe('reconciliation reads Paystack too', () => {
     expect(await state(s.view)).toMatchObject({ status: 'canceled', tier: 'enterprise' });
     const rows = await h.server.store.db.selectFrom('auditLog').select(['reason']).where('actor', '=', 'reconciliation').execute();
     expect(rows.map((r) => r.reason)).toEqual(expect.arrayContaining(['payment found at Paystack that no return or webhook had reported', 'subscription state read from Paystack']));
+  });
+
+  /** The next reconciliation run (15 minutes by default; the test moves the server's clock there). */
+  async function reconcile() {
+    h.clock.advance(16 * 60_000);
+    expect(await h.server.runReconciliation()).toBe('ran');
+  }
+  /** Whether a payment was bound to any license or checkout of ours (a renewal binds its reference). */
+  const bindings = async (reference: string) => (await h.server.store.db.selectFrom('providerRefs').select(['ref']).where('ref', '=', reference).execute()).length;
+  const reconciledChanges = async (licenseId: string) =>
+    (await h.server.store.db.selectFrom('auditLog').select(['target']).where('actor', '=', 'reconciliation').where('action', '=', 'reconcile').where('target', '=', licenseId).execute()).length;
+
+  it('a renewal whose webhook never came is read from the customer\'s transactions and applied once; the late webhook changes nothing', async () => {
+    const s = await buy('enterprise-monthly', newAnchor(), 'renewal.dropped@example.com');
+    const subscription = paystack.subscriptionOf(s.reference)!;
+    const firstPaidThrough = subscription.nextPaymentDate;
+    const { transaction, invoiceCode } = paystack.renew(subscription.code);
+    expect(subscription.nextPaymentDate > firstPaidThrough).toBe(true);
+    expect((await state(s.view)).paidThrough).toBe(firstPaidThrough);
+
+    await reconcile();
+    expect(await state(s.view)).toMatchObject({ status: 'active', tier: 'enterprise', paidThrough: subscription.nextPaymentDate });
+    const bound = await h.server.store.db.selectFrom('providerRefs').select(['ref', 'licenseId']).where('ref', '=', transaction.reference).execute();
+    expect(bound).toEqual([{ ref: transaction.reference, licenseId: s.view.license.id }]);
+
+    expect(await reconciledChanges(s.view.license.id)).toBe(1);
+    const access = await state(s.view);
+    await reconcile();
+    expect(await reconciledChanges(s.view.license.id)).toBe(1);
+    expect(await state(s.view)).toEqual(access);
+    const before = await snapshot([s.view]);
+    const late = await deliver(event('webhook-invoice.update.json', {
+      invoice_code: invoiceCode, subscription: { subscription_code: subscription.code, status: 'active' }, transaction: { reference: transaction.reference, status: 'success', amount: 900, currency: 'USD' },
+    }));
+    expect(['applied', 'duplicate']).toContain(late.body.outcome);
+    const after = await snapshot([s.view]);
+    expect(after.access).toEqual(before.access);
+    expect(after.tables).toEqual(before.tables);
+  });
+
+  it('another customer\'s payment, the customer\'s payment for another plan, or a renewal of the customer\'s other subscription is never this subscription\'s renewal', async () => {
+    const email = 'renewal.strangers@example.com';
+    const s = await buy('enterprise-monthly', newAnchor(), email);
+    const subscription = paystack.subscriptionOf(s.reference)!;
+    const stranger = paystack.addTransaction({ amount: 900, currency: 'USD', plan: PLAN_CODE, email: 'stranger@example.com' });
+    const otherPlan = paystack.addTransaction({ amount: 900, currency: 'USD', plan: 'PLN_otherplanfake1', email, customerId: subscription.customerId });
+    // Paystack is asked for this customer's transactions; were its filter ignored, the stranger's is still refused.
+    paystack.ignoreCustomerFilter = true;
+    try {
+      const before = await snapshot([s.view]);
+      await reconcile();
+      expect((await snapshot([s.view])).access).toEqual(before.access);
+      expect(await reconciledChanges(s.view.license.id)).toBe(0);
+      for (const reference of [stranger.reference, otherPlan.reference]) expect(await bindings(reference)).toBe(0);
+    } finally {
+      paystack.ignoreCustomerFilter = false;
+    }
+
+    // The same customer subscribes again on another machine: a renewal Paystack charges from then on could be either
+    // subscription's, so reconciliation leaves it to the webhook that names the subscription.
+    const second = await buy('enterprise-monthly', newAnchor(), email);
+    const secondSubscription = paystack.subscriptionOf(second.reference)!;
+    const { transaction } = paystack.renew(secondSubscription.code);
+    const before = await snapshot([s.view, second.view]);
+    await reconcile();
+    expect((await snapshot([s.view, second.view])).access).toEqual(before.access);
+    expect(await bindings(transaction.reference)).toBe(0);
   });
 });
 

@@ -104,6 +104,39 @@ export function judgeRenewal(tx: TransactionView, subscription: SubscriptionView
   );
 }
 
+/** A subscription Paystack made for a payment is created with it: no earlier than the transaction itself. */
+export const CREATION_SLACK_MS = 5 * 60_000;
+
+/** Reconciliation: the subscription's paid renewals among its customer's transactions (Paystack's subscription
+ *  answer lists no payments), each judged as the webhook road judges it (judgeRenewal), under the same fact ids.
+ *  Paystack's transaction names no subscription, so a payment is counted only where nothing else can claim it: the
+ *  checkout's own first payment (the same fact settling produced), or a payment on the subscription's plan made
+ *  after it was created, carrying no checkout's metadata, while the customer held no other subscription to the
+ *  plan. `others`: the customer's other subscriptions. Pure; what does not pass is left out, never an error. */
+export function subscriptionRenewals(
+  transactions: readonly TransactionView[], subscription: SubscriptionView, others: readonly SubscriptionView[],
+  checkout: PaystackCheckoutFacts, now: number,
+): { events: BillingEvent[]; refs: ProviderRef[] } {
+  const events: BillingEvent[] = [];
+  const refs: ProviderRef[] = [];
+  const rivals = others.filter((o) => o.code !== subscription.code && o.planCode === subscription.planCode);
+  for (const tx of transactions) {
+    if (!PAID.has(tx.status)) continue;
+    if (tx.reference !== checkout.reference) {
+      const paidAt = tx.paidAt ?? tx.createdAt;
+      if (paidAt === null || subscription.createdAt === null || tx.checkoutId !== null || tx.planCode !== subscription.planCode) continue;
+      if (paidAt < subscription.createdAt - CREATION_SLACK_MS) continue;
+      // Two subscriptions of one customer to one plan: whose renewal this is, only the webhook can say.
+      if (rivals.some((o) => o.createdAt === null || o.createdAt <= paidAt + CREATION_SLACK_MS)) continue;
+    }
+    const renewal = judgeRenewal(tx, subscription, checkout, now);
+    if (!renewal.ok) continue;
+    events.push(...renewal.events);
+    refs.push(...renewal.refs.filter((r) => r.kind !== 'subscription'));
+  }
+  return { events, refs };
+}
+
 /** The activation of the checkout's subscription, as the API shows it now. */
 export function activationEvent(subscription: SubscriptionView, now: number): BillingEvent | null {
   if (subscription.status !== 'active' && subscription.status !== 'attention' && subscription.status !== 'non-renewing') return null;

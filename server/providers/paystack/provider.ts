@@ -8,13 +8,13 @@ import type { CheckoutRecord } from '../../store/checkouts';
 import type { LicenseRecord } from '../../store/licenses';
 import type { Judgement, OurRecords, PaymentProvider, SettleOutcome, StartInput, Started, WebhookPort } from '../port';
 import type { PaystackClient } from './client';
-import { fromSubunits, judgeOneTimePayment, judgeRenewal, activationEvent, referenceOf, subscriptionStateFacts, toSubunits } from './judge';
+import {
+  activationEvent, CREATION_SLACK_MS, fromSubunits, judgeOneTimePayment, judgeRenewal, referenceOf, subscriptionRenewals, subscriptionStateFacts, toSubunits,
+} from './judge';
 import { checkoutFacts } from './resolve';
-import type { SubscriptionView } from './views';
+import type { SubscriptionView, TransactionView } from './views';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-/** A subscription Paystack made for this payment is created with it: no earlier than the transaction itself. */
-const CREATION_SLACK_MS = 5 * 60_000;
 
 export interface PaystackProviderOptions {
   client: PaystackClient;
@@ -144,11 +144,26 @@ export class PaystackProvider implements PaymentProvider {
     return { kind: 'none', reason: 'No Paystack payment is recorded for this license yet.' };
   }
 
-  /** The subscription's state as Paystack shows it now. Its renewals reach us through invoice.update and
-   *  charge.success; Paystack's subscription answer lists no payments to re-read them from. */
+  /** The subscription's state and paid renewals as Paystack shows them now. Its answer lists no payments: they are
+   *  read from its customer's transactions (the customer id used for these calls only, never kept), and one already
+   *  bound to another of our checkouts is never this subscription's. */
   async subscriptionFacts(license: LicenseRecord, checkout: CheckoutRecord, now: number): Promise<Judgement> {
     if (!license.subscriptionId) return { ok: true, events: [], refs: [] };
+    const facts = checkoutFacts(checkout, (id) => this.options.planCodes.get(id));
     const subscription = await this.client.getSubscription(license.subscriptionId);
-    return subscriptionStateFacts(subscription, checkoutFacts(checkout, (id) => this.options.planCodes.get(id)), now);
+    const state = subscriptionStateFacts(subscription, facts, now);
+    if (!state.ok || subscription.customerId === null) return state;
+    const [transactions, others] = await Promise.all([
+      this.client.listTransactions(subscription.customerId),
+      this.client.listSubscriptions(subscription.customerId),
+    ]);
+    const ours: TransactionView[] = [];
+    for (const tx of transactions) {
+      if (tx.planCode !== subscription.planCode) continue;
+      const owner = await this.options.records.refOwner(tx.reference);
+      if (!owner || owner.checkoutId === checkout.id) ours.push(tx);
+    }
+    const renewals = subscriptionRenewals(ours, subscription, others, facts, now);
+    return { ok: true, events: [...renewals.events, ...state.events], refs: [...state.refs, ...renewals.refs] };
   }
 }
