@@ -2,14 +2,15 @@
 // (renewals, failed renewals and recovery, not renewing, disabling, completion) read by every road the server has
 // — the return (verify + the customer's subscription), the webhooks (invoice.update, invoice.payment_failed,
 // subscription.not_renew, subscription.disable; late, repeated, and ones whose claim Paystack no longer bears
-// out), reconciliation at random moments — ends in the state Paystack shows, whatever the order, delay and
-// repetition, and the latest renewal is the transaction funding access. A webhook naming a renewal paid by
+// out), reconciliation at random moments (the subscription and its customer's transactions) — ends in the state
+// Paystack shows, whatever the order, delay and repetition, and the latest renewal is the transaction funding
+// access, even when renewal webhooks never arrive. A webhook naming a renewal paid by
 // another customer, or for another price, never counts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { licenseState, type BillingEvent, type LicenseState } from '../../server/billing';
 import {
-  activationEvent, judgeRenewal, judgeSubscriptionChange, subscriptionStateFacts, type PaystackCheckoutFacts, type SubscriptionChange,
+  activationEvent, judgeRenewal, judgeSubscriptionChange, subscriptionRenewals, subscriptionStateFacts, type PaystackCheckoutFacts, type SubscriptionChange,
 } from '../../server/providers/paystack/judge';
 import type { SubscriptionView, TransactionView } from '../../server/providers/paystack/views';
 import { DAY, T0 } from './billing-fixtures';
@@ -29,6 +30,8 @@ interface Moment {
   at: number;
   /** What GET /subscription/:code answers from this moment on. */
   view: SubscriptionView;
+  /** The customer's transactions Paystack lists at this moment, newest first. */
+  transactions: TransactionView[];
   /** The webhook Paystack sends for the change that made this moment. */
   webhook: { type: 'invoice.update'; transaction: TransactionView } | { type: SubscriptionChange } | null;
 }
@@ -46,7 +49,8 @@ const life = fc.array(fc.tuple(change, fc.integer({ min: 60_000, max: 20 * DAY }
   let view: SubscriptionView = {
     code: CODE, status: 'active', planCode: PLAN, amount: 900, nextPaymentDate: T0 + PERIOD, createdAt: T0, customerId: CUSTOMER, emailToken: 'tok', latestInvoiceCode: null,
   };
-  const moments: Moment[] = [{ at, view, webhook: { type: 'subscription.create' } }];
+  let transactions = [tx(CHECKOUT.reference, T0)];
+  const moments: Moment[] = [{ at, view, transactions, webhook: { type: 'subscription.create' } }];
   const renewals = [CHECKOUT.reference];
   changes.forEach(([kind, gap], n) => {
     if (view.status === 'cancelled' || view.status === 'complete') return;
@@ -57,6 +61,7 @@ const life = fc.array(fc.tuple(change, fc.integer({ min: 60_000, max: 20 * DAY }
       renewals.push(reference);
       view = { ...view, status: 'active', nextPaymentDate: (view.nextPaymentDate ?? at) + PERIOD };
       webhook = { type: 'invoice.update', transaction: tx(reference, at) };
+      transactions = [webhook.transaction, ...transactions];
     } else if (kind === 'fail' && view.status === 'active') {
       view = { ...view, status: 'attention', latestInvoiceCode: `INV_fail${n}` };
       webhook = { type: 'invoice.payment_failed' };
@@ -72,13 +77,13 @@ const life = fc.array(fc.tuple(change, fc.integer({ min: 60_000, max: 20 * DAY }
     } else {
       return;
     }
-    moments.push({ at, view, webhook });
+    moments.push({ at, view, transactions, webhook });
   });
   return { moments, renewals };
 });
 
 /** Every road's reading, each judged against the API as it is when it is processed. */
-function readings(moments: readonly Moment[], delays: readonly number[], reconcileAt: readonly number[]): BillingEvent[] {
+function readings(moments: readonly Moment[], delays: readonly number[], reconcileAt: readonly number[], dropped: readonly boolean[]): BillingEvent[] {
   const events: BillingEvent[] = [];
   const last = moments.length - 1;
   const judged = (j: { ok: true; events: BillingEvent[] } | { ok: false }) => {
@@ -93,12 +98,14 @@ function readings(moments: readonly Moment[], delays: readonly number[], reconci
     const hook = moment.webhook;
     if (hook === null) return;
     const seen = moments[Math.min(last, i + (delays[i % Math.max(1, delays.length)] ?? 0))]!;
+    if (hook.type === 'invoice.update' && dropped[i % Math.max(1, dropped.length)] === true) return;
     if (hook.type === 'invoice.update') judged(judgeRenewal(hook.transaction, seen.view, CHECKOUT, seen.at));
     else judged(judgeSubscriptionChange(hook.type, seen.view, CHECKOUT, seen.at));
   });
   for (const i of [...reconcileAt, last]) {
     const moment = moments[Math.min(last, i)]!;
     judged(subscriptionStateFacts(moment.view, CHECKOUT, moment.at));
+    events.push(...subscriptionRenewals(moment.transactions, moment.view, [moment.view], CHECKOUT, moment.at).events);
   }
   return events;
 }
@@ -122,10 +129,11 @@ describe('a Paystack subscription read by every road', () => {
           life: fc.constant(l),
           delays: fc.array(fc.nat({ max: 3 }), { maxLength: 12 }),
           reconcileAt: fc.array(fc.nat({ max: 12 }), { maxLength: 4 }),
+          dropped: fc.array(fc.boolean(), { maxLength: 12 }),
           seed: fc.nat(),
         })),
-        ({ life: { moments, renewals }, delays, reconcileAt, seed }) => {
-          const events = readings(moments, delays, reconcileAt);
+        ({ life: { moments, renewals }, delays, reconcileAt, dropped, seed }) => {
+          const events = readings(moments, delays, reconcileAt, dropped);
           const shuffled = [...events, ...events.slice(0, seed % (events.length + 1))].sort((a, b) => ((a.id.length * 31 + seed) % 7) - ((b.id.length * 31 + seed) % 7));
           const state = licenseState(shuffled);
           expect(state.status).toBe(expectedStatus(moments));
@@ -137,6 +145,33 @@ describe('a Paystack subscription read by every road', () => {
       { numRuns: 3_000 },
     );
     expect([...seenStatuses].sort()).toEqual(['active', 'canceled', 'expired', 'past_due']);
+  });
+
+  it('reconciliation counts a transaction as the subscription\'s renewal only where nothing else can claim it', () => {
+    const view: SubscriptionView = {
+      code: CODE, status: 'active', planCode: PLAN, amount: 900, nextPaymentDate: T0 + 2 * PERIOD, createdAt: T0, customerId: CUSTOMER, emailToken: 'tok', latestInvoiceCode: null,
+    };
+    const at = T0 + PERIOD;
+    const counted = (transactions: TransactionView[], others: SubscriptionView[] = []) =>
+      subscriptionRenewals(transactions, view, others, CHECKOUT, at).events.map((e) => e.id);
+    // The first payment: the very fact the return produced; a renewal: the one invoice.update produces.
+    const first = tx(CHECKOUT.reference, T0);
+    const renewal = tx('Rrenewal1', at);
+    expect(counted([renewal, first])).toEqual([
+      ...(judgeRenewal(renewal, view, CHECKOUT, at) as { events: BillingEvent[] }).events.map((e) => e.id),
+      ...(judgeRenewal(first, view, CHECKOUT, T0) as { events: BillingEvent[] }).events.map((e) => e.id),
+    ]);
+    // Paid before the subscription existed, by another checkout (its metadata), on another plan, by another
+    // customer, unpaid, or for another price: none is this subscription's renewal.
+    expect(counted([
+      tx('Rbefore', T0 - DAY), tx('Rothercheckout', at, { checkoutId: 'chk_another_checkout' }), tx('Rotherplan', at, { planCode: 'PLN_otherplan0001' }),
+      tx('Rstranger', at, { customerId: '9999' }), tx('Rabandoned', at, { status: 'abandoned' }), tx('Rcheap', at, { amount: 1 }),
+    ])).toEqual([]);
+    // The customer's second subscription to the plan: from its start, whose renewal a payment is cannot be told.
+    const second: SubscriptionView = { ...view, code: 'SUB_propertyfake2', createdAt: T0 + DAY };
+    const early = tx('Rearly', T0 + DAY / 2);
+    expect(counted([renewal, early], [view, second]).map((id) => id.split(':').at(-1))).toEqual(['Rearly']);
+    expect(counted([renewal], [{ ...second, planCode: 'PLN_otherplan0001' }]).map((id) => id.split(':').at(-1))).toEqual(['Rrenewal1']);
   });
 
   it('a renewal paid by another customer, for another price or plan, or not paid, is never a fact', () => {
