@@ -1,7 +1,7 @@
 // /__sandbox/paystack/*: the PaystackControl operations over HTTP (no auth; JSON in and out; errors in
 // Paystack's {status: false, message} shape). See CONTROL.md.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { NotSettledError } from '../webhooks/delivery';
+import { NotSettledError } from '../webhooks/delivery-work';
 import type { PaystackControl } from './control';
 import { DISPUTE_CATEGORIES, DISPUTE_RESOLUTIONS } from './disputes';
 import { paystackErrors } from './errors';
