@@ -1,11 +1,12 @@
 // The hosted checkout page an order's approve / payer-action link opens (GET /checkoutnow?token={orderId}).
 // Pay approves the order and returns the buyer to the merchant's return_url; Cancel goes to its cancel_url.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { escapeHtml, formatMoney, renderApprovalPage } from '../hosted-page';
+import { formatMoney, renderApprovalPage } from '../hosted-page';
 import type { Order } from '../model';
 import { approveOrder, awaitsApproval } from './approval';
 import type { OrdersDeps } from './deps';
 import { fromMinor, minorOf } from '../money';
+import { sendHtml, sendNotice, withQuery } from '../page-replies';
 
 interface PageRequest {
   Querystring: { token?: string };
@@ -58,23 +59,4 @@ function sendAlreadyDone(reply: FastifyReply, order: Order): FastifyReply {
   return order.status === 'APPROVED'
     ? sendNotice(reply, 200, 'Already approved', 'You have already approved this payment. You can close this window now.')
     : sendNotice(reply, 200, 'Already paid', 'This order has already been paid. You can close this window now.');
-}
-
-function sendNotice(reply: FastifyReply, status: number, title: string, message: string): FastifyReply {
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></main></body></html>`;
-  return sendHtml(reply, status, html);
-}
-
-function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {
-  return reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
-}
-
-/** The merchant's URL with PayPal's parameters added, keeping any query it already has. */
-function withQuery(url: string, params: Record<string, string>): string {
-  const target = new URL(url);
-  for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
-  return target.toString();
 }

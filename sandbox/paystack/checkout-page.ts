@@ -2,11 +2,12 @@
 // the same plain HTML as the PayPal stand-in's page so tests drive both alike. Pay charges Paystack's test card
 // and returns the buyer to callback_url?trxref={reference}&reference={reference}; Cancel goes to the
 // metadata's cancel_action URL when the merchant gave one (Paystack's documented way), else says it was cancelled.
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { escapeHtml, renderApprovalPage } from '../hosted-page';
+import type { FastifyInstance } from 'fastify';
+import { renderApprovalPage } from '../hosted-page';
 import type { PaystackDeps } from './deps';
 import type { PaystackTransaction } from './model';
 import { awaitsPayment, payTransaction } from './transactions';
+import { sendHtml, sendNotice, withQuery } from '../page-replies';
 
 interface PageRequest {
   Params: { accessCode: string };
@@ -80,22 +81,4 @@ function cancelActionOf(metadata: unknown): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sendNotice(reply: FastifyReply, status: number, title: string, message: string): FastifyReply {
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></main></body></html>`;
-  return sendHtml(reply, status, html);
-}
-
-function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {
-  return reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
-}
-
-function withQuery(url: string, params: Record<string, string>): string {
-  const target = new URL(url);
-  for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
-  return target.toString();
 }
