@@ -355,6 +355,16 @@ describe('money truth for Paystack: a valid signature over a lie changes nothing
     await unchanged(() => deliver(event('webhook-subscription.disable.json', { subscription_code: s.code, status: 'complete' })));
   });
 
+  it('a subscription set not to renew, or created, that Paystack does not show: the subscriber\'s active subscription named with another customer', async () => {
+    const s = paystack.subscriptionOf(subscriber.reference)!;
+    await unchanged(() => deliver(event('webhook-subscription.not_renew.json', { subscription_code: s.code, status: 'non-renewing' })), ['not_confirmed', 'unmatched', 'duplicate', 'ignored']);
+    // subscription.create is a trigger to read the subscription: what Paystack shows (active, its own customer) is
+    // applied, and it is what we already had; the customer the body names is never looked at.
+    await unchanged(() => deliver(event('webhook-subscription.create.json', {
+      subscription_code: s.code, status: 'active', customer: { email: 'forger@example.com', customer_code: 'CUS_forgerfake0001', id: 999_999 },
+    })), ['not_confirmed', 'unmatched', 'duplicate', 'ignored', 'applied']);
+  });
+
   it('a refund or a dispute Paystack does not show, and one naming the victim\'s reference with another transaction', async () => {
     await unchanged(() => deliver(event('webhook-refund.processed.json', { transaction_reference: victim.reference, amount: '4900', currency: 'USD' })));
     const other = paystack.addTransaction({ amount: 4900, currency: 'USD' });
