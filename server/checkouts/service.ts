@@ -21,6 +21,8 @@ import type { Store } from '../store/database';
 import * as inbox from '../store/inbox';
 import type { InboxEntry } from '../store/inbox';
 import * as licenses from '../store/licenses';
+import type { LicenseRecord } from '../store/licenses';
+import { getWithLicense } from '../store/checkout-with-license';
 import * as providerRefs from '../store/provider-refs';
 import { RefConflictError } from '../store/provider-refs';
 import * as audit from '../store/audit';
@@ -28,6 +30,8 @@ import { isLifetime, purchaseVerdict } from '../licenses/purchase-rules';
 import { verifyPresentedEntitlement } from '../entitlements';
 import { providersFor } from './offers';
 import type { CheckoutWaiters } from './waiters';
+
+type PollRead = { checkout: CheckoutRecord; license: LicenseRecord | undefined };
 
 export interface CheckoutDeps {
   store: Store;
@@ -167,24 +171,28 @@ export class CheckoutService {
 
   /** GET /v1/checkouts/:id?wait=N — answers at once if settled, else when it changes or the wait runs out. */
   async poll(id: string, pollToken: string | undefined, waitSeconds: number): Promise<CheckoutView> {
-    let checkout = await this.authorized(id, pollToken);
+    let read = await this.readForPoll(id);
+    this.authorize(read.checkout, pollToken);
     const deadline = this.deps.clock.now() + waitSeconds * 1000;
     for (;;) {
-      checkout = await this.expireIfDue(checkout);
+      if (this.expiryDue(read.checkout)) read = await this.expire(read.checkout);
       const remaining = deadline - this.deps.clock.now();
-      if (!OPEN.has(checkout.status) || remaining <= 0 || this.deps.waiters.closed) return this.view(checkout);
+      if (!OPEN.has(read.checkout.status) || remaining <= 0 || this.deps.waiters.closed) return this.view(read.checkout, read.license);
       // Rechecks a little apart: polls that arrived together (say, every app reconnecting after a restart) would
       // otherwise all wake in one instant every recheckMs, and thousands of re-reads at once stall every request.
       const parked = this.deps.waiters.park(id, Math.min(remaining, this.deps.recheckMs() * (0.8 + 0.2 * Math.random())));
-      // Re-read after parking: a change committed in between must not be slept through.
-      const fresh = await this.get(id);
-      if (fresh.status !== checkout.status) {
+      // One read per round, made after parking: a change committed before it is seen here, one committed after
+      // it wakes the poll. A woken poll parks again before it reads, so the read that finds the payment is also
+      // the one that answers (checkout and license in one statement).
+      const fresh = await this.readForPoll(id);
+      if (fresh.checkout.status !== read.checkout.status) {
         parked.cancel();
-        checkout = fresh;
+        read = fresh;
         continue;
       }
       await parked.done;
-      checkout = await this.get(id);
+      // The wait is over or the server is closing: answer with the checkout as it is now, not as last read.
+      if (this.deps.clock.now() >= deadline || this.deps.waiters.closed) read = await this.readForPoll(id);
     }
   }
 
@@ -282,7 +290,7 @@ export class CheckoutService {
         if (!current) throw new ApiError(404, 'checkout_not_found', 'No such checkout.');
         const applied = await applyToCheckout(trx, store.dialect, { checkout: current, events, refs: refs ?? [], source, now: clock.now() });
         const grantsLifetime = current.kind === 'one_time' && applied.changed && isLifetime(applied.license, clock.now(), this.deps.grant);
-        done.push({ changed: applied.changed, checkout: (await checkouts.get(trx, checkoutId)) ?? current, grantsLifetime });
+        done.push({ changed: applied.changed, checkout: applied.checkout, grantsLifetime });
       }
       // Every process hears of the change once this commits (PostgreSQL NOTIFY), never if it rolls back.
       await store.announceCheckouts(trx, done.filter((d) => d.changed).map((d) => d.checkout.id));
@@ -299,16 +307,17 @@ export class CheckoutService {
     return { results: results.map(({ checkout, changed }) => ({ checkout, changed })), duplicate: false };
   }
 
-  async view(checkout: CheckoutRecord): Promise<CheckoutView> {
+  /** `license`: the checkout's license when the caller has just read it with the checkout (else it is read here). */
+  async view(checkout: CheckoutRecord, license?: LicenseRecord): Promise<CheckoutView> {
     switch (checkout.status) {
       case 'completed': {
-        const license = checkout.licenseId ? await licenses.get(this.deps.store.db, checkout.licenseId) : undefined;
-        if (!license) return { status: 'approved' };
+        const current = license ?? (checkout.licenseId ? await licenses.get(this.deps.store.db, checkout.licenseId) : undefined);
+        if (!current) return { status: 'approved' };
         const now = this.deps.clock.now();
         return {
           status: 'completed',
-          license: licenseView(license, now, this.deps.grant),
-          entitlement: await entitlementFor(checkout.anchor, license, now, this.deps.grant),
+          license: licenseView(current, now, this.deps.grant),
+          entitlement: await entitlementFor(checkout.anchor, current, now, this.deps.grant),
         };
       }
       case 'failed':
@@ -324,10 +333,13 @@ export class CheckoutService {
     return this.get(checkout.id);
   }
 
-  private async expireIfDue(checkout: CheckoutRecord): Promise<CheckoutRecord> {
-    if (!OPEN.has(checkout.status) || this.deps.clock.now() < checkout.expiresAt) return checkout;
+  private expiryDue(checkout: CheckoutRecord): boolean {
+    return OPEN.has(checkout.status) && this.deps.clock.now() >= checkout.expiresAt;
+  }
+
+  private async expire(checkout: CheckoutRecord): Promise<PollRead> {
     await this.changeStatus(checkout.id, 'expired');
-    return this.get(checkout.id);
+    return this.readForPoll(checkout.id);
   }
 
   /** An open checkout ends unpaid; whoever waits for it, in any process, hears of it. */
@@ -364,12 +376,22 @@ export class CheckoutService {
 
   private async authorized(id: string, pollToken: string | undefined): Promise<CheckoutRecord> {
     const checkout = await this.find(id);
+    this.authorize(checkout, pollToken);
+    return checkout;
+  }
+
+  private authorize(checkout: CheckoutRecord, pollToken: string | undefined): void {
     const given = Buffer.from(hashSecret(pollToken ?? ''));
     const expected = Buffer.from(checkout.pollTokenHash);
     if (!pollToken || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new ApiError(401, 'unauthorized', 'This checkout needs the pollToken it was created with, as a bearer token.');
     }
-    return checkout;
+  }
+
+  private async readForPoll(id: string): Promise<PollRead> {
+    const read = await getWithLicense(this.deps.store.db, id);
+    if (!read) throw new ApiError(404, 'checkout_not_found', 'No such checkout.');
+    return read;
   }
 
   private async providerCall<T>(provider: PaymentProvider, call: () => Promise<T>): Promise<T> {

@@ -30,15 +30,16 @@ export interface ApplyResult {
   license: LicenseRecord;
   /** False when every event was already on the timeline (a duplicate delivery, the second road). */
   changed: boolean;
-  /** The checkout's status after this call. */
-  checkoutStatus: CheckoutRecord['status'];
+  /** The checkout as this call left it (its row is locked by the caller, so nothing else changed it meanwhile). */
+  checkout: CheckoutRecord;
 }
 
 /** Statuses reached through a completed payment: a checkout that gets here is completed for good. */
 const PAID_STATUSES = new Set<LicenseState['status']>(['active', 'past_due', 'canceled', 'disputed', 'suspended', 'expired', 'refunded', 'reversed']);
 
 export async function applyToCheckout(trx: Transaction<Database>, dialect: StoreDialect, input: ApplyInput): Promise<ApplyResult> {
-  const { checkout, now } = input;
+  const { now } = input;
+  let { checkout } = input;
   // Serialise per anchor (SQLite writers are serial), so rules that look at a machine's other licenses (a
   // lifetime purchase replacing a subscription) see them as committed.
   if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${checkout.anchor}))`.execute(trx);
@@ -58,7 +59,7 @@ export async function applyToCheckout(trx: Transaction<Database>, dialect: Store
       state: { status: 'pending' } satisfies LicenseState,
       createdAt: now,
     });
-    await checkouts.attachLicense(trx, checkout.id, license.id, now);
+    if (await checkouts.attachLicense(trx, checkout.id, license.id, now)) checkout = { ...checkout, licenseId: license.id, updatedAt: now };
   }
 
   for (const ref of input.refs ?? []) {
@@ -70,12 +71,12 @@ export async function applyToCheckout(trx: Transaction<Database>, dialect: Store
     const added = await licenseEvents.append(trx, { licenseId: license.id, source: input.source, event, recordedAt: now, reference: input.reference ?? null });
     if (added) appended++;
   }
-  if (appended === 0) return { license, changed: false, checkoutStatus: checkout.status };
+  if (appended === 0) return { license, changed: false, checkout };
 
   const timeline = await licenseEvents.listByLicense(trx, license.id);
   const state = licenseState(timeline.map((e) => e.event));
   const paid = paidOf(state);
-  await licenses.update(trx, license.id, {
+  const updated = await licenses.updateAndRead(trx, license.id, {
     status: state.status,
     transactionId: paid?.transactionId ?? null,
     amount: paid?.amount?.value ?? null,
@@ -86,17 +87,17 @@ export async function applyToCheckout(trx: Transaction<Database>, dialect: Store
     updatedAt: now,
   });
 
-  let checkoutStatus = checkout.status;
   if (PAID_STATUSES.has(state.status) && checkout.status !== 'completed') {
     // Money taken grants, even after the buyer closed the window or the checkout timed out.
-    if (await checkouts.updateStatus(trx, checkout.id, { from: ['pending', 'approved', 'cancelled', 'expired', 'failed'], to: 'completed', at: now })) {
-      checkoutStatus = 'completed';
-    }
+    checkout = await moved(trx, checkout, { from: ['pending', 'approved', 'cancelled', 'expired', 'failed'], to: 'completed', at: now });
   } else if (state.status === 'failed' && (checkout.status === 'pending' || checkout.status === 'approved')) {
-    if (await checkouts.updateStatus(trx, checkout.id, { from: ['pending', 'approved'], to: 'failed', at: now, failureReason: state.reason })) {
-      checkoutStatus = 'failed';
-    }
+    checkout = await moved(trx, checkout, { from: ['pending', 'approved'], to: 'failed', at: now, failureReason: state.reason });
   }
-  const updated = await licenses.get(trx, license.id);
-  return { license: updated ?? license, changed: true, checkoutStatus };
+  return { license: updated ?? license, changed: true, checkout };
+}
+
+/** The checkout after a compare-and-set of its status: the columns updateStatus sets, or as it was. */
+async function moved(trx: Transaction<Database>, checkout: CheckoutRecord, change: checkouts.StatusChange): Promise<CheckoutRecord> {
+  if (!(await checkouts.updateStatus(trx, checkout.id, change))) return checkout;
+  return { ...checkout, status: change.to, failureReason: change.failureReason ?? null, updatedAt: change.at };
 }

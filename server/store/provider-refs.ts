@@ -18,14 +18,13 @@ export interface ProviderRefEntry {
  * Binds the reference to a checkout and/or license. A link is set once and never re-pointed: an order seen
  * first with only its checkout gains its license later, but a reference bound to one checkout or license is
  * never moved to another. 'conflict' when the stored link differs from the one given; the stored row is then left
- * exactly as it was. The insert-or-fill and the read after it are one row lock on PostgreSQL, so two concurrent
- * binders cannot both win.
+ * exactly as it was. One statement inserts or fills and answers with the row it wrote (none when the stored link
+ * differs), so two concurrent binders cannot both win.
  */
 export async function bind(db: Queryable, entry: ProviderRefEntry): Promise<'bound' | 'conflict'> {
   const licenseId = entry.licenseId ?? null;
   const checkoutId = entry.checkoutId ?? null;
-  await upsertOne(db, entry.provider, entry.ref, entry.kind, licenseId, checkoutId);
-  const [stored] = (await selectOne(db, entry.provider, entry.ref)).rows;
+  const [stored] = (await upsertOne(db, entry.provider, entry.ref, entry.kind, licenseId, checkoutId)).rows;
   const differs = (given: string | null, kept: string | null | undefined) => given !== null && kept !== given;
   return stored && !differs(licenseId, stored.licenseId) && !differs(checkoutId, stored.checkoutId) ? 'bound' : 'conflict';
 }
@@ -62,7 +61,8 @@ const upsertOne = precompiled(
               eb.or([eb('providerRefs.checkoutId', 'is', null), eb('excluded.checkoutId', 'is', null), eb('providerRefs.checkoutId', '=', eb.ref('excluded.checkoutId'))]),
             ]),
           ),
-      ),
+      )
+      .returning(['licenseId', 'checkoutId']),
 );
 
 export async function find(db: Queryable, provider: string, ref: string): Promise<ProviderRefRecord | undefined> {

@@ -41,7 +41,8 @@ export class TriggerResolver {
       }
     };
     const addCheckout = async (hint: string | null) => {
-      if (hint !== null && isCheckoutId(hint) && (await this.deps.records.checkout(hint))) checkoutIds.add(hint);
+      // A hint that an id already led to needs no read of its own.
+      if (hint !== null && !checkoutIds.has(hint) && isCheckoutId(hint) && (await this.deps.records.checkout(hint))) checkoutIds.add(hint);
     };
     switch (trigger.kind) {
       case 'order-approved':
