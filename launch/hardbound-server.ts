@@ -159,7 +159,7 @@ async function supportCommand(command: SupportCommand): Promise<void> {
   if (command.kind === 'lookup') return runLookup(await apiTarget(command.common, process.env), command, print);
   if (command.kind === 'act') return runAction(await apiTarget(command.common, process.env), command, print);
   const config = loadConfig();
-  const store = await openStore({ url: config.databaseUrl });
+  const store = await openStore({ url: config.databaseUrl, poolSize: config.databasePoolSize });
   try {
     await store.migrate();
     if (command.kind === 'token-create') {

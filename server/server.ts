@@ -111,6 +111,7 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
   metrics.describe('hardbound_store_group_commit_pieces_total', 'Writes made durable by group commits; divided by the commits, the mean batch size.');
   const store = await openStore({
     url: config.databaseUrl,
+    poolSize: config.databasePoolSize,
     onBackgroundError: (e) => log.error({ err: e.message }, 'database connection error'),
     onGroupCommit: (pieces) => {
       metrics.inc('hardbound_store_group_commits_total');

@@ -68,6 +68,8 @@ export interface ServerConfig {
   publicUrl: string | null;
   dataDir: string;
   databaseUrl: string;
+  /** PostgreSQL only: connections this process's pool may hold (change notifications take one more of their own). */
+  databasePoolSize: number;
   paypal: PayPalSettings;
   /** null: Paystack is not configured, and sells nothing. */
   paystack: PaystackSettings | null;
@@ -122,6 +124,12 @@ export const DEFAULT_SUPPORT_SETTINGS: SupportSettings = {
 };
 
 const DAY = 86_400_000;
+/**
+ * A background job's run holds a pooled connection for its advisory lock while its queries take others
+ * (store/job-lock.ts): with reconciliation and expiry running at once, two are held and a third is needed for any
+ * query to proceed. Below that the jobs, the heartbeat and requests wait out the pool's 5 s acquisition timeout.
+ */
+const MIN_DATABASE_POOL_SIZE = 3;
 /** PayPal's webhook ids are upper-case letters and digits (e.g. 8PT597110X687430LKGECATA). */
 export const WEBHOOK_ID_PATTERN = /^[A-Z0-9]{10,40}$/;
 const MIN_METRICS_TOKEN_LENGTH = 32;
@@ -202,6 +210,7 @@ export function configFromEnv(
     publicUrl,
     dataDir,
     databaseUrl,
+    databasePoolSize: read.int('HARDBOUND_DB_POOL_SIZE', 10, MIN_DATABASE_POOL_SIZE, 100),
     paypal,
     paystack,
     plans,

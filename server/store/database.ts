@@ -226,6 +226,8 @@ export interface Store {
 export interface StoreConfig {
   /** `sqlite:/path/file.db`, `sqlite::memory:`, or `postgres://…` / `postgresql://…`. */
   url: string;
+  /** PostgreSQL only: connections the pool may hold (default 10, as pg's own). */
+  poolSize?: number;
   /** PostgreSQL only: errors of idle pooled connections (the pool replaces them; without a handler they crash). */
   onBackgroundError?: (error: Error) => void;
   /** SQLite only: called with the number of pieces each group commit made durable with one fsync. */
@@ -243,7 +245,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     db = sqlite.db;
     group = new GroupCommit(db, sqlite.savepoint, MAX_BATCH, config.onGroupCommit);
   } else {
-    const opened = await openPostgres(target.url, config.onBackgroundError ?? (() => undefined));
+    const opened = await openPostgres(target.url, config.onBackgroundError ?? (() => undefined), config.poolSize);
     db = opened.db;
     channel = changeChannel(opened.schema);
   }

@@ -16,13 +16,18 @@ import { namingPlugin } from './naming';
 
 const INT8_OID = 20;
 const CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_POOL_SIZE = 10;
 
 const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
   oid === INT8_OID && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
 
 /** The pool, checked to answer, and the schema our tables live in (the first existing one of the search_path). */
-export async function openPostgres(url: string, onBackgroundError: (error: Error) => void): Promise<{ db: Kysely<Database>; schema: string }> {
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types: { getTypeParser } });
+export async function openPostgres(
+  url: string,
+  onBackgroundError: (error: Error) => void,
+  poolSize = DEFAULT_POOL_SIZE,
+): Promise<{ db: Kysely<Database>; schema: string }> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types: { getTypeParser } });
   pool.on('error', onBackgroundError);
   // A connection can also fail while checked out and idle (a job holding its lock, a backend ended by an
   // administrator or a failover): pg emits that on the client, where nobody listens, which would end the
