@@ -145,6 +145,8 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
         metrics.inc('hardbound_change_notifications_total', {}, ids.length);
         for (const id of ids) waiters.notify(id);
       },
+      // Polls parked while the feed was up sleep a long while: woken now, each re-parks on the one-second re-read.
+      lost: () => waiters.wakeAll(),
       resync: () => {
         log.info({ parked: waiters.count }, 'change notifications are back; every parked long-poll re-reads its checkout');
         waiters.wakeAll();

@@ -171,28 +171,33 @@ export class CheckoutService {
 
   /** GET /v1/checkouts/:id?wait=N — answers at once if settled, else when it changes or the wait runs out. */
   async poll(id: string, pollToken: string | undefined, waitSeconds: number): Promise<CheckoutView> {
-    let read = await this.readForPoll(id);
-    this.authorize(read.checkout, pollToken);
     const deadline = this.deps.clock.now() + waitSeconds * 1000;
+    let authorized = false;
     for (;;) {
-      if (this.expiryDue(read.checkout)) read = await this.expire(read.checkout);
       const remaining = deadline - this.deps.clock.now();
-      if (!OPEN.has(read.checkout.status) || remaining <= 0 || this.deps.waiters.closed) return this.view(read.checkout, read.license);
-      // Rechecks a little apart: polls that arrived together (say, every app reconnecting after a restart) would
-      // otherwise all wake in one instant every recheckMs, and thousands of re-reads at once stall every request.
-      const parked = this.deps.waiters.park(id, Math.min(remaining, this.deps.recheckMs() * (0.8 + 0.2 * Math.random())));
-      // One read per round, made after parking: a change committed before it is seen here, one committed after
-      // it wakes the poll. A woken poll parks again before it reads, so the read that finds the payment is also
-      // the one that answers (checkout and license in one statement).
-      const fresh = await this.readForPoll(id);
-      if (fresh.checkout.status !== read.checkout.status) {
-        parked.cancel();
-        read = fresh;
-        continue;
+      // Parked before the read, so one read per round suffices: a change committed before it is seen by it, one
+      // committed after it wakes the poll, and the read that finds the payment is the one that answers
+      // (checkout and license in one statement). Rechecks a little apart: polls that arrived together (say,
+      // every app reconnecting after a restart) would otherwise all re-read in one instant every recheckMs.
+      const parked = remaining > 0 && !this.deps.waiters.closed
+        ? this.deps.waiters.park(id, Math.min(remaining, this.deps.recheckMs() * (0.8 + 0.2 * Math.random())))
+        : undefined;
+      let read: PollRead;
+      try {
+        read = await this.readForPoll(id);
+        if (!authorized) this.authorize(read.checkout, pollToken);
+        authorized = true;
+        if (this.expiryDue(read.checkout)) read = await this.expire(read.checkout);
+      } catch (error) {
+        parked?.cancel();
+        throw error;
+      }
+      // The wait over or the server closing, the answer is the checkout as this last read found it.
+      if (!parked || !OPEN.has(read.checkout.status)) {
+        parked?.cancel();
+        return this.view(read.checkout, read.license);
       }
       await parked.done;
-      // The wait is over or the server is closing: answer with the checkout as it is now, not as last read.
-      if (this.deps.clock.now() >= deadline || this.deps.waiters.closed) read = await this.readForPoll(id);
     }
   }
 
