@@ -1,7 +1,7 @@
 // Composition root of the companion server: store, keys, providers, services, HTTP — and graceful shutdown.
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { PlansResponse, ProviderInfo } from '../common/api';
+import { MAX_WAIT_SECONDS, type PlansResponse, type ProviderInfo } from '../common/api';
 import { systemClock, type Clock } from '../common/clock';
 import type { Plan } from '../common/plans';
 import { providersFor } from './checkouts/offers';
@@ -78,11 +78,13 @@ const EXPIRY_BATCH = 500;
 const EXPIRY_BATCHES_PER_RUN = 20;
 
 /** How long a parked long-poll sleeps before re-reading on its own: on SQLite every change is made here and
- *  wakes it; on PostgreSQL other processes' changes arrive through the change feed, and the re-read is only the
- *  fallback for a lost notification — every second while the feed is down. */
+ *  wakes it; on PostgreSQL other processes' changes arrive through the change feed, which loses nothing while
+ *  its connection is up (a loss is noticed and wakes every poll), so the re-read is only the fallback: about once
+ *  per longest wait while the feed is up — the app's own re-poll reads as often — and every second while it is
+ *  down. Thousands of waiting apps then cost about one read each per wait. */
 function recheckMs(store: Store, feed: { connected: boolean } | null): number {
   if (store.dialect === 'sqlite') return 5_000;
-  return feed?.connected ? 15_000 : 1_000;
+  return feed?.connected ? MAX_WAIT_SECONDS * 1000 : 1_000;
 }
 
 /** Development generates a key on first start; production signs only with a key made by `keys generate`. */
