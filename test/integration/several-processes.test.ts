@@ -20,6 +20,7 @@ import {
 const postgres = await probePostgres();
 
 const PAYMENTS = 240;
+const WARMUP_PAYMENTS = 120;
 const PAYMENTS_PER_SECOND = 30;
 const WAITING_AT_RESTART = 500;
 const WAIT_SECONDS = 25;
@@ -99,6 +100,22 @@ async function latencies(p: TwoProcesses, apps: readonly App[]): Promise<AnswerL
   return measured;
 }
 
+/** `count` apps create checkouts (half at A, half at B: which process created one does not matter), long-poll B,
+ *  and their buyers pay at PAYMENTS_PER_SECOND; resolves once every app was answered, each by B. */
+async function payingRound(p: TwoProcesses, count: number): Promise<{ apps: App[]; paidMs: number }> {
+  const [a, b] = [p.url('A'), p.url('B')];
+  const apps: App[] = (await inParallel(Array.from({ length: count }, (_, i) => i), 16, (i) => createCheckout(i % 2 ? a : b)))
+    .map((c) => ({ checkoutId: c.checkoutId, pollToken: c.pollToken, orderId: c.orderId, polls: [] }));
+  const deadline = Date.now() + 120_000;
+  const waiting = Promise.all(apps.map((app) => waitForCompletion(app, () => ({ name: 'B', url: b }), deadline)));
+  await until(`${count} long-polls parked on B`, async () => (await parkedOn(b)) >= count, 30_000);
+  const paidFrom = Date.now();
+  await payAtPace(p.sandbox, apps, PAYMENTS_PER_SECOND);
+  await waiting;
+  expect(apps.filter((app) => app.answeredBy !== 'B').map((app) => app.checkoutId)).toEqual([]);
+  return { apps, paidMs: Date.now() - paidFrom };
+}
+
 describe('two server processes on one PostgreSQL', () => {
   itWithSystem(postgres, `apps long-polling B are answered when A commits: ${PAYMENTS} payments, p99 from commit to answer printed`, async () => {
     pair = await TwoProcesses.create({ retryDelaysMs: [250, 1_000, 2_000] });
@@ -109,28 +126,23 @@ describe('two server processes on one PostgreSQL', () => {
     expect((await fetch(`${b}/readyz`)).status).toBe(200);
     expect(await metric(b, 'hardbound_change_feed_connected')).toBe(1);
 
-    // Half the checkouts are created at A, half at B: which process created it does not matter.
-    const apps: App[] = (await inParallel(Array.from({ length: PAYMENTS }, (_, i) => i), 16, (i) => createCheckout(i % 2 ? a : b)))
-      .map((c) => ({ checkoutId: c.checkoutId, pollToken: c.pollToken, orderId: c.orderId, polls: [] }));
-    const deadline = Date.now() + 120_000;
-    const waiting = Promise.all(apps.map((app) => waitForCompletion(app, () => ({ name: 'B', url: b }), deadline)));
-    await until(`${PAYMENTS} long-polls parked on B`, async () => (await parkedOn(b)) >= PAYMENTS, 30_000);
+    // Freshly started processes compile their hot paths over the first payments, as a server in service has long
+    // done: a first round is measured and printed apart, then the round the figure is about.
+    const warmup = await payingRound(p, WARMUP_PAYMENTS);
+    console.log(`two processes, warm-up (the first ${WARMUP_PAYMENTS} payments after start, not in the figure below): ${describeLatencies(await latencies(p, warmup.apps))}`);
+    const notificationsBefore = await metric(b, 'hardbound_change_notifications_total');
+    const { apps, paidMs } = await payingRound(p, PAYMENTS);
+    const notificationsOnB = (await metric(b, 'hardbound_change_notifications_total')) - notificationsBefore;
 
-    const paidFrom = Date.now();
-    await payAtPace(p.sandbox, apps, PAYMENTS_PER_SECOND);
-    await waiting;
-    const notificationsOnB = await metric(b, 'hardbound_change_notifications_total');
-
-    expect(apps.filter((app) => app.answeredBy !== 'B').map((app) => app.checkoutId)).toEqual([]);
     const measured = await latencies(p, apps);
     const [p50, p99] = [percentile(measured.times, 50), percentile(measured.times, 99)];
     console.log(
       `two processes, payment committed in A → app long-polling B has it: ${describeLatencies(measured)} over ${measured.times.length} payments ` +
-      `(${PAYMENTS_PER_SECOND}/s, paid over ${Date.now() - paidFrom} ms); notifications heard by B: ${notificationsOnB}`,
+      `(${PAYMENTS_PER_SECOND}/s, paid over ${paidMs} ms); notifications heard by B: ${notificationsOnB}`,
     );
     // Every webhook reached A and none B; B heard of every change through PostgreSQL.
     expect(await metric(b, 'hardbound_webhooks_total')).toBe(0);
-    expect(await metric(a, 'hardbound_webhooks_total', { outcome: 'applied' })).toBeGreaterThanOrEqual(PAYMENTS);
+    expect(await metric(a, 'hardbound_webhooks_total', { outcome: 'applied' })).toBeGreaterThanOrEqual(WARMUP_PAYMENTS + PAYMENTS);
     expect(notificationsOnB).toBeGreaterThanOrEqual(PAYMENTS);
     expect(p50).toBeLessThan(P50_BOUND_MS);
     expect(p99).toBeLessThan(P99_BOUND_MS);
