@@ -78,10 +78,10 @@ const EXPIRY_BATCH = 500;
 const EXPIRY_BATCHES_PER_RUN = 20;
 
 /** How long a parked long-poll sleeps before re-reading on its own: on SQLite every change is made here and
- *  wakes it; on PostgreSQL other processes' changes arrive through the change feed, which loses nothing while
- *  its connection is up (a loss is noticed and wakes every poll), so the re-read is only the fallback: about once
- *  per longest wait while the feed is up — the app's own re-poll reads as often — and every second while it is
- *  down. Thousands of waiting apps then cost about one read each per wait. */
+ *  wakes it; on PostgreSQL other processes' changes arrive through the change feed, which loses nothing on a
+ *  connection that stays up (a lost one re-reads every parked poll when it is back), so the re-read is only the
+ *  fallback: none within a wait while the feed is up — the app's own re-poll reads at least as often — and every
+ *  second while it is down. Thousands of waiting apps then cost one read each per wait. */
 function recheckMs(store: Store, feed: { connected: boolean } | null): number {
   if (store.dialect === 'sqlite') return 5_000;
   return feed?.connected ? MAX_WAIT_SECONDS * 1000 : 1_000;
@@ -147,8 +147,6 @@ export async function startServer(config: ServerConfig, runtime: ServerRuntime):
         metrics.inc('hardbound_change_notifications_total', {}, ids.length);
         for (const id of ids) waiters.notify(id);
       },
-      // Polls parked while the feed was up sleep a long while: woken now, each re-parks on the one-second re-read.
-      lost: () => waiters.wakeAll(),
       resync: () => {
         log.info({ parked: waiters.count }, 'change notifications are back; every parked long-poll re-reads its checkout');
         waiters.wakeAll();

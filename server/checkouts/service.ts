@@ -177,11 +177,8 @@ export class CheckoutService {
       const remaining = deadline - this.deps.clock.now();
       // Parked before the read, so one read per round suffices: a change committed before it is seen by it, one
       // committed after it wakes the poll, and the read that finds the payment is the one that answers
-      // (checkout and license in one statement). Rechecks a little apart: polls that arrived together (say,
-      // every app reconnecting after a restart) would otherwise all re-read in one instant every recheckMs.
-      const parked = remaining > 0 && !this.deps.waiters.closed
-        ? this.deps.waiters.park(id, Math.min(remaining, this.deps.recheckMs() * (0.8 + 0.2 * Math.random())))
-        : undefined;
+      // (checkout and license in one statement).
+      const parked = remaining > 0 && !this.deps.waiters.closed ? this.deps.waiters.park(id, this.sleepMs(remaining)) : undefined;
       let read: PollRead;
       try {
         read = await this.readForPoll(id);
@@ -192,13 +189,23 @@ export class CheckoutService {
         parked?.cancel();
         throw error;
       }
-      // The wait over or the server closing, the answer is the checkout as this last read found it.
       if (!parked || !OPEN.has(read.checkout.status)) {
         parked?.cancel();
         return this.view(read.checkout, read.license);
       }
       await parked.done;
+      // The wait ran out with nothing announced: the last read stands (the app's next poll reads anew). Closing,
+      // the server reads once more, to answer with the checkout as it is now.
+      if (this.deps.clock.now() >= deadline && !this.deps.waiters.closed) return this.view(read.checkout, read.license);
     }
+  }
+
+  /** Until the next re-read of a parked poll: the wait's end when no fallback re-read falls due before it, else
+   *  a little apart — polls that arrived together (say, every app reconnecting after a restart) would otherwise
+   *  all re-read in one instant every recheckMs. */
+  private sleepMs(remaining: number): number {
+    const recheck = this.deps.recheckMs();
+    return recheck >= remaining ? remaining : recheck * (0.8 + 0.2 * Math.random());
   }
 
   /** POST /v1/checkouts/:id/return — the app says the buyer came back; capture now rather than wait. */

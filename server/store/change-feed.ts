@@ -44,8 +44,6 @@ function batches(ids: readonly string[]): string[] {
 export interface ChangeFeedHandlers {
   /** Checkouts another (or this) process changed, as soon as their transaction committed. */
   changed(ids: readonly string[]): void;
-  /** The connection was lost: until it is back, nothing another process changes is heard. */
-  lost(): void;
   /** The connection was (re)established after a loss: notifications may have been missed meanwhile. */
   resync(): void;
   /** Connection problems, for the log; the feed keeps reconnecting by itself. */
@@ -118,7 +116,6 @@ class PostgresChangeFeed implements ChangeFeed {
     client.end().catch(() => undefined);
     if (this.closed) return;
     this.handlers.problem(`change notifications lost (${why}); reconnecting, long-polls re-read every second meanwhile`);
-    this.handlers.lost();
     this.scheduleReconnect();
   }
 

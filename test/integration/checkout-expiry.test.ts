@@ -31,7 +31,7 @@ async function expiresWhileWaited(harness: Harness): Promise<void> {
   const view = await waiting;
   const answeredMs = Date.now() - started;
   expect(view.status).toBe('expired');
-  // A parked poll re-reads on its own only every 4-5 s (SQLite) or 24-30 s (PostgreSQL): the job woke it.
+  // A parked poll re-reads on its own only every 4-5 s (SQLite) or 30 s (PostgreSQL, while notifications flow): the job woke it.
   expect(answeredMs).toBeLessThan(3_500);
   const rows = await harness.server.store.db.selectFrom('checkouts').select(['id', 'status']).where('id', 'in', [due.checkoutId, open.checkoutId, fresh.checkoutId]).execute();
   expect(Object.fromEntries(rows.map((r) => [r.id, r.status]))).toEqual({ [due.checkoutId]: 'expired', [open.checkoutId]: 'expired', [fresh.checkoutId]: 'pending' });

@@ -25,8 +25,8 @@ const PAYMENTS_PER_SECOND = 30;
 const WAITING_AT_RESTART = 500;
 const WAIT_SECONDS = 25;
 /** Generous bounds for a shared, noisy 2-core machine (load average 9 measured p50 234 ms, p99 574 ms). A
- *  missed notification is made up for only by the app's re-poll after its 25 s wait (or the server's own re-read
- *  24-30 s after parking) while notifications flow, so these still tell a notification from the fallback. */
+ *  missed notification is made up for only by the app's re-poll after its 25 s wait while notifications flow, so
+ *  these still tell a notification from the fallback. */
 const P50_BOUND_MS = 1_500;
 const P99_BOUND_MS = 5_000;
 

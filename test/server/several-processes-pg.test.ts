@@ -40,10 +40,9 @@ async function store(url: string): Promise<Store> {
 async function recordingFeed(s: Store) {
   const heard: string[] = [];
   let resyncs = 0;
-  let losses = 0;
-  const feed = (await s.listenForCheckouts({ changed: (ids) => heard.push(...ids), lost: () => losses++, resync: () => resyncs++, problem: () => undefined })) as ChangeFeed;
+  const feed = (await s.listenForCheckouts({ changed: (ids) => heard.push(...ids), resync: () => resyncs++, problem: () => undefined })) as ChangeFeed;
   cleanups.push(() => feed.close());
-  return { feed, heard, resyncs: () => resyncs, losses: () => losses };
+  return { feed, heard, resyncs: () => resyncs };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,7 +80,7 @@ describe('change notifications across processes', () => {
     expect(elsewhere.heard).toEqual([]);
   });
 
-  itWithSystem(postgres, 'a lost notification connection says so at once, reconnects and asks for a re-read of everything parked', async () => {
+  itWithSystem(postgres, 'a lost notification connection reconnects and asks for a re-read of everything parked', async () => {
     const s = await schema();
     const [a, b] = [await store(s.url), await store(s.url)];
     const inB = await recordingFeed(b);
@@ -91,9 +90,7 @@ describe('change notifications across processes', () => {
       select pg_terminate_backend(pid) as ended from pg_stat_activity
       where application_name = 'hardbound-listen' and query like ${`%${schemaName}%`}`.execute(a.db);
     expect(ended.rows.map((r) => r.ended)).toEqual([true]);
-    await expect.poll(() => inB.losses(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => inB.resyncs(), { timeout: 10_000 }).toBe(1);
-    expect(inB.losses()).toBe(1);
     expect(inB.feed.connected).toBe(true);
     expect(inB.feed.reconnects).toBe(1);
     await a.transaction((trx) => a.announceCheckouts(trx, ['chk_after']));
