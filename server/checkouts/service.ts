@@ -193,10 +193,9 @@ export class CheckoutService {
         parked?.cancel();
         return this.view(read.checkout, read.license);
       }
-      await parked.done;
-      // The wait ran out with nothing announced: the last read stands (the app's next poll reads anew). Closing,
-      // the server reads once more, to answer with the checkout as it is now.
-      if (this.deps.clock.now() >= deadline && !this.deps.waiters.closed) return this.view(read.checkout, read.license);
+      // The wait ran out with nothing announced: the last read stands (the app's next poll reads anew). Woken —
+      // a change, or the server closing — it reads again, to answer with the checkout as it is now.
+      if ((await parked.done) === 'timed-out' && this.deps.clock.now() >= deadline) return this.view(read.checkout, read.license);
     }
   }
 

@@ -4,12 +4,12 @@
 // poller's periodic re-read (see CheckoutService) is the fallback should a notification be lost.
 
 export interface Parked {
-  /** Resolves when notified, after the timeout, or on close(); never rejects. */
-  done: Promise<void>;
+  /** Resolves when notified (or on close()) with 'woken', after the timeout with 'timed-out'; never rejects. */
+  done: Promise<'woken' | 'timed-out'>;
   cancel(): void;
 }
 
-type Wake = () => void;
+type Wake = (why?: 'woken' | 'timed-out') => void;
 
 export class CheckoutWaiters {
   private readonly waiting = new Map<string, Set<Wake>>();
@@ -17,17 +17,17 @@ export class CheckoutWaiters {
 
   /** Parks first, so a change that lands between the caller's read and its wait still wakes it. */
   park(checkoutId: string, timeoutMs: number): Parked {
-    if (this.isClosed || timeoutMs <= 0) return { done: Promise.resolve(), cancel: () => {} };
+    if (this.isClosed || timeoutMs <= 0) return { done: Promise.resolve(this.isClosed ? 'woken' : 'timed-out'), cancel: () => {} };
     let wake: Wake = () => {};
-    const done = new Promise<void>((resolve) => {
+    const done = new Promise<'woken' | 'timed-out'>((resolve) => {
       const set = this.waiting.get(checkoutId) ?? new Set<Wake>();
       this.waiting.set(checkoutId, set);
-      const timer = setTimeout(() => wake(), timeoutMs);
-      wake = () => {
+      const timer = setTimeout(() => wake('timed-out'), timeoutMs);
+      wake = (why = 'woken') => {
         clearTimeout(timer);
         set.delete(wake);
         if (set.size === 0 && this.waiting.get(checkoutId) === set) this.waiting.delete(checkoutId);
-        resolve();
+        resolve(why);
       };
       set.add(wake);
     });
