@@ -31,6 +31,7 @@ import {
   encodeRequest, inParallel, KeepAliveConnection, machineLine, millis, openFileLimit, percentile, printTable,
   processCpuMs, jsonCall, runQueueWaitMs, startJsonChild, startStack, argument, storeArgument, type ServerInfo, type Stack,
 } from './support';
+import { latenciesSince, paymentMoments } from './payment-moments';
 
 const REQUESTED_APPS = Number(process.env.BENCH_APPS ?? 2_000);
 const PAYMENTS_PER_SECOND = Number(process.env.BENCH_PAYMENTS_PER_SECOND ?? 50);
@@ -146,48 +147,6 @@ function latencyRow(label: string, sorted: readonly number[], note: string): [st
   return [label, `p50 ${show(50)}  p99 ${show(99)}`, `max ${millis(sorted[sorted.length - 1] ?? Number.NaN)}; ${note}`];
 }
 
-interface PaymentMoments {
-  /** license_events.recorded_at of each checkout's payment.completed event. */
-  recordedAt: Map<string, number>;
-  /** PostgreSQL's commit timestamp of the transaction that inserted it; null where it cannot be told (`noCommitTime`). */
-  committedAt: Map<string, number> | null;
-  noCommitTime: string | null;
-}
-
-/** When each payment was recorded and, where PostgreSQL tells it on our clock, committed (see the header). */
-async function paymentMoments(stack: Stack): Promise<PaymentMoments> {
-  const unavailable = await commitTimesUnavailable(stack);
-  // Events are only ever inserted, so a row's xmin is the transaction that made the payment.
-  const committed = unavailable === null
-    ? `, min(floor(extract(epoch from pg_xact_commit_timestamp(e.xmin)) * 1000)) as committed_at,
-       count(*) - count(pg_xact_commit_timestamp(e.xmin)) as without_stamp`
-    : '';
-  const rows = await stack.query<{ checkout_id: string; recorded_at: number | string; committed_at?: string | null; without_stamp?: number | string }>(
-    `select l.checkout_id, min(e.recorded_at) as recorded_at${committed} from license_events e
-      join licenses l on l.id = e.license_id where e.type = 'payment.completed' group by l.checkout_id`,
-  );
-  const recordedAt = new Map(rows.map((row) => [row.checkout_id, Number(row.recorded_at)]));
-  if (unavailable !== null) return { recordedAt, committedAt: null, noCommitTime: unavailable };
-  // Commit times for some payments and not others would mix two bases in one distribution.
-  const withoutStamp = rows.filter((row) => Number(row.without_stamp) > 0).length;
-  if (withoutStamp > 0) return { recordedAt, committedAt: null, noCommitTime: `PostgreSQL kept no commit timestamp for ${withoutStamp} of the payments` };
-  return { recordedAt, committedAt: new Map(rows.map((row) => [row.checkout_id, Number(row.committed_at)])), noCommitTime: null };
-}
-
-/** Why PostgreSQL's commit timestamps cannot be compared with Date.now() here, or null when they can. */
-async function commitTimesUnavailable(stack: Stack): Promise<string | null> {
-  if (stack.store === 'sqlite') return 'SQLite keeps no commit time';
-  const [setting] = await stack.query<{ value: string }>(`select current_setting('track_commit_timestamp') as value`);
-  if (setting?.value !== 'on') return 'track_commit_timestamp is off';
-  // The commit timestamp is PostgreSQL's clock, the answer's is ours: the same clock only on the same machine.
-  const before = Date.now();
-  const [clock] = await stack.query<{ now: string }>('select floor(extract(epoch from clock_timestamp()) * 1000) as now');
-  const after = Date.now();
-  const theirs = Number(clock?.now);
-  if (!(theirs >= before && theirs <= after)) return `PostgreSQL's clock read ${theirs - before} ms from ours (${after - before} ms round trip)`;
-  return null;
-}
-
 /** One round: `count` apps create their checkouts, start waiting at moments spread over `parkSeconds`, then
  *  their buyers pay at PAYMENTS_PER_SECOND; resolves once every app has its answer (or has failed). */
 async function payingRound(stack: Stack, polled: ServerInfo, count: number, parkSeconds: number) {
@@ -243,10 +202,8 @@ async function main(): Promise<void> {
     // rather than all timing out in the same instant.
     const { created, paymentsMs, cpuBefore, cpuAfter, waitBefore, waitAfter } = await payingRound(stack, polled, apps, WAIT_SECONDS);
 
-    const moments = await paymentMoments(stack);
-    const since = (start: ReadonlyMap<string, number>, of: readonly App[] = created) => of
-      .flatMap((app) => (app.completedAt !== undefined && start.has(app.checkoutId) ? [app.completedAt - (start.get(app.checkoutId) as number)] : []))
-      .sort((a, b) => a - b);
+    const moments = await paymentMoments((text) => stack.query(text), stack.store);
+    const since = (start: ReadonlyMap<string, number>, of: readonly App[] = created) => latenciesSince(start, of);
     const fromRecorded = since(moments.recordedAt);
     const committedAt = moments.committedAt;
     const fromCommit = committedAt ? since(committedAt) : null;

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { latenciesSince, paymentMoments } from '../../bench/payment-moments';
 import { API_PATHS, type CheckoutView, type CreateCheckoutResponse } from '../../common/api';
 import { DEFAULT_PLANS } from '../../server/config/plans';
 import { generateSigningKey } from '../../server/entitlements';
@@ -152,64 +153,6 @@ export async function metric(serverUrl: string, name: string, labels: Record<str
   return sum;
 }
 
-/**
- * When each checkout's payment was made, from the committed database, in whole milliseconds of this machine's wall
- * clock (Date.now()'s, truncated alike), on up to two bases:
- * - recordedAt: license_events.recorded_at of its payment.completed event, the server's clock as it applied the
- *   event inside the transaction. On PostgreSQL a dozen statements and the commit follow it, so a latency measured
- *   from it errs long by tens of milliseconds.
- * - committedAt: PostgreSQL's commit timestamp of the transaction that inserted that row (xmin: events are only
- *   ever inserted). PostgreSQL takes it just before it flushes the commit record, so before the commit is durable
- *   and before NOTIFY is delivered: a latency measured from it still errs long, never short (beyond the
- *   millisecond both ends are truncated to), only by much less. null, with the reason, where PostgreSQL cannot
- *   tell it.
- */
-export interface PaymentMoments {
-  recordedAt: Map<string, number>;
-  committedAt: Map<string, number> | null;
-  /** Why committedAt is null. */
-  noCommitTime: string | null;
-}
-
-export async function paymentMoments(store: Store, checkoutIds: readonly string[]): Promise<PaymentMoments> {
-  const unavailable = await commitTimesUnavailable(store);
-  const rows = await store.db
-    .selectFrom('licenseEvents')
-    .innerJoin('licenses', 'licenses.id', 'licenseEvents.licenseId')
-    .select(['licenses.checkoutId as checkoutId', 'licenseEvents.recordedAt as recordedAt'])
-    .$if(unavailable === null, (q) => q.select(sql<string | null>`floor(extract(epoch from pg_xact_commit_timestamp(license_events.xmin)) * 1000)`.as('committedAt')))
-    .where('licenseEvents.type', '=', 'payment.completed')
-    .where('licenses.checkoutId', 'in', checkoutIds)
-    .execute();
-  const recordedAt = new Map<string, number>();
-  const committedAt = new Map<string, number>();
-  let withoutStamp = 0;
-  // A second payment.completed of one checkout (none is expected) never moves the first answer: the earliest counts.
-  for (const r of rows) {
-    recordedAt.set(r.checkoutId, Math.min(recordedAt.get(r.checkoutId) ?? Infinity, Number(r.recordedAt)));
-    if (r.committedAt === undefined) continue;
-    if (r.committedAt === null) withoutStamp++;
-    else committedAt.set(r.checkoutId, Math.min(committedAt.get(r.checkoutId) ?? Infinity, Number(r.committedAt)));
-  }
-  // Commit times for some payments and not others would mix two bases in one distribution.
-  const noCommitTime = unavailable ?? (withoutStamp > 0 ? `PostgreSQL kept no commit timestamp for ${withoutStamp} of the payments` : null);
-  return { recordedAt, committedAt: noCommitTime === null ? committedAt : null, noCommitTime };
-}
-
-/** Why PostgreSQL's commit timestamps cannot be compared with Date.now() here, or null when they can. */
-async function commitTimesUnavailable(store: Store): Promise<string | null> {
-  if (store.dialect !== 'postgres') return 'SQLite keeps no commit time';
-  const { rows: [setting] } = await sql<{ value: string }>`select current_setting('track_commit_timestamp') as value`.execute(store.db);
-  if (setting?.value !== 'on') return 'track_commit_timestamp is off';
-  // The commit timestamp is PostgreSQL's clock, the answer's is ours: the same clock only on the same machine.
-  const before = Date.now();
-  const { rows: [clock] } = await sql<{ now: string }>`select floor(extract(epoch from clock_timestamp()) * 1000) as now`.execute(store.db);
-  const after = Date.now();
-  const theirs = Number(clock?.now);
-  if (!(theirs >= before && theirs <= after)) return `PostgreSQL's clock read ${theirs - before} ms from ours (${after - before} ms round trip)`;
-  return null;
-}
-
 /** Commit → answer, in milliseconds, sorted; from PostgreSQL's commit timestamp where it tells it. */
 export interface AnswerLatencies {
   /** The headline: from the commit when PostgreSQL tells it, else from the moment the payment was recorded. */
@@ -222,15 +165,12 @@ export interface AnswerLatencies {
 }
 
 export async function answerLatencies(store: Store, answered: readonly { checkoutId: string; completedAt?: number }[]): Promise<AnswerLatencies> {
-  const moments = await paymentMoments(store, answered.map((a) => a.checkoutId));
-  const from = (start: Map<string, number>) => answered
-    .flatMap((a) => (a.completedAt !== undefined && start.has(a.checkoutId) ? [a.completedAt - start.get(a.checkoutId)!] : []))
-    .sort((x, y) => x - y);
-  const fromRecorded = from(moments.recordedAt);
+  const moments = await paymentMoments(async <T>(text: string) => (await sql.raw<T>(text).execute(store.db)).rows, store.dialect);
+  const fromRecorded = latenciesSince(moments.recordedAt, answered);
   if (moments.committedAt === null) {
     return { times: fromRecorded, basis: 'recorded', fromRecorded, describeBasis: `from the moment the payment was recorded, ${moments.noCommitTime}: errs long` };
   }
-  return { times: from(moments.committedAt), basis: 'commit', fromRecorded, describeBasis: 'from PostgreSQL\'s commit timestamp, taken just before the commit is flushed: errs long, never short' };
+  return { times: latenciesSince(moments.committedAt, answered), basis: 'commit', fromRecorded, describeBasis: 'from PostgreSQL\'s commit timestamp, taken just before the commit is flushed: errs long, never short' };
 }
 
 /** "p50 … ms, p99 … ms, max … ms (basis[; from the moment recorded: …])". */
